@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages pipespan needs: a toolchain for the native addon (clang, libbpf, bpftool) and
+# the tools the examples use. Installs only what is missing; needs root (or sudo).
+set -euo pipefail
+pkgs=(ca-certificates git make g++ python3 npm clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config gzip coreutils)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "pipespan: installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
