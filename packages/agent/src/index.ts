@@ -1,1 +1,1 @@
-export {};
+export * from "./source/types.js";
