@@ -1,4 +1,50 @@
+import { Command, CommanderError } from "commander";
+import { isUserError } from "@pipespan/agent";
+import { runCommand } from "./commands/run.js";
+import { taskCommand } from "./commands/task.js";
+
+const VERSION = "0.1.0";
+
+function program(): Command {
+  const p = new Command("pipespan")
+    .description("see why a pipeline run is slow or expensive, from the kernel up (OpenTelemetry-native)")
+    .version(VERSION, "-V, --version")
+    .showSuggestionAfterError(true)
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({
+      // Commander's own errors become one clear line.
+      outputError: (str, write) => write(`pipespan: ${str.replace(/^error: /, "").trim()} (see --help)\n`),
+    });
+  for (const sub of [runCommand(), taskCommand()]) {
+    sub.exitOverride().passThroughOptions();
+    sub.configureOutput({
+      outputError: (str, write) => write(`pipespan ${sub.name()}: ${str.replace(/^error: /, "").trim()} (see --help)\n`),
+    });
+    p.addCommand(sub);
+  }
+  return p;
+}
+
+/** Runs the CLI; resolves to the process exit code. Never throws. */
 export async function main(argv: string[]): Promise<number> {
-  process.stdout.write(`pipespan ${argv.join(" ")}\n`);
-  return 0;
+  const p = program();
+  try {
+    await p.parseAsync(argv, { from: "user" });
+    const sub = p.commands.find((c) => c.getOptionValue("exitCode") !== undefined);
+    return (sub?.getOptionValue("exitCode") as number | undefined) ?? 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors were already printed as one line.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (isUserError(err)) {
+      process.stderr.write(`pipespan: ${err.message}\n`);
+      return err.exitCode;
+    }
+    const e = err as Error;
+    process.stderr.write(`pipespan: internal error: ${e?.message ?? String(err)}\n`);
+    if (process.env["PIPESPAN_DEBUG"]) process.stderr.write(`${e?.stack ?? ""}\n`);
+    return 70;
+  }
 }

@@ -1,1 +1,1 @@
-export {};
+export * from "./otlp/index.js";

@@ -1,1 +1,4 @@
+export * from "./generated/metadata.js";
 export * from "./generated/names.js";
+export * from "./generated/schemas.js";
+export * from "./helpers.js";

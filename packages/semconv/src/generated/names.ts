@@ -113,52 +113,95 @@ export const ATTR_PIPESPAN_TASK_REQUESTED_CPUS = "pipespan.task.requested_cpus" 
 export const ATTR_PIPESPAN_TASK_REQUESTED_MEMORY = "pipespan.task.requested_memory" as const;
 
 // Upstream OTel attributes pipespan uses (names exactly as in the OTel semantic conventions)
+/** The kind of action a pipeline run is performing. */
 export const ATTR_CICD_PIPELINE_ACTION_NAME = "cicd.pipeline.action.name" as const;
+/** The human readable name of the pipeline within a CI/CD system. */
 export const ATTR_CICD_PIPELINE_NAME = "cicd.pipeline.name" as const;
+/** The result of a pipeline run. */
 export const ATTR_CICD_PIPELINE_RESULT = "cicd.pipeline.result" as const;
+/** The unique identifier of a pipeline run within a CI/CD system. */
 export const ATTR_CICD_PIPELINE_RUN_ID = "cicd.pipeline.run.id" as const;
+/** The human readable name of a task within a pipeline. Task here most closely aligns with a [computing process](https://wikipedia.org/wiki/Pipeline_(computing)) in a pipeline. Other terms for tasks include commands, steps, and procedures. */
 export const ATTR_CICD_PIPELINE_TASK_NAME = "cicd.pipeline.task.name" as const;
+/** The unique identifier of a task run within a pipeline. */
 export const ATTR_CICD_PIPELINE_TASK_RUN_ID = "cicd.pipeline.task.run.id" as const;
+/** The result of a task run. */
 export const ATTR_CICD_PIPELINE_TASK_RUN_RESULT = "cicd.pipeline.task.run.result" as const;
+/** The [URL](https://wikipedia.org/wiki/URL) of the pipeline task run, providing the complete address in order to locate and identify the pipeline task run. */
 export const ATTR_CICD_PIPELINE_TASK_RUN_URL_FULL = "cicd.pipeline.task.run.url.full" as const;
+/** The cloud platform in use. */
 export const ATTR_CLOUD_PLATFORM = "cloud.platform" as const;
+/** Name of the cloud provider. */
 export const ATTR_CLOUD_PROVIDER = "cloud.provider" as const;
+/** The geographical region within a cloud provider. When associated with a resource, this attribute specifies the region where the resource operates. When calling services or APIs deployed on a cloud, this attribute identifies the region where the called destination is deployed. */
 export const ATTR_CLOUD_REGION = "cloud.region" as const;
+/** The mode of the CPU */
 export const ATTR_CPU_MODE = "cpu.mode" as const;
+/** The disk IO operation direction. */
 export const ATTR_DISK_IO_DIRECTION = "disk.io.direction" as const;
+/** Describes a class of error the operation ended with. */
 export const ATTR_ERROR_TYPE = "error.type" as const;
+/** The CPU architecture the host system is running on. */
 export const ATTR_HOST_ARCH = "host.arch" as const;
+/** Unique host ID, determined by the first matching source in the priority order. */
 export const ATTR_HOST_ID = "host.id" as const;
+/** Name of the host. On UNIX systems, it may contain what the hostname command returns, or the fully qualified hostname, or another name specified by the user. */
 export const ATTR_HOST_NAME = "host.name" as const;
+/** Type of host. For Cloud, this must be the machine type. */
 export const ATTR_HOST_TYPE = "host.type" as const;
+/** The direction of traffic from the perspective of the observing host's physical or virtual network interface. It should not be used to represent the logical direction of a stateful connection or network flow. */
 export const ATTR_NETWORK_IO_DIRECTION = "network.io.direction" as const;
+/** Human readable (not intended to be parsed) OS version information, like e.g. reported by `ver` or `lsb_release -a` commands. */
 export const ATTR_OS_DESCRIPTION = "os.description" as const;
+/** The operating system type. */
 export const ATTR_OS_TYPE = "os.type" as const;
+/** The version string of the operating system as defined in Version Attributes. */
 export const ATTR_OS_VERSION = "os.version" as const;
+/** The full command used to launch the process as a single string representing the full command. On Windows, can be set to the result of `GetCommandLineW`. Do not set this if you have to assemble it just for monitoring; use `process.command_args` instead. **SHOULD NOT** be collected by default unless there is sanitization that excludes sensitive data. */
 export const ATTR_PROCESS_COMMAND_LINE = "process.command_line" as const;
+/** The name of the process executable. On Linux based systems, this **SHOULD** be set to the base name of the target of `/proc/[pid]/exe`. On Windows, this **SHOULD** be set to the base name of `GetProcessImageFileNameW`. */
 export const ATTR_PROCESS_EXECUTABLE_NAME = "process.executable.name" as const;
+/** The full path to the process executable. On Linux based systems, can be set to the target of `proc/[pid]/exe`. On Windows, can be set to the result of `GetProcessImageFileNameW`. */
 export const ATTR_PROCESS_EXECUTABLE_PATH = "process.executable.path" as const;
+/** The exit code of the process. */
 export const ATTR_PROCESS_EXIT_CODE = "process.exit.code" as const;
-export const ATTR_PROCESS_PAGING_FAULT_TYPE = "process.paging.fault_type" as const;
+/** Parent Process identifier (PPID). */
 export const ATTR_PROCESS_PARENT_PID = "process.parent_pid" as const;
+/** Process identifier (PID). */
 export const ATTR_PROCESS_PID = "process.pid" as const;
+/** The working directory of the process. */
 export const ATTR_PROCESS_WORKING_DIRECTORY = "process.working_directory" as const;
+/** Logical name of the service. */
 export const ATTR_SERVICE_NAME = "service.name" as const;
+/** The version string of the service component. The format is not defined by these conventions. */
 export const ATTR_SERVICE_VERSION = "service.version" as const;
+/** The paging fault type */
+export const ATTR_SYSTEM_PAGING_FAULT_TYPE = "system.paging.fault.type" as const;
 
 // Metrics
+/** Time processes spent off the CPU, by cause. */
 export const METRIC_PIPESPAN_OFFCPU_TIME = "pipespan.offcpu.time" as const;
+/** Time processes were runnable but waiting for a CPU. */
 export const METRIC_PIPESPAN_RUNQUEUE_DELAY = "pipespan.runqueue.delay" as const;
+/** Largest peak resident set size among a task's processes. */
 export const METRIC_PIPESPAN_MEMORY_PEAK_RSS = "pipespan.memory.peak_rss" as const;
+/** Wall time of finished tasks. */
 export const METRIC_PIPESPAN_TASK_DURATION = "pipespan.task.duration" as const;
+/** Events an event source could not deliver (ring-buffer drops, processes gone before they were seen). */
 export const METRIC_PIPESPAN_SOURCE_LOST_EVENTS = "pipespan.source.lost_events" as const;
+/** Export attempts that failed, by signal; the local OTLP/JSON files are still written. */
 export const METRIC_PIPESPAN_EXPORT_FAILURES = "pipespan.export.failures" as const;
+/** Total CPU seconds broken down by different CPU modes. */
 export const METRIC_PROCESS_CPU_TIME = "process.cpu.time" as const;
+/** Disk bytes transferred. */
 export const METRIC_PROCESS_DISK_IO = "process.disk.io" as const;
+/** Network bytes transferred. */
 export const METRIC_PROCESS_NETWORK_IO = "process.network.io" as const;
+/** Number of page faults the process has made. */
 export const METRIC_PROCESS_PAGING_FAULTS = "process.paging.faults" as const;
 
 // Events
+/** An aggregated window in which a process was blocked on I/O for longer than a threshold; an event on its process span. */
 export const EVENT_PIPESPAN_STALL = "pipespan.stall" as const;
 
 // Environment protocol
@@ -176,3 +219,206 @@ export const ENV_PIPESPAN_TASK_NAME = "PIPESPAN_TASK_NAME" as const;
 export const ENV_PIPESPAN_TASK_RUN_ID = "PIPESPAN_TASK_RUN_ID" as const;
 /** Attempt number of the task run, starting at 1. */
 export const ENV_PIPESPAN_TASK_ATTEMPT = "PIPESPAN_TASK_ATTEMPT" as const;
+
+// Upstream enum values pipespan uses (from @opentelemetry/semantic-conventions 1.45.0; deprecated values left out)
+/** The pipeline run is executing a build. */
+export const CICD_PIPELINE_ACTION_NAME_VALUE_BUILD = "BUILD" as const;
+/** The pipeline run is executing. */
+export const CICD_PIPELINE_ACTION_NAME_VALUE_RUN = "RUN" as const;
+/** The pipeline run is executing a sync. */
+export const CICD_PIPELINE_ACTION_NAME_VALUE_SYNC = "SYNC" as const;
+/** The pipeline run was cancelled, eg. by a user manually cancelling the pipeline run. */
+export const CICD_PIPELINE_RESULT_VALUE_CANCELLATION = "cancellation" as const;
+/** The pipeline run failed due to an error in the CI/CD system, eg. due to the worker being killed. */
+export const CICD_PIPELINE_RESULT_VALUE_ERROR = "error" as const;
+/** The pipeline run did not finish successfully, eg. due to a compile error or a failing test. Such failures are usually detected by non-zero exit codes of the tools executed in the pipeline run. */
+export const CICD_PIPELINE_RESULT_VALUE_FAILURE = "failure" as const;
+/** The pipeline run was skipped, eg. due to a precondition not being met. */
+export const CICD_PIPELINE_RESULT_VALUE_SKIP = "skip" as const;
+/** The pipeline run finished successfully. */
+export const CICD_PIPELINE_RESULT_VALUE_SUCCESS = "success" as const;
+/** A timeout caused the pipeline run to be interrupted. */
+export const CICD_PIPELINE_RESULT_VALUE_TIMEOUT = "timeout" as const;
+/** The task run was cancelled, eg. by a user manually cancelling the task run. */
+export const CICD_PIPELINE_TASK_RUN_RESULT_VALUE_CANCELLATION = "cancellation" as const;
+/** The task run failed due to an error in the CI/CD system, eg. due to the worker being killed. */
+export const CICD_PIPELINE_TASK_RUN_RESULT_VALUE_ERROR = "error" as const;
+/** The task run did not finish successfully, eg. due to a compile error or a failing test. Such failures are usually detected by non-zero exit codes of the tools executed in the task run. */
+export const CICD_PIPELINE_TASK_RUN_RESULT_VALUE_FAILURE = "failure" as const;
+/** The task run was skipped, eg. due to a precondition not being met. */
+export const CICD_PIPELINE_TASK_RUN_RESULT_VALUE_SKIP = "skip" as const;
+/** The task run finished successfully. */
+export const CICD_PIPELINE_TASK_RUN_RESULT_VALUE_SUCCESS = "success" as const;
+/** A timeout caused the task run to be interrupted. */
+export const CICD_PIPELINE_TASK_RUN_RESULT_VALUE_TIMEOUT = "timeout" as const;
+/** Akamai Cloud Compute */
+export const CLOUD_PLATFORM_VALUE_AKAMAI_CLOUD_COMPUTE = "akamai_cloud.compute" as const;
+/** Alibaba Cloud Elastic Compute Service */
+export const CLOUD_PLATFORM_VALUE_ALIBABA_CLOUD_ECS = "alibaba_cloud_ecs" as const;
+/** Alibaba Cloud Function Compute */
+export const CLOUD_PLATFORM_VALUE_ALIBABA_CLOUD_FC = "alibaba_cloud_fc" as const;
+/** Red Hat OpenShift on Alibaba Cloud */
+export const CLOUD_PLATFORM_VALUE_ALIBABA_CLOUD_OPENSHIFT = "alibaba_cloud_openshift" as const;
+/** AWS App Runner */
+export const CLOUD_PLATFORM_VALUE_AWS_APP_RUNNER = "aws_app_runner" as const;
+/** AWS Elastic Compute Cloud */
+export const CLOUD_PLATFORM_VALUE_AWS_EC2 = "aws_ec2" as const;
+/** AWS Elastic Container Service */
+export const CLOUD_PLATFORM_VALUE_AWS_ECS = "aws_ecs" as const;
+/** AWS Elastic Kubernetes Service */
+export const CLOUD_PLATFORM_VALUE_AWS_EKS = "aws_eks" as const;
+/** AWS Elastic Beanstalk */
+export const CLOUD_PLATFORM_VALUE_AWS_ELASTIC_BEANSTALK = "aws_elastic_beanstalk" as const;
+/** AWS Lambda */
+export const CLOUD_PLATFORM_VALUE_AWS_LAMBDA = "aws_lambda" as const;
+/** Red Hat OpenShift on AWS (ROSA) */
+export const CLOUD_PLATFORM_VALUE_AWS_OPENSHIFT = "aws_openshift" as const;
+/** Azure Kubernetes Service */
+export const CLOUD_PLATFORM_VALUE_AZURE_AKS = "azure.aks" as const;
+/** Azure App Service */
+export const CLOUD_PLATFORM_VALUE_AZURE_APP_SERVICE = "azure.app_service" as const;
+/** Azure Container Apps */
+export const CLOUD_PLATFORM_VALUE_AZURE_CONTAINER_APPS = "azure.container_apps" as const;
+/** Azure Container Instances */
+export const CLOUD_PLATFORM_VALUE_AZURE_CONTAINER_INSTANCES = "azure.container_instances" as const;
+/** Azure Functions */
+export const CLOUD_PLATFORM_VALUE_AZURE_FUNCTIONS = "azure.functions" as const;
+/** Azure Red Hat OpenShift */
+export const CLOUD_PLATFORM_VALUE_AZURE_OPENSHIFT = "azure.openshift" as const;
+/** Azure Virtual Machines */
+export const CLOUD_PLATFORM_VALUE_AZURE_VM = "azure.vm" as const;
+/** Google Vertex AI Agent Engine */
+export const CLOUD_PLATFORM_VALUE_GCP_AGENT_ENGINE = "gcp.agent_engine" as const;
+/** Google Cloud App Engine (GAE) */
+export const CLOUD_PLATFORM_VALUE_GCP_APP_ENGINE = "gcp_app_engine" as const;
+/** Google Bare Metal Solution (BMS) */
+export const CLOUD_PLATFORM_VALUE_GCP_BARE_METAL_SOLUTION = "gcp_bare_metal_solution" as const;
+/** Google Cloud Functions (GCF) */
+export const CLOUD_PLATFORM_VALUE_GCP_CLOUD_FUNCTIONS = "gcp_cloud_functions" as const;
+/** Google Cloud Run */
+export const CLOUD_PLATFORM_VALUE_GCP_CLOUD_RUN = "gcp_cloud_run" as const;
+/** Google Cloud Compute Engine (GCE) */
+export const CLOUD_PLATFORM_VALUE_GCP_COMPUTE_ENGINE = "gcp_compute_engine" as const;
+/** Google Cloud Kubernetes Engine (GKE) */
+export const CLOUD_PLATFORM_VALUE_GCP_KUBERNETES_ENGINE = "gcp_kubernetes_engine" as const;
+/** Red Hat OpenShift on Google Cloud */
+export const CLOUD_PLATFORM_VALUE_GCP_OPENSHIFT = "gcp_openshift" as const;
+/** Server on Hetzner Cloud */
+export const CLOUD_PLATFORM_VALUE_HETZNER_CLOUD_SERVER = "hetzner.cloud_server" as const;
+/** Red Hat OpenShift on IBM Cloud */
+export const CLOUD_PLATFORM_VALUE_IBM_CLOUD_OPENSHIFT = "ibm_cloud_openshift" as const;
+/** Compute on Oracle Cloud Infrastructure (OCI) */
+export const CLOUD_PLATFORM_VALUE_ORACLE_CLOUD_COMPUTE = "oracle_cloud_compute" as const;
+/** Kubernetes Engine (OKE) on Oracle Cloud Infrastructure (OCI) */
+export const CLOUD_PLATFORM_VALUE_ORACLE_CLOUD_OKE = "oracle_cloud_oke" as const;
+/** Compute on Scaleway Cloud */
+export const CLOUD_PLATFORM_VALUE_SCALEWAY_CLOUD_COMPUTE = "scaleway_cloud_compute" as const;
+/** Tencent Cloud Cloud Virtual Machine (CVM) */
+export const CLOUD_PLATFORM_VALUE_TENCENT_CLOUD_CVM = "tencent_cloud_cvm" as const;
+/** Tencent Cloud Elastic Kubernetes Service (EKS) */
+export const CLOUD_PLATFORM_VALUE_TENCENT_CLOUD_EKS = "tencent_cloud_eks" as const;
+/** Tencent Cloud Serverless Cloud Function (SCF) */
+export const CLOUD_PLATFORM_VALUE_TENCENT_CLOUD_SCF = "tencent_cloud_scf" as const;
+/** Vultr Cloud Compute */
+export const CLOUD_PLATFORM_VALUE_VULTR_CLOUD_COMPUTE = "vultr.cloud_compute" as const;
+/** Akamai Cloud */
+export const CLOUD_PROVIDER_VALUE_AKAMAI_CLOUD = "akamai_cloud" as const;
+/** Alibaba Cloud */
+export const CLOUD_PROVIDER_VALUE_ALIBABA_CLOUD = "alibaba_cloud" as const;
+/** Amazon Web Services */
+export const CLOUD_PROVIDER_VALUE_AWS = "aws" as const;
+/** Microsoft Azure */
+export const CLOUD_PROVIDER_VALUE_AZURE = "azure" as const;
+/** Google Cloud Platform */
+export const CLOUD_PROVIDER_VALUE_GCP = "gcp" as const;
+/** Heroku Platform as a Service */
+export const CLOUD_PROVIDER_VALUE_HEROKU = "heroku" as const;
+/** Hetzner */
+export const CLOUD_PROVIDER_VALUE_HETZNER = "hetzner" as const;
+/** IBM Cloud */
+export const CLOUD_PROVIDER_VALUE_IBM_CLOUD = "ibm_cloud" as const;
+/** Oracle Cloud Infrastructure (OCI) */
+export const CLOUD_PROVIDER_VALUE_ORACLE_CLOUD = "oracle_cloud" as const;
+/** Scaleway Cloud */
+export const CLOUD_PROVIDER_VALUE_SCALEWAY_CLOUD = "scaleway_cloud" as const;
+/** Tencent Cloud */
+export const CLOUD_PROVIDER_VALUE_TENCENT_CLOUD = "tencent_cloud" as const;
+/** Vultr */
+export const CLOUD_PROVIDER_VALUE_VULTR = "vultr" as const;
+/** Idle */
+export const CPU_MODE_VALUE_IDLE = "idle" as const;
+/** Interrupt */
+export const CPU_MODE_VALUE_INTERRUPT = "interrupt" as const;
+/** IO Wait */
+export const CPU_MODE_VALUE_IOWAIT = "iowait" as const;
+/** Nice */
+export const CPU_MODE_VALUE_NICE = "nice" as const;
+/** Steal */
+export const CPU_MODE_VALUE_STEAL = "steal" as const;
+/** System */
+export const CPU_MODE_VALUE_SYSTEM = "system" as const;
+/** User */
+export const CPU_MODE_VALUE_USER = "user" as const;
+export const DISK_IO_DIRECTION_VALUE_READ = "read" as const;
+export const DISK_IO_DIRECTION_VALUE_WRITE = "write" as const;
+/** AMD64 */
+export const HOST_ARCH_VALUE_AMD64 = "amd64" as const;
+/** ARM32 */
+export const HOST_ARCH_VALUE_ARM32 = "arm32" as const;
+/** ARM64 */
+export const HOST_ARCH_VALUE_ARM64 = "arm64" as const;
+/** Itanium */
+export const HOST_ARCH_VALUE_IA64 = "ia64" as const;
+/** 32-bit PowerPC */
+export const HOST_ARCH_VALUE_PPC32 = "ppc32" as const;
+/** 64-bit PowerPC */
+export const HOST_ARCH_VALUE_PPC64 = "ppc64" as const;
+/** IBM z/Architecture */
+export const HOST_ARCH_VALUE_S390X = "s390x" as const;
+/** 32-bit x86 */
+export const HOST_ARCH_VALUE_X86 = "x86" as const;
+export const NETWORK_IO_DIRECTION_VALUE_RECEIVE = "receive" as const;
+export const NETWORK_IO_DIRECTION_VALUE_TRANSMIT = "transmit" as const;
+/** AIX (Advanced Interactive eXecutive) */
+export const OS_TYPE_VALUE_AIX = "aix" as const;
+/** Apple Darwin */
+export const OS_TYPE_VALUE_DARWIN = "darwin" as const;
+/** DragonFly BSD */
+export const OS_TYPE_VALUE_DRAGONFLYBSD = "dragonflybsd" as const;
+/** FreeBSD */
+export const OS_TYPE_VALUE_FREEBSD = "freebsd" as const;
+/** HP-UX (Hewlett Packard UNIX) */
+export const OS_TYPE_VALUE_HPUX = "hpux" as const;
+/** Linux */
+export const OS_TYPE_VALUE_LINUX = "linux" as const;
+/** NetBSD */
+export const OS_TYPE_VALUE_NETBSD = "netbsd" as const;
+/** OpenBSD */
+export const OS_TYPE_VALUE_OPENBSD = "openbsd" as const;
+/** SunOS, Oracle Solaris */
+export const OS_TYPE_VALUE_SOLARIS = "solaris" as const;
+/** Microsoft Windows */
+export const OS_TYPE_VALUE_WINDOWS = "windows" as const;
+/** IBM z/OS */
+export const OS_TYPE_VALUE_ZOS = "zos" as const;
+export const SYSTEM_PAGING_FAULT_TYPE_VALUE_MAJOR = "major" as const;
+export const SYSTEM_PAGING_FAULT_TYPE_VALUE_MINOR = "minor" as const;
+
+// Deprecated upstream names: still exported so older code compiles; use the replacement
+/** @deprecated Upstream deprecated process.paging.fault_type; use ATTR_SYSTEM_PAGING_FAULT_TYPE (system.paging.fault.type). */
+export const ATTR_PROCESS_PAGING_FAULT_TYPE = "process.paging.fault_type" as const;
+/** @deprecated Use SYSTEM_PAGING_FAULT_TYPE_VALUE_MAJOR. */
+export const PROCESS_PAGING_FAULT_TYPE_VALUE_MAJOR = "major" as const;
+/** @deprecated Use SYSTEM_PAGING_FAULT_TYPE_VALUE_MINOR. */
+export const PROCESS_PAGING_FAULT_TYPE_VALUE_MINOR = "minor" as const;
+
+// Span kinds: pipespan's ids for the spans it emits (the OTel SpanKind of each is in SPANS)
+/** One run of a pipeline; the root of its trace. */
+export const SPAN_KIND_PIPELINE_RUN = "pipeline_run" as const;
+/** One task (step) of a pipeline run; child of the pipeline_run span. */
+export const SPAN_KIND_TASK = "task" as const;
+/** One process (thread group) of a task; child of its task span, or of its parent process's span. */
+export const SPAN_KIND_PROCESS = "process" as const;
+/** A finding of the rules engine; child of the pipeline_run span, zero duration. */
+export const SPAN_KIND_FINDING = "finding" as const;
+export type SpanKindId = typeof SPAN_KIND_PIPELINE_RUN | typeof SPAN_KIND_TASK | typeof SPAN_KIND_PROCESS | typeof SPAN_KIND_FINDING;

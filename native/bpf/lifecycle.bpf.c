@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * lifecycle.bpf.c — process birth, exec, death and OOM kills of tracked processes.
+ *
+ * Tracked mode: user space adds root tgids to pp_tracked; a fork by a tracked process adds the child here,
+ * in the kernel, before the child can run (sched_process_fork fires in the parent after copy_process() and
+ * before wake_up_new_task()), so no child escapes however short-lived. Host-wide mode (pp_host_wide) tracks
+ * every user process instead.
+ *
+ * Events go to the ring buffer; every failed reserve/output is counted in PP_STAT_RINGBUF_DROPS.
+ */
+#include "common.bpf.h"
+
+/* Exec events are built here (1.3 KiB is too big for the stack) and copied to the ring buffer with their
+ * actual length, so the ring holds many more short command lines than fixed-size records would allow. */
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct pp_exec_event);
+} pp_exec_scratch SEC(".maps");
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(pp_process_fork, struct task_struct *parent, struct task_struct *child) {
+  __u32 tgid = child->tgid;
+  if (child->pid != tgid) return 0; /* a new thread (CLONE_THREAD): not a new process */
+  if (pp_host_wide) {
+    if (!pp_host_candidate(child)) return 0;
+  } else {
+    __u32 ptgid = parent->tgid;
+    if (!bpf_map_lookup_elem(&pp_tracked, &ptgid)) return 0;
+    __u8 one = 1;
+    if (bpf_map_update_elem(&pp_tracked, &tgid, &one, BPF_ANY)) pp_stat_inc(PP_STAT_TRACKED_FULL);
+  }
+  pp_counters_get(child, true);
+
+  struct pp_fork_event *e = bpf_ringbuf_reserve(&pp_events, sizeof(*e), 0);
+  if (!e) {
+    pp_stat_inc(PP_STAT_RINGBUF_DROPS);
+    return 0;
+  }
+  pp_fill_header(&e->h, PP_EV_FORK, sizeof(*e), child);
+  e->ppid = child->real_parent->tgid; /* differs from parent->tgid with CLONE_PARENT */
+  e->parent_pid = parent->pid;
+  e->parent_start_boottime_ns = parent->group_leader->start_boottime;
+  bpf_ringbuf_submit(e, 0);
+  return 0;
+}
+
+/* Fires in the exec'ing task after the new image is set up: comm, mm->arg_start/arg_end and the argv block
+ * on the new user stack are all in place, and current == p. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(pp_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) {
+  __u32 tid = p->pid;
+  __u32 old = old_pid;
+  /* A non-leader thread that execs takes over the leader's pid (de_thread()): forget its old thread id,
+   * or the stale state would look like a thread still running. */
+  if (old != tid) bpf_map_delete_elem(&pp_threads, &old);
+  if (!pp_tracked_task(p)) return 0;
+
+  __u32 zero = 0;
+  struct pp_exec_event *e = bpf_map_lookup_elem(&pp_exec_scratch, &zero);
+  if (!e) return 0;
+  pp_fill_header(&e->h, PP_EV_EXEC, 0, p);
+  e->ppid = p->real_parent->tgid;
+  e->old_pid = old;
+  e->cgroup_id = bpf_get_current_cgroup_id();
+  e->uid = (__u32)bpf_get_current_uid_gid();
+  e->argc = bprm->argc;
+  e->_pad = 0;
+  bpf_get_current_comm(e->comm, sizeof(e->comm));
+
+  __u16 flags = 0;
+  /* bprm->filename is the path as passed to execve (or /dev/fd/N for fexecve), in kernel memory. */
+  long n = bpf_probe_read_kernel_str(e->data, PP_FILENAME_MAX, bprm->filename);
+  __u32 flen = n > 0 ? (__u32)n - 1 : 0; /* n counts the NUL */
+  if (n >= PP_FILENAME_MAX) flags |= PP_EXEC_FILENAME_TRUNCATED;
+  flen &= PP_FILENAME_MAX - 1; /* the verifier needs the bound spelled out */
+
+  /* argv: the NUL-separated block [arg_start, arg_end) in the new process's user memory (what
+   * /proc/<pid>/cmdline shows). The pages were just written by the kernel, so they are present. */
+  struct mm_struct *mm = p->mm;
+  __u64 as = mm ? mm->arg_start : 0;
+  __u64 ae = mm ? mm->arg_end : 0;
+  __u32 alen = 0;
+  if (ae > as) {
+    __u64 total = ae - as;
+    if (total > PP_ARGS_MAX) {
+      total = PP_ARGS_MAX;
+      flags |= PP_EXEC_ARGS_TRUNCATED;
+    }
+    alen = total;
+  }
+  barrier_var(alen);
+  if (alen > PP_ARGS_MAX) alen = PP_ARGS_MAX;
+  if (alen && bpf_probe_read_user(&e->data[flen], alen, (const void *)as)) {
+    alen = 0;
+    flags |= PP_EXEC_ARGS_UNREADABLE;
+    pp_stat_inc(PP_STAT_ARGS_UNREADABLE);
+  }
+  e->filename_len = flen;
+  e->args_len = alen;
+  e->h.flags = flags;
+  __u32 size = PP_EXEC_FIXED_SIZE + flen + alen;
+  e->h.size = size;
+  if (size > sizeof(*e)) return 0; /* cannot happen; keeps the verifier's size bound obvious */
+  if (bpf_ringbuf_output(&pp_events, e, size, 0)) pp_stat_inc(PP_STAT_RINGBUF_DROPS);
+  return 0;
+}
+
+/*
+ * sched_process_exit fires once per exiting thread, in that thread (current == p), inside do_exit() after
+ * exit_signals() set PF_EXITING, after signal->live was decremented and p->exit_code set, and (since 6.16)
+ * before exit_mm(). The thread's own accounting is final here; it is summed into the process counters.
+ *
+ * The process is gone when signal->live reaches 0. Reading it (instead of the group_dead argument, which
+ * only newer kernels pass) can be true for two threads exiting at once, so the PP_CNT_EXITED flag is set
+ * with an atomic fetch-or and only the thread that set it emits the exit event.
+ */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(pp_process_exit, struct task_struct *p) {
+  __u32 tid = p->pid;
+  __u64 now = bpf_ktime_get_ns();
+  __u64 oncpu = 0;
+  struct pp_thread_state *st = bpf_map_lookup_elem(&pp_threads, &tid);
+  if (st) {
+    /* The last on-CPU slice ends now: the final switch-out (TASK_DEAD) will find no state. */
+    if (st->kind == PP_T_ONCPU && now > st->ts_ns) oncpu = now - st->ts_ns;
+    bpf_map_delete_elem(&pp_threads, &tid);
+  }
+  if (!pp_tracked_task(p)) return 0;
+
+  struct signal_struct *sig = p->signal;
+  bool group_dead = sig->live.counter == 0;
+  struct pp_counters *c = pp_counters_get(p, group_dead);
+  if (c) {
+    __sync_fetch_and_add(&c->oncpu_ns, oncpu);
+    __sync_fetch_and_add(&c->exit_cpu_ns, p->se.sum_exec_runtime);
+    /* task->ioac is per thread; signal->ioac would also hold reaped children's I/O (wait_task_zombie). */
+    __sync_fetch_and_add(&c->exit_rchar, p->ioac.rchar);
+    __sync_fetch_and_add(&c->exit_wchar, p->ioac.wchar);
+    __sync_fetch_and_add(&c->exit_read_bytes, p->ioac.read_bytes);
+    __sync_fetch_and_add(&c->exit_write_bytes, p->ioac.write_bytes);
+    __sync_fetch_and_add(&c->exit_cancelled_write_bytes, p->ioac.cancelled_write_bytes);
+    __sync_fetch_and_add(&c->exit_maj_flt, p->maj_flt);
+    __sync_fetch_and_add(&c->exit_min_flt, p->min_flt);
+    __sync_fetch_and_add(&c->exit_threads, 1);
+  }
+  if (!group_dead) return 0;
+
+  /* exit_group() and fatal signals store the group's status in signal->group_exit_code (and every thread
+   * exits with it); a plain exit() of the last thread leaves its own code in p->exit_code. */
+  int code = p->exit_code;
+  if (sig->flags & SIGNAL_GROUP_EXIT) code = sig->group_exit_code;
+  __u16 ev_flags = 0;
+  if (c) {
+    if (!(c->flags & PP_CNT_EXITED)) {
+      /* signal->maxrss: do_exit() folds the mm's high-water mark in when the group dies, exec folds in the
+       * old image's; it is what getrusage(RUSAGE_SELF).ru_maxrss reports, in pages. */
+      __u64 pages = sig->maxrss;
+      struct mm_struct *mm = p->mm;
+      if (mm && mm->hiwater_rss > pages) pages = mm->hiwater_rss;
+      c->exit_maxrss_bytes = pages * pp_page_size;
+      c->exit_code = code;
+      c->exit_ts_ns = bpf_ktime_get_boot_ns();
+    }
+    __u32 before = __sync_fetch_and_or(&c->flags, PP_CNT_EXITED);
+    if (before & PP_CNT_EXITED) return 0;
+    if (before & PP_CNT_OOM_KILLED) ev_flags |= PP_EXIT_OOM_KILLED;
+  }
+  if (!pp_host_wide) {
+    __u32 tgid = p->tgid;
+    bpf_map_delete_elem(&pp_tracked, &tgid);
+  }
+
+  struct pp_exit_event *e = bpf_ringbuf_reserve(&pp_events, sizeof(*e), 0);
+  if (!e) {
+    pp_stat_inc(PP_STAT_RINGBUF_DROPS);
+    return 0;
+  }
+  pp_fill_header(&e->h, PP_EV_EXIT, sizeof(*e), p);
+  e->h.flags = ev_flags;
+  e->ppid = p->real_parent->tgid;
+  e->exit_code = code;
+  bpf_get_current_comm(e->comm, sizeof(e->comm));
+  bpf_ringbuf_submit(e, 0);
+  return 0;
+}
+
+/* oom:mark_victim fires when the OOM killer (global or memcg) picks `task`; it runs in the context of the
+ * task whose allocation failed, not the victim's. The victim then dies by SIGKILL. */
+SEC("tp_btf/mark_victim")
+int BPF_PROG(pp_mark_victim, struct task_struct *task) {
+  if (!pp_tracked_task(task)) return 0;
+  struct pp_counters *c = pp_counters_get(task, true);
+  if (c) __sync_fetch_and_or(&c->flags, PP_CNT_OOM_KILLED);
+
+  struct pp_oom_event *e = bpf_ringbuf_reserve(&pp_events, sizeof(*e), 0);
+  if (!e) {
+    pp_stat_inc(PP_STAT_RINGBUF_DROPS);
+    return 0;
+  }
+  pp_fill_header(&e->h, PP_EV_OOM, sizeof(*e), task);
+  __u64 rss = 0, vm = 0;
+  struct mm_struct *mm = task->mm;
+  if (mm) {
+    /* rss_stat[] are percpu_counters since 6.2; .count is the approximate (batched) sum. Indexes:
+     * MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES; swap entries are not resident. */
+    s64 file = mm->rss_stat[MM_FILEPAGES].count;
+    s64 anon = mm->rss_stat[MM_ANONPAGES].count;
+    s64 shmem = mm->rss_stat[MM_SHMEMPAGES].count;
+    s64 pages = (file > 0 ? file : 0) + (anon > 0 ? anon : 0) + (shmem > 0 ? shmem : 0);
+    rss = (__u64)pages * pp_page_size;
+    vm = mm->total_vm * pp_page_size;
+  }
+  e->rss_bytes = rss;
+  e->total_vm_bytes = vm;
+  bpf_ringbuf_submit(e, 0);
+  return 0;
+}

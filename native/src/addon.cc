@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: Apache-2.0
+// addon.cc — the N-API face of the loader. Every kernel record crosses into JavaScript inside one Buffer
+// per call (no JS object per kernel event); lib/decode.js turns the Buffers into values.
+#include <napi.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "loader.h"
+
+namespace {
+
+using pipespan::Loader;
+
+constexpr uint32_t kPidMax = 4194304;  // PID_MAX_LIMIT
+
+uint32_t toPid(const Napi::Env& env, const Napi::Value& v, const char* what) {
+  if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string(what) + " must be an integer process id");
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 1 && d <= kPidMax) || d != static_cast<double>(static_cast<uint32_t>(d)))
+    throw Napi::RangeError::New(env, std::string(what) + " must be an integer between 1 and 4194304");
+  return static_cast<uint32_t>(d);
+}
+
+bool optBool(const Napi::Env& env, const Napi::Object& o, const char* key, bool dflt) {
+  Napi::Value v = o.Get(key);
+  if (v.IsUndefined()) return dflt;
+  if (!v.IsBoolean()) throw Napi::TypeError::New(env, std::string("option ") + key + " must be a boolean");
+  return v.As<Napi::Boolean>().Value();
+}
+
+uint32_t optU32(const Napi::Env& env, const Napi::Object& o, const char* key, uint32_t dflt) {
+  Napi::Value v = o.Get(key);
+  if (v.IsUndefined()) return dflt;
+  if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string("option ") + key + " must be a number");
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 0 && d <= 4294967295.0) || d != static_cast<double>(static_cast<uint32_t>(d)))
+    throw Napi::RangeError::New(env, std::string("option ") + key + " must be a non-negative 32-bit integer");
+  return static_cast<uint32_t>(d);
+}
+
+Napi::Buffer<uint8_t> toBuffer(const Napi::Env& env, const std::vector<uint8_t>& bytes) {
+  return Napi::Buffer<uint8_t>::Copy(env, bytes.data(), bytes.size());
+}
+
+class KernelProbe : public Napi::ObjectWrap<KernelProbe> {
+ public:
+  static Napi::Function Init(Napi::Env env) {
+    return DefineClass(env, "KernelProbe",
+                       {
+                           InstanceMethod<&KernelProbe::AddTrackedPid>("addTrackedPid"),
+                           InstanceMethod<&KernelProbe::RemoveTrackedPid>("removeTrackedPid"),
+                           InstanceMethod<&KernelProbe::SetHostWide>("setHostWide"),
+                           InstanceMethod<&KernelProbe::HostWide>("hostWide"),
+                           InstanceMethod<&KernelProbe::PollEvents>("pollEvents"),
+                           InstanceMethod<&KernelProbe::ReadCounters>("readCounters"),
+                           InstanceMethod<&KernelProbe::ReadBlockLatency>("readBlockLatency"),
+                           InstanceMethod<&KernelProbe::LostEvents>("lostEvents"),
+                           InstanceMethod<&KernelProbe::Stats>("stats"),
+                           InstanceMethod<&KernelProbe::Programs>("programs"),
+                           InstanceMethod<&KernelProbe::Close>("close"),
+                       });
+  }
+
+  explicit KernelProbe(const Napi::CallbackInfo& info) : Napi::ObjectWrap<KernelProbe>(info) {
+    Napi::Env env = info.Env();
+    pipespan::Options o;
+    if (info.Length() > 0 && !info[0].IsUndefined()) {
+      if (!info[0].IsObject() || info[0].IsArray()) throw Napi::TypeError::New(env, "open(options): options must be an object");
+      Napi::Object opts = info[0].As<Napi::Object>();
+      static const char* known[] = {"hostWide", "ringBufferBytes", "maxProcesses", "maxThreads",
+                                    "cpu",      "blockIo",         "network"};
+      Napi::Array names = opts.GetPropertyNames();
+      for (uint32_t i = 0; i < names.Length(); i++) {
+        std::string name = names.Get(i).ToString().Utf8Value();
+        bool ok = false;
+        for (const char* k : known) ok = ok || name == k;
+        if (!ok) throw Napi::TypeError::New(env, "open(options): unknown option \"" + name + "\"");
+      }
+      o.hostWide = optBool(env, opts, "hostWide", o.hostWide);
+      o.ringBufferBytes = optU32(env, opts, "ringBufferBytes", o.ringBufferBytes);
+      o.maxProcesses = optU32(env, opts, "maxProcesses", o.maxProcesses);
+      o.maxThreads = optU32(env, opts, "maxThreads", o.maxThreads);
+      o.cpu = optBool(env, opts, "cpu", o.cpu);
+      o.blockIo = optBool(env, opts, "blockIo", o.blockIo);
+      o.network = optBool(env, opts, "network", o.network);
+    }
+    try {
+      loader_ = std::make_unique<Loader>(o);
+    } catch (const pipespan::Error& e) {
+      throw Napi::Error::New(env, e.what());
+    }
+  }
+
+ private:
+  Loader& loader(const Napi::Env& env) {
+    if (!loader_ || loader_->closed()) throw Napi::Error::New(env, "the kernel probe is closed");
+    return *loader_;
+  }
+
+  template <typename F>
+  auto guarded(const Napi::Env& env, F&& fn) -> decltype(fn(std::declval<Loader&>())) {
+    Loader& l = loader(env);
+    try {
+      return fn(l);
+    } catch (const pipespan::Error& e) {
+      throw Napi::Error::New(env, e.what());
+    }
+  }
+
+  Napi::Value AddTrackedPid(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    uint32_t pid = toPid(env, info[0], "addTrackedPid(tgid): tgid");
+    guarded(env, [&](Loader& l) { l.addTrackedPid(pid); });
+    return env.Undefined();
+  }
+
+  Napi::Value RemoveTrackedPid(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    uint32_t pid = toPid(env, info[0], "removeTrackedPid(tgid): tgid");
+    guarded(env, [&](Loader& l) { l.removeTrackedPid(pid); });
+    return env.Undefined();
+  }
+
+  Napi::Value SetHostWide(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsBoolean()) throw Napi::TypeError::New(env, "setHostWide(on): on must be a boolean");
+    bool on = info[0].As<Napi::Boolean>().Value();
+    guarded(env, [&](Loader& l) { l.setHostWide(on); });
+    return env.Undefined();
+  }
+
+  Napi::Value HostWide(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    return Napi::Boolean::New(env, guarded(env, [&](Loader& l) { return l.hostWide(); }));
+  }
+
+  Napi::Value PollEvents(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    uint32_t max = 4096;
+    if (info.Length() > 0 && !info[0].IsUndefined()) {
+      if (!info[0].IsNumber()) throw Napi::TypeError::New(env, "pollEvents(maxEvents): maxEvents must be a number");
+      double d = info[0].As<Napi::Number>().DoubleValue();
+      if (!(d >= 1 && d <= 1000000) || d != static_cast<double>(static_cast<uint32_t>(d)))
+        throw Napi::RangeError::New(env, "pollEvents(maxEvents): maxEvents must be an integer from 1 to 1000000");
+      max = static_cast<uint32_t>(d);
+    }
+    std::vector<uint8_t> out;
+    guarded(env, [&](Loader& l) { return l.pollEvents(max, out); });
+    return toBuffer(env, out);
+  }
+
+  Napi::Value ReadCounters(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    bool inflight = true;
+    if (info.Length() > 0 && info[0].IsObject()) inflight = optBool(env, info[0].As<Napi::Object>(), "inflight", true);
+    std::vector<uint8_t> out;
+    guarded(env, [&](Loader& l) { return l.readCounters(out, inflight); });
+    return toBuffer(env, out);
+  }
+
+  Napi::Value ReadBlockLatency(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::vector<uint8_t> out;
+    guarded(env, [&](Loader& l) { return l.readBlockLatency(out); });
+    return toBuffer(env, out);
+  }
+
+  Napi::Value LostEvents(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    uint64_t n = guarded(env, [&](Loader& l) { return l.stat(PP_STAT_RINGBUF_DROPS); });
+    return Napi::Number::New(env, static_cast<double>(n));
+  }
+
+  Napi::Value Stats(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Napi::Object o = Napi::Object::New(env);
+    guarded(env, [&](Loader& l) {
+      o.Set("ringBufferDrops", static_cast<double>(l.stat(PP_STAT_RINGBUF_DROPS)));
+      o.Set("countersMapFull", static_cast<double>(l.stat(PP_STAT_COUNTERS_FULL)));
+      o.Set("trackedMapFull", static_cast<double>(l.stat(PP_STAT_TRACKED_FULL)));
+      o.Set("threadMapFull", static_cast<double>(l.stat(PP_STAT_THREADS_FULL)));
+      o.Set("argsUnreadable", static_cast<double>(l.stat(PP_STAT_ARGS_UNREADABLE)));
+      o.Set("blockHistogramsFull", static_cast<double>(l.stat(PP_STAT_BLK_HIST_FULL)));
+    });
+    return o;
+  }
+
+  Napi::Value Programs(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Napi::Array arr = Napi::Array::New(env);
+    guarded(env, [&](Loader& l) {
+      uint32_t i = 0;
+      for (const pipespan::ProgramInfo& p : l.programs()) {
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("name", p.name);
+        o.Set("tracepoint", p.tracepoint);
+        o.Set("group", p.group);
+        o.Set("attached", p.attached);
+        if (!p.reason.empty()) o.Set("reason", p.reason);
+        arr.Set(i++, o);
+      }
+    });
+    return arr;
+  }
+
+  Napi::Value Close(const Napi::CallbackInfo& info) {
+    if (loader_) loader_->close();  // idempotent
+    return info.Env().Undefined();
+  }
+
+  std::unique_ptr<Loader> loader_;
+};
+
+Napi::Value ClockBoottimeNs(const Napi::CallbackInfo& info) {
+  return Napi::BigInt::New(info.Env(), static_cast<uint64_t>(pipespan::boottimeNs()));
+}
+
+// offsetof() of every field decode.js reads, so a test can prove the two layouts agree.
+#define PP_FIELD(obj, type, field) obj.Set(#field, static_cast<double>(offsetof(type, field)))
+
+Napi::Object Layout(Napi::Env env) {
+  Napi::Object all = Napi::Object::New(env);
+  auto add = [&](const char* name, size_t size, Napi::Object fields) {
+    Napi::Object s = Napi::Object::New(env);
+    s.Set("size", static_cast<double>(size));
+    s.Set("fields", fields);
+    all.Set(name, s);
+  };
+  {
+    Napi::Object f = Napi::Object::New(env);
+    PP_FIELD(f, pp_event_header, type);
+    PP_FIELD(f, pp_event_header, flags);
+    PP_FIELD(f, pp_event_header, size);
+    PP_FIELD(f, pp_event_header, ts_ns);
+    PP_FIELD(f, pp_event_header, tgid);
+    PP_FIELD(f, pp_event_header, pid);
+    PP_FIELD(f, pp_event_header, start_boottime_ns);
+    add("pp_event_header", sizeof(pp_event_header), f);
+  }
+  {
+    Napi::Object f = Napi::Object::New(env);
+    PP_FIELD(f, pp_fork_event, ppid);
+    PP_FIELD(f, pp_fork_event, parent_pid);
+    PP_FIELD(f, pp_fork_event, parent_start_boottime_ns);
+    add("pp_fork_event", sizeof(pp_fork_event), f);
+  }
+  {
+    Napi::Object f = Napi::Object::New(env);
+    PP_FIELD(f, pp_exec_event, ppid);
+    PP_FIELD(f, pp_exec_event, old_pid);
+    PP_FIELD(f, pp_exec_event, cgroup_id);
+    PP_FIELD(f, pp_exec_event, uid);
+    PP_FIELD(f, pp_exec_event, argc);
+    PP_FIELD(f, pp_exec_event, filename_len);
+    PP_FIELD(f, pp_exec_event, args_len);
+    PP_FIELD(f, pp_exec_event, comm);
+    PP_FIELD(f, pp_exec_event, data);
+    add("pp_exec_event", sizeof(pp_exec_event), f);
+  }
+  {
+    Napi::Object f = Napi::Object::New(env);
+    PP_FIELD(f, pp_exit_event, ppid);
+    PP_FIELD(f, pp_exit_event, exit_code);
+    PP_FIELD(f, pp_exit_event, comm);
+    add("pp_exit_event", sizeof(pp_exit_event), f);
+  }
+  {
+    Napi::Object f = Napi::Object::New(env);
+    PP_FIELD(f, pp_oom_event, rss_bytes);
+    PP_FIELD(f, pp_oom_event, total_vm_bytes);
+    add("pp_oom_event", sizeof(pp_oom_event), f);
+  }
+  {
+    Napi::Object f = Napi::Object::New(env);
+    PP_FIELD(f, pp_counters, tgid);
+    PP_FIELD(f, pp_counters, flags);
+    PP_FIELD(f, pp_counters, start_boottime_ns);
+    PP_FIELD(f, pp_counters, first_seen_ns);
+    PP_FIELD(f, pp_counters, oncpu_ns);
+    PP_FIELD(f, pp_counters, runq_ns);
+    PP_FIELD(f, pp_counters, offcpu_d_ns);
+    PP_FIELD(f, pp_counters, offcpu_iowait_ns);
+    PP_FIELD(f, pp_counters, offcpu_sleep_ns);
+    PP_FIELD(f, pp_counters, offcpu_other_ns);
+    PP_FIELD(f, pp_counters, nvcsw);
+    PP_FIELD(f, pp_counters, nivcsw);
+    PP_FIELD(f, pp_counters, blk_read_bytes);
+    PP_FIELD(f, pp_counters, blk_write_bytes);
+    PP_FIELD(f, pp_counters, blk_read_ops);
+    PP_FIELD(f, pp_counters, blk_write_ops);
+    PP_FIELD(f, pp_counters, net_tx_bytes);
+    PP_FIELD(f, pp_counters, net_rx_bytes);
+    PP_FIELD(f, pp_counters, exit_cpu_ns);
+    PP_FIELD(f, pp_counters, exit_rchar);
+    PP_FIELD(f, pp_counters, exit_wchar);
+    PP_FIELD(f, pp_counters, exit_read_bytes);
+    PP_FIELD(f, pp_counters, exit_write_bytes);
+    PP_FIELD(f, pp_counters, exit_cancelled_write_bytes);
+    PP_FIELD(f, pp_counters, exit_maj_flt);
+    PP_FIELD(f, pp_counters, exit_min_flt);
+    PP_FIELD(f, pp_counters, exit_maxrss_bytes);
+    PP_FIELD(f, pp_counters, exit_ts_ns);
+    PP_FIELD(f, pp_counters, exit_code);
+    PP_FIELD(f, pp_counters, exit_threads);
+    add("pp_counters", sizeof(pp_counters), f);
+  }
+  {
+    Napi::Object f = Napi::Object::New(env);
+    PP_FIELD(f, pp_blk_record, key.major);
+    PP_FIELD(f, pp_blk_record, key.minor);
+    PP_FIELD(f, pp_blk_record, key.op);
+    PP_FIELD(f, pp_blk_record, hist.count);
+    PP_FIELD(f, pp_blk_record, hist.sum_ns);
+    PP_FIELD(f, pp_blk_record, hist.bytes);
+    PP_FIELD(f, pp_blk_record, hist.slots);
+    add("pp_blk_record", sizeof(pp_blk_record), f);
+  }
+  Napi::Object c = Napi::Object::New(env);
+  c.Set("PP_FILENAME_MAX", PP_FILENAME_MAX);
+  c.Set("PP_ARGS_MAX", PP_ARGS_MAX);
+  c.Set("PP_HIST_SLOTS", PP_HIST_SLOTS);
+  c.Set("PP_EXEC_FIXED_SIZE", PP_EXEC_FIXED_SIZE);
+  c.Set("PP_EV_FORK", static_cast<int>(PP_EV_FORK));
+  c.Set("PP_EV_EXEC", static_cast<int>(PP_EV_EXEC));
+  c.Set("PP_EV_EXIT", static_cast<int>(PP_EV_EXIT));
+  c.Set("PP_EV_OOM", static_cast<int>(PP_EV_OOM));
+  c.Set("PP_CNT_EXITED", PP_CNT_EXITED);
+  c.Set("PP_CNT_OOM_KILLED", PP_CNT_OOM_KILLED);
+  c.Set("PP_EXIT_OOM_KILLED", PP_EXIT_OOM_KILLED);
+  c.Set("PP_EXEC_FILENAME_TRUNCATED", PP_EXEC_FILENAME_TRUNCATED);
+  c.Set("PP_EXEC_ARGS_TRUNCATED", PP_EXEC_ARGS_TRUNCATED);
+  c.Set("PP_EXEC_ARGS_UNREADABLE", PP_EXEC_ARGS_UNREADABLE);
+  all.Set("constants", c);
+  return all;
+}
+
+Napi::Value Open(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::FunctionReference* ctor = env.GetInstanceData<Napi::FunctionReference>();
+  std::vector<napi_value> args;
+  if (info.Length() > 0) args.push_back(info[0]);
+  return ctor->New(args);
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor = KernelProbe::Init(env);
+  auto* ref = new Napi::FunctionReference(Napi::Persistent(ctor));
+  env.SetInstanceData<Napi::FunctionReference>(ref);  // deleted by node-addon-api at env teardown
+  exports.Set("open", Napi::Function::New(env, Open, "open"));
+  exports.Set("clockBoottimeNs", Napi::Function::New(env, ClockBoottimeNs, "clockBoottimeNs"));
+  exports.Set("layout", Layout(env));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(pipespan_native, Init)

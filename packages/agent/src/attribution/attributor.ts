@@ -1,0 +1,134 @@
+import type { SpanContext } from "@opentelemetry/api";
+import {
+  ENV_PIPESPAN_TASK_ATTEMPT,
+  ENV_PIPESPAN_TASK_NAME,
+  ENV_PIPESPAN_TASK_RUN_ID,
+  ENV_TRACEPARENT,
+  ENV_TRACESTATE,
+} from "@pipespan/semconv";
+import type { ProcessId } from "../source/types.js";
+import type { ProcessRecord } from "../table/process-record.js";
+import type { TaskInfo } from "./task.js";
+import { parseTraceparent } from "./traceparent.js";
+
+export interface AttributorOptions {
+  /** The run's root process (the command pipespan started). Its own work belongs to the run, not a task. */
+  readonly rootId: () => ProcessId | undefined;
+  readonly lookup: (id: ProcessId) => ProcessRecord | undefined;
+  readonly childrenOf: (id: ProcessId) => readonly ProcessRecord[];
+  /** True for span ids this agent created (the run span): such a TRACEPARENT is not a foreign task span. */
+  readonly isOwnSpan: (spanId: string) => boolean;
+}
+
+const MAX_NAME = 256;
+
+function clean(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters from untrusted input
+  const v = value.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  return v.length === 0 ? undefined : v.slice(0, MAX_NAME);
+}
+
+/**
+ * Decides which task each process belongs to, in order of precedence:
+ * 1. explicit env keys (PIPESPAN_TASK_NAME / _RUN_ID, with TRACEPARENT when a task span exists elsewhere);
+ * 2. inheritance from the parent process;
+ * 3. fallback: each direct child of the root command is a task, named after its executable.
+ * The root process itself has no task (undefined). Decisions are memoized per process.
+ */
+export class Attributor {
+  readonly #opts: AttributorOptions;
+  readonly #byProcess = new Map<ProcessId, TaskInfo | undefined>();
+  readonly #tasks = new Map<string, TaskInfo>();
+  readonly #nameCounts = new Map<string, number>();
+
+  constructor(opts: AttributorOptions) {
+    this.#opts = opts;
+  }
+
+  tasks(): TaskInfo[] {
+    return [...this.#tasks.values()];
+  }
+
+  taskOf(record: ProcessRecord): TaskInfo | undefined {
+    if (this.#byProcess.has(record.id)) return this.#byProcess.get(record.id);
+    const task = this.#decide(record);
+    this.#byProcess.set(record.id, task);
+    return task;
+  }
+
+  #decide(record: ProcessRecord): TaskInfo | undefined {
+    const parent = record.parentId !== undefined ? this.#opts.lookup(record.parentId) : undefined;
+    const parentTask = parent ? this.taskOf(parent) : undefined;
+
+    const explicit = this.#fromEnv(record, parentTask);
+    if (explicit) return explicit;
+    if (record.id === this.#opts.rootId()) return undefined;
+    if (parentTask) return parentTask;
+    return this.#wrapped(record) ?? this.#fallback(record);
+  }
+
+  #fromEnv(record: ProcessRecord, parentTask: TaskInfo | undefined): TaskInfo | undefined {
+    const name = clean(record.env[ENV_PIPESPAN_TASK_NAME]);
+    if (name === undefined) return undefined;
+    const taskRunId = clean(record.env[ENV_PIPESPAN_TASK_RUN_ID]);
+    const tp = parseTraceparent(record.env[ENV_TRACEPARENT], record.env[ENV_TRACESTATE]);
+    const remote: SpanContext | undefined = tp && !this.#opts.isOwnSpan(tp.spanId) ? tp : undefined;
+    // Same keys as the parent's task (inherited environment): the same task.
+    const key = taskRunId ?? (remote ? `${name}@${remote.spanId}` : name);
+    if (parentTask && parentTask.attribution === "env" && this.#keyOf(parentTask) === key) return parentTask;
+    const known = this.#tasks.get(`env:${key}`);
+    if (known) return known;
+    const attemptRaw = Number.parseInt(record.env[ENV_PIPESPAN_TASK_ATTEMPT] ?? "", 10);
+    const task: TaskInfo = {
+      runId: taskRunId ?? this.#numbered(name),
+      name,
+      attribution: "env",
+      ...(Number.isFinite(attemptRaw) && attemptRaw > 0 ? { attempt: attemptRaw } : {}),
+      ...(record.cwd !== undefined ? { workDir: record.cwd } : {}),
+      ...(remote ? { remoteParent: remote } : {}),
+    };
+    this.#tasks.set(`env:${key}`, task);
+    return task;
+  }
+
+  /**
+   * A wrapper (such as `pipespan task`, `time`, `env`, `timeout`) has no task keys of its own but starts
+   * children that all carry the same explicit task: it belongs to that task rather than becoming one.
+   */
+  #wrapped(record: ProcessRecord): TaskInfo | undefined {
+    const children = this.#opts.childrenOf(record.id);
+    if (children.length === 0) return undefined;
+    let found: TaskInfo | undefined;
+    for (const c of children) {
+      const t = this.#fromEnv(c, undefined);
+      if (!t || (found && t !== found)) return undefined;
+      found = t;
+    }
+    return found;
+  }
+
+  #keyOf(task: TaskInfo): string | undefined {
+    for (const [k, t] of this.#tasks) if (t === task) return k.slice(4);
+    return undefined;
+  }
+
+  #fallback(record: ProcessRecord): TaskInfo {
+    const name = clean(record.comm) ?? `pid-${record.key.pid}`;
+    const task: TaskInfo = {
+      runId: this.#numbered(name),
+      name,
+      attribution: "root_child",
+      ...(record.cwd !== undefined ? { workDir: record.cwd } : {}),
+    };
+    this.#tasks.set(`proc:${record.id}`, task);
+    return task;
+  }
+
+  /** `<name>-<n>`, n counting tasks of that name within the run (1-based). */
+  #numbered(name: string): string {
+    const n = (this.#nameCounts.get(name) ?? 0) + 1;
+    this.#nameCounts.set(name, n);
+    return `${name}-${n}`;
+  }
+}

@@ -1,0 +1,150 @@
+// OTLP/JSON file exporters: every export batch becomes one line of <dir>/traces.jsonl or <dir>/metrics.jsonl.
+//
+// The lines are produced by @opentelemetry/otlp-transformer's JsonTraceSerializer / JsonMetricsSerializer, i.e. the
+// OTLP/JSON encoding of the OTLP specification (protocol/file-exporter.md, otlp.md "JSON Protobuf Encoding"),
+// one ExportTraceServiceRequest / ExportMetricsServiceRequest per line. What that encoding looks like (checked
+// against the serializer's source and by the round-trip tests through the official .proto files):
+//   - field names are lowerCamelCase (resourceSpans, scopeSpans, startTimeUnixNano, ...);
+//   - traceId / spanId / parentSpanId are lowercase hex strings (OTLP/JSON's deviation from the proto3 JSON
+//     mapping, which would use base64); a root span has no parentSpanId key at all;
+//   - enums are integers (span kind 1..5 = INTERNAL..CONSUMER, status code 0/1/2, aggregationTemporality 1/2);
+//   - 64-bit timestamps (startTimeUnixNano, timeUnixNano, ...) are decimal strings, exact to the nanosecond;
+//   - attribute intValue / asInt / counts are JSON numbers (allowed by the proto3 JSON mapping, which accepts both
+//     numbers and strings for 64-bit integers); bytesValue is base64;
+//   - span.flags (W3C trace flags + the is-remote bits) is present, a field newer than some .proto releases.
+// Readers must accept both numbers and strings for 64-bit integers (packages/findings does).
+
+import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
+import type { AggregationTemporalitySelector, PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
+import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
+import { JsonMetricsSerializer, JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { JsonlAppender } from "./jsonl-appender.js";
+
+export const TRACES_FILE_NAME = "traces.jsonl";
+export const METRICS_FILE_NAME = "metrics.jsonl";
+
+/** What a file exporter has done so far; `failures` > 0 means the file is missing data. */
+export interface FileExportStats {
+  /** Lines (export batches) written. */
+  lines: number;
+  /** Spans or metric data points written. */
+  items: number;
+  /** Batches that could not be written (their items are lost from the file). */
+  failures: number;
+  failedItems: number;
+  /** Message of the first write failure. */
+  firstError?: string;
+}
+
+export interface OtlpJsonFileExporterOptions {
+  /** Output folder; created (recursively) by the constructor. */
+  dir: string;
+  /** File name inside `dir`; defaults to traces.jsonl / metrics.jsonl. */
+  fileName?: string;
+}
+
+/** Shared core: serialize → append one line → report the outcome through the callback, never by throwing. */
+abstract class OtlpJsonFileExporterBase<T> {
+  readonly path: string;
+  readonly stats: FileExportStats = { lines: 0, items: 0, failures: 0, failedItems: 0 };
+  private readonly appender: JsonlAppender;
+  private stopped = false;
+
+  constructor(options: OtlpJsonFileExporterOptions, defaultFileName: string) {
+    // A folder we cannot create is a configuration error: say so now, once, rather than failing every export.
+    mkdirSync(options.dir, { recursive: true });
+    this.path = join(options.dir, options.fileName ?? defaultFileName);
+    this.appender = new JsonlAppender(this.path);
+  }
+
+  protected abstract serialize(items: T): Uint8Array | undefined;
+  protected abstract count(items: T): number;
+
+  export(items: T, resultCallback: (result: ExportResult) => void): void {
+    const n = this.count(items);
+    if (this.stopped) {
+      this.fail(n, new Error(`exporter for ${this.path} is shut down; ${n} item(s) not written`), resultCallback);
+      return;
+    }
+    if (n === 0) {
+      resultCallback({ code: ExportResultCode.SUCCESS });
+      return;
+    }
+    try {
+      const bytes = this.serialize(items);
+      if (bytes === undefined) throw new Error("the OTLP/JSON serializer produced nothing");
+      // Synchronous append: when the callback runs, the line is in the kernel's page cache, so a flush or
+      // shutdown has nothing left to wait for.
+      this.appender.append(bytes);
+    } catch (err) {
+      this.fail(n, err instanceof Error ? err : new Error(String(err)), resultCallback);
+      return;
+    }
+    this.stats.lines += 1;
+    this.stats.items += n;
+    resultCallback({ code: ExportResultCode.SUCCESS });
+  }
+
+  private fail(n: number, error: Error, resultCallback: (result: ExportResult) => void): void {
+    this.stats.failures += 1;
+    this.stats.failedItems += n;
+    this.stats.firstError ??= error.message;
+    resultCallback({ code: ExportResultCode.FAILED, error });
+  }
+
+  /** Writes are synchronous, so there is never anything pending. */
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    this.stopped = true;
+    return Promise.resolve();
+  }
+}
+
+/** A SpanExporter writing one OTLP/JSON ExportTraceServiceRequest per export batch to `<dir>/traces.jsonl`. */
+export class OtlpJsonFileSpanExporter extends OtlpJsonFileExporterBase<ReadableSpan[]> implements SpanExporter {
+  constructor(options: OtlpJsonFileExporterOptions) {
+    super(options, TRACES_FILE_NAME);
+  }
+  protected serialize(spans: ReadableSpan[]): Uint8Array | undefined {
+    return JsonTraceSerializer.serializeRequest(spans);
+  }
+  protected count(spans: ReadableSpan[]): number {
+    return spans.length;
+  }
+}
+
+export interface OtlpJsonFileMetricExporterOptions extends OtlpJsonFileExporterOptions {
+  /** Temporality per instrument type; the metric reader's default (cumulative) when absent. */
+  temporalitySelector?: AggregationTemporalitySelector;
+}
+
+/** A PushMetricExporter writing one OTLP/JSON ExportMetricsServiceRequest per collection to `<dir>/metrics.jsonl`. */
+export class OtlpJsonFileMetricExporter
+  extends OtlpJsonFileExporterBase<ResourceMetrics>
+  implements PushMetricExporter
+{
+  readonly selectAggregationTemporality?: AggregationTemporalitySelector;
+
+  constructor(options: OtlpJsonFileMetricExporterOptions) {
+    super(options, METRICS_FILE_NAME);
+    if (options.temporalitySelector) this.selectAggregationTemporality = options.temporalitySelector;
+  }
+  protected serialize(metrics: ResourceMetrics): Uint8Array | undefined {
+    return JsonMetricsSerializer.serializeRequest(metrics);
+  }
+  /** Data points: a collection with no data points is not written (it would be an empty line of noise). */
+  protected count(metrics: ResourceMetrics): number {
+    return countDataPoints(metrics);
+  }
+}
+
+export function countDataPoints(metrics: ResourceMetrics): number {
+  let n = 0;
+  for (const scope of metrics.scopeMetrics) for (const metric of scope.metrics) n += metric.dataPoints.length;
+  return n;
+}

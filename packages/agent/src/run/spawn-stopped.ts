@@ -1,0 +1,43 @@
+import { type ChildProcess, spawn, type StdioOptions } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/**
+ * Starts `command args…` stopped, so the event source can begin following it before it runs a single
+ * instruction of its own: a tiny /bin/sh stops itself with SIGSTOP, then (after SIGCONT) execs the command.
+ * Without this, children the command forks in its first milliseconds could escape the process tree.
+ */
+export async function spawnStopped(
+  command: string,
+  args: readonly string[],
+  opts: { env: NodeJS.ProcessEnv; stdio: StdioOptions; cwd?: string },
+): Promise<ChildProcess> {
+  const child = spawn("/bin/sh", ["-c", 'kill -STOP $$ && exec "$0" "$@"', command, ...args], {
+    env: opts.env,
+    stdio: opts.stdio,
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+  });
+  const pid = child.pid;
+  if (pid === undefined) {
+    const err = await new Promise<Error>((resolve) => child.once("error", resolve));
+    throw err;
+  }
+  // Wait until the kernel reports it stopped ('T'); bounded, it takes well under a millisecond normally.
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    const state = await procState(pid);
+    if (state === "T" || state === "t") return child;
+    if (state === undefined || state === "Z" || child.exitCode !== null) break;
+    await sleep(1);
+  }
+  return child;
+}
+
+async function procState(pid: number): Promise<string | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,257 @@
+import type { ChildProcess, StdioOptions } from "node:child_process";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { context, trace } from "@opentelemetry/api";
+import {
+  ENV_PIPESPAN_PIPELINE_NAME,
+  ENV_PIPESPAN_RUN_ID,
+  ENV_PIPESPAN_TASK_ATTEMPT,
+  ENV_PIPESPAN_TASK_NAME,
+  ENV_PIPESPAN_TASK_RUN_ID,
+  ENV_TRACEPARENT,
+  ENV_TRACESTATE,
+} from "@pipespan/semconv";
+import { OWN_ENV_KEYS } from "./own-env.js";
+import { Attributor } from "../attribution/attributor.js";
+import { formatTraceparent } from "../attribution/traceparent.js";
+import { RunMetrics } from "../metrics/run-metrics.js";
+import type { Source, SourceName } from "../source/types.js";
+import { processId } from "../source/types.js";
+import { RunRecorder, type RunSummary } from "../spans/run-recorder.js";
+import { signalNumber } from "../spans/signals.js";
+import { nowNs } from "../spans/time.js";
+import { ProcessTable } from "../table/process-table.js";
+import { resolveCommand } from "./command-lookup.js";
+import { UserError } from "./errors.js";
+import { checkRunId, newRunId } from "./run-id.js";
+import { spawnStopped } from "./spawn-stopped.js";
+import { createTelemetry, type Telemetry } from "./telemetry.js";
+
+
+export interface RunStatus {
+  readonly elapsedMs: number;
+  readonly runningTasks: readonly string[];
+  readonly processes: number;
+}
+
+export interface TraceRunOptions {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly pipelineName?: string;
+  readonly runId?: string;
+  /** Output folder; the run writes `<outDir>/<runId>/`. */
+  readonly outDir: string;
+  /** Creates the event source (the CLI picks procfs or eBPF). */
+  readonly createSource: () => Source;
+  /** Redacts an argv into a command line before anything leaves the process. */
+  readonly redact: (argv: readonly string[]) => string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  readonly stdio?: StdioOptions;
+  readonly serviceName?: string;
+  /** Put cicd.pipeline.run.id on metrics (opt-in). */
+  readonly runIdOnMetrics?: boolean;
+  readonly statusIntervalMs?: number;
+  readonly onStatus?: (s: RunStatus) => void;
+  readonly onWarning?: (line: string) => void;
+  /** Forward SIGINT/SIGTERM/SIGHUP/SIGQUIT received by this process to the command (default true). */
+  readonly forwardSignals?: boolean;
+}
+
+export interface TraceRunResult {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly exitCode: number;
+  readonly signal?: NodeJS.Signals;
+  readonly source: SourceName;
+  readonly summary: RunSummary;
+  /** One clear line per export problem (the local files are complete regardless). */
+  readonly exportProblems: readonly string[];
+}
+
+const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
+
+/**
+ * Runs a command under observation and records it as one trace: pipeline_run -> task -> process, written as
+ * OTLP/JSON under the run folder and exported over OTLP gRPC when the standard OTEL_* variables ask for it.
+ */
+export async function traceRun(o: TraceRunOptions): Promise<TraceRunResult> {
+  const env = o.env ?? process.env;
+  const executable = resolveCommand(o.command, env, o.cwd);
+  const runId = checkRunId(o.runId ?? newRunId());
+  const pipelineName = o.pipelineName ?? defaultName(o.command);
+  const runDir = resolve(o.outDir, runId);
+  await mkdir(runDir, { recursive: true });
+  if ((await readdir(runDir)).length > 0) {
+    throw new UserError(`output folder ${runDir} already holds a run; pick another --run-id or --out`);
+  }
+
+  const source = o.createSource();
+  const telemetry: Telemetry = await createTelemetry({
+    runDir,
+    env,
+    ...(o.serviceName !== undefined ? { serviceName: o.serviceName } : {}),
+  });
+  const tracer = telemetry.tracerProvider.getTracer("pipespan");
+  const metrics = new RunMetrics({
+    meter: telemetry.meterProvider.getMeter("pipespan"),
+    pipelineName,
+    runId,
+    source: source.name,
+    ...(o.runIdOnMetrics !== undefined ? { runIdOnMetrics: o.runIdOnMetrics } : {}),
+  });
+
+  const table = new ProcessTable();
+  let rootId: string | undefined;
+  let runSpanId = "";
+  const attributor = new Attributor({
+    rootId: () => rootId,
+    lookup: (id) => table.get(id),
+    childrenOf: (id) => table.childrenOf(id),
+    isOwnSpan: (spanId) => spanId === runSpanId,
+  });
+  const startNs = nowNs();
+  const argv = [o.command, ...o.args];
+  const recorder = new RunRecorder({
+    tracer,
+    attributor,
+    lookup: (id) => table.get(id),
+    pipelineName,
+    runId,
+    source: source.name,
+    commandLine: o.redact(argv),
+    redact: o.redact,
+    startTimeNs: startNs,
+    onProcessEnd: (_r, task, totals) => metrics.processEnded(task?.name, totals),
+  });
+  const runSc = recorder.runSpan.spanContext();
+  runSpanId = runSc.spanId;
+
+  // The command learns its run through the environment protocol; stale task keys from an outer run are dropped.
+  const childEnv: NodeJS.ProcessEnv = { ...env };
+  for (const k of OWN_ENV_KEYS) delete childEnv[k];
+  childEnv[ENV_TRACEPARENT] = formatTraceparent(runSc);
+  childEnv[ENV_PIPESPAN_RUN_ID] = runId;
+  childEnv[ENV_PIPESPAN_PIPELINE_NAME] = pipelineName;
+
+  const child = await spawnStopped(executable, o.args, {
+    env: childEnv,
+    stdio: o.stdio ?? "inherit",
+    ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
+  });
+  const rootPid = child.pid as number;
+  const exited = waitExit(child);
+
+  let cancelled = false;
+  const forward = (sig: NodeJS.Signals) => {
+    if (sig === "SIGINT" || sig === "SIGTERM") cancelled = true;
+    try {
+      process.kill(rootPid, sig);
+    } catch {
+      /* already gone */
+    }
+  };
+  if (o.forwardSignals ?? true) for (const s of FORWARDED) process.on(s, forward);
+
+  try {
+    await source.start(rootPid, {
+      onEvent: (e) => {
+        if (e.type === "start" && e.key.pid === rootPid && rootId === undefined) {
+          rootId = processId(e.key);
+          recorder.setRoot(rootId);
+        }
+        const change = table.apply(e);
+        if (change) context.with(trace.setSpan(context.active(), recorder.runSpan), () => recorder.handle(change));
+      },
+    });
+  } catch (err) {
+    child.kill("SIGKILL");
+    await exited;
+    await telemetry.shutdown();
+    throw err;
+  } finally {
+    // Let the command run now that the source follows it.
+    try {
+      process.kill(rootPid, "SIGCONT");
+    } catch {
+      /* it may have died already */
+    }
+  }
+
+  const status = o.onStatus
+    ? setInterval(() => {
+        const running = table.running();
+        o.onStatus?.({
+          elapsedMs: Math.round((nowNs() - startNs) / 1e6),
+          runningTasks: recorder.runningTaskNames(running),
+          processes: table.size,
+        });
+      }, o.statusIntervalMs ?? 1000)
+    : undefined;
+
+  const { code, signal } = await exited;
+  const endNs = nowNs();
+  if (status) clearInterval(status);
+  if (o.forwardSignals ?? true) for (const s of FORWARDED) process.off(s, forward);
+  await source.stop();
+
+  const signum = signal ? signalNumber(signal) : undefined;
+  const exitCode = code ?? (signum !== undefined ? 128 + signum : 1);
+  const summary = recorder.finish(
+    {
+      exitCode,
+      ...(signum !== undefined ? { signal: signum } : {}),
+      endTimeNs: endNs,
+      lostEvents: table.ignoredEvents,
+      cancelled,
+    },
+    table.records(),
+  );
+  for (const t of summary.tasks) metrics.taskEnded(t);
+  metrics.lostEvents(summary.lostEvents);
+
+  const exportProblems = await telemetry.shutdown((sig, n) => metrics.exportFailures(sig, n));
+  await writeFile(
+    join(runDir, "run.json"),
+    `${JSON.stringify(
+      {
+        runId,
+        pipelineName,
+        traceId: summary.traceId,
+        runSpanId: summary.runSpanId,
+        source: source.name,
+        command: o.redact(argv),
+        startTimeUnixNano: String(summary.startNs),
+        endTimeUnixNano: String(summary.endNs),
+        exitCode,
+        result: summary.result,
+        processes: summary.processes,
+        tasks: summary.tasks.length,
+        lostEvents: summary.lostEvents,
+        exportProblems,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  return {
+    runId,
+    runDir,
+    exitCode,
+    ...(signal ? { signal } : {}),
+    source: source.name,
+    summary,
+    exportProblems,
+  };
+}
+
+function defaultName(command: string): string {
+  const base = command.split("/").pop() ?? command;
+  return base.replace(/\.(sh|bash|py|nf|smk)$/, "") || "pipeline";
+}
+
+function waitExit(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+  });
+}

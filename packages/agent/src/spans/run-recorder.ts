@@ -1,0 +1,423 @@
+import { basename } from "node:path";
+import { pathToFileURL } from "node:url";
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from "@opentelemetry/api";
+import {
+  ATTR_CICD_PIPELINE_ACTION_NAME,
+  ATTR_CICD_PIPELINE_NAME,
+  ATTR_CICD_PIPELINE_RESULT,
+  ATTR_CICD_PIPELINE_RUN_ID,
+  ATTR_CICD_PIPELINE_TASK_NAME,
+  ATTR_CICD_PIPELINE_TASK_RUN_ID,
+  ATTR_CICD_PIPELINE_TASK_RUN_RESULT,
+  ATTR_CICD_PIPELINE_TASK_RUN_URL_FULL,
+  ATTR_ERROR_TYPE,
+  ATTR_PIPESPAN_PROCESS_EXIT_OBSERVED,
+  ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL,
+  ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL_NAME,
+  ATTR_PIPESPAN_PROCESS_OOM_KILLED,
+  ATTR_PIPESPAN_PROCESS_START_TICKS,
+  ATTR_PIPESPAN_RUN_COMMAND,
+  ATTR_PIPESPAN_RUN_EXIT_CODE,
+  ATTR_PIPESPAN_RUN_SOURCE,
+  ATTR_PIPESPAN_RUN_TASK_COUNT,
+  ATTR_PIPESPAN_SOURCE_LOST_EVENTS,
+  ATTR_PIPESPAN_TASK_ATTEMPT,
+  ATTR_PIPESPAN_TASK_ATTRIBUTION,
+  ATTR_PIPESPAN_TASK_PROCESS_COUNT,
+  ATTR_PROCESS_COMMAND_LINE,
+  ATTR_PROCESS_EXECUTABLE_NAME,
+  ATTR_PROCESS_EXECUTABLE_PATH,
+  ATTR_PROCESS_EXIT_CODE,
+  ATTR_PROCESS_PARENT_PID,
+  ATTR_PROCESS_PID,
+  ATTR_PROCESS_WORKING_DIRECTORY,
+  CICD_PIPELINE_ACTION_NAME_VALUE_RUN,
+  CICD_PIPELINE_RESULT_VALUE_CANCELLATION,
+  CICD_PIPELINE_RESULT_VALUE_FAILURE,
+  CICD_PIPELINE_RESULT_VALUE_SUCCESS,
+} from "@pipespan/semconv";
+import type { Attributor } from "../attribution/attributor.js";
+import type { TaskInfo } from "../attribution/task.js";
+import type { SourceName } from "../source/types.js";
+import type { ProcessRecord } from "../table/process-record.js";
+import type { TableChange } from "../table/process-table.js";
+import { addTotals, cpuNs, measureAttributes, type Totals } from "./measure-attributes.js";
+import { signalName } from "./signals.js";
+import { hrTime } from "./time.js";
+
+export interface RunRecorderOptions {
+  readonly tracer: Tracer;
+  readonly attributor: Attributor;
+  readonly lookup: (id: string) => ProcessRecord | undefined;
+  readonly pipelineName: string;
+  readonly runId: string;
+  readonly source: SourceName;
+  /** The root command, already redacted. */
+  readonly commandLine: string;
+  /** Redacts an argv into a command line before it leaves the process. */
+  readonly redact: (argv: readonly string[]) => string;
+  readonly startTimeNs: number;
+  /** Called when a process span ends, with the task it belongs to (undefined: the run's root). */
+  readonly onProcessEnd?: (record: ProcessRecord, task: TaskInfo | undefined, totals: Totals) => void;
+}
+
+/** Per-task state the recorder keeps until the run ends. */
+export interface TaskState {
+  readonly info: TaskInfo;
+  readonly span?: Span;
+  readonly context: Context;
+  startNs: number;
+  endNs: number;
+  processes: number;
+  failed: boolean;
+  readonly totals: Totals;
+}
+
+/** One row of the run summary. */
+export interface TaskSummary {
+  readonly name: string;
+  readonly runId: string;
+  readonly attribution: TaskInfo["attribution"];
+  readonly startNs: number;
+  readonly endNs: number;
+  readonly processes: number;
+  readonly failed: boolean;
+  readonly totals: Totals;
+}
+
+export interface RunOutcome {
+  readonly exitCode: number;
+  readonly signal?: number;
+  readonly endTimeNs: number;
+  readonly lostEvents: number;
+  /** True when pipespan stopped the run (SIGINT/SIGTERM forwarded). */
+  readonly cancelled?: boolean;
+}
+
+export interface RunSummary {
+  readonly traceId: string;
+  readonly runSpanId: string;
+  readonly startNs: number;
+  readonly endNs: number;
+  readonly tasks: TaskSummary[];
+  readonly totals: Totals;
+  readonly processes: number;
+  readonly lostEvents: number;
+  readonly result: string;
+}
+
+/**
+ * Turns process-table changes into the span tree pipeline_run -> task -> process. Process spans are created
+ * lazily (at exit, or when a child needs its parent), so attribution sees each process's final identity (after
+ * exec); they end at exit carrying their totals. Task spans and the run span end in `finish` with sums.
+ */
+export class RunRecorder {
+  readonly #o: RunRecorderOptions;
+  readonly #runSpan: Span;
+  readonly #runContext: Context;
+  readonly #spans = new Map<string, { span: Span; context: Context }>();
+  readonly #tasks = new Map<TaskInfo, TaskState>();
+  readonly #children = new Map<string, ProcessRecord[]>();
+  readonly #runTotals: Totals = { counters: {} };
+  #rootId: string | undefined;
+  #processes = 0;
+  #lost = 0;
+
+  constructor(opts: RunRecorderOptions) {
+    this.#o = opts;
+    this.#runSpan = opts.tracer.startSpan(
+      `${CICD_PIPELINE_ACTION_NAME_VALUE_RUN} ${opts.pipelineName}`,
+      {
+        kind: SpanKind.SERVER,
+        root: true,
+        startTime: hrTime(opts.startTimeNs),
+        attributes: {
+          [ATTR_CICD_PIPELINE_NAME]: opts.pipelineName,
+          [ATTR_CICD_PIPELINE_RUN_ID]: opts.runId,
+          [ATTR_CICD_PIPELINE_ACTION_NAME]: CICD_PIPELINE_ACTION_NAME_VALUE_RUN,
+          [ATTR_PIPESPAN_RUN_SOURCE]: opts.source,
+          [ATTR_PIPESPAN_RUN_COMMAND]: opts.commandLine,
+        },
+      },
+      context.active(),
+    );
+    this.#runContext = trace.setSpan(context.active(), this.#runSpan);
+  }
+
+  get runSpan(): Span {
+    return this.#runSpan;
+  }
+
+  setRoot(id: string): void {
+    this.#rootId = id;
+  }
+
+  /** Running tasks (a process started, not all ended), for a live status line. */
+  runningTaskNames(running: readonly ProcessRecord[]): string[] {
+    const names = new Set<string>();
+    for (const r of running) {
+      const t = this.#o.attributor.taskOf(r);
+      if (t) names.add(t.name);
+    }
+    return [...names];
+  }
+
+  handle(change: TableChange): void {
+    switch (change.type) {
+      case "started": {
+        this.#processes++;
+        const parentId = change.record.parentId;
+        if (parentId !== undefined) {
+          const list = this.#children.get(parentId) ?? [];
+          list.push(change.record);
+          this.#children.set(parentId, list);
+        }
+        return;
+      }
+      case "exited":
+        // The root's span ends in finish(), where its exit status from the parent (us) is known.
+        if (change.record.id !== this.#rootId) this.#endProcess(change.record);
+        return;
+      case "lost":
+        this.#lost += change.count;
+        return;
+      default:
+        return;
+    }
+  }
+
+  finish(outcome: RunOutcome, lookupAll: Iterable<ProcessRecord>): RunSummary {
+    // Anything the source never reported as ended ends now (it cannot outlive the run).
+    for (const r of lookupAll) {
+      if (r.id === this.#rootId) continue;
+      if (!this.#ended.has(r.id)) this.#endProcess(r, outcome.endTimeNs);
+    }
+    const root = this.#rootId !== undefined ? this.#o.lookup(this.#rootId) : undefined;
+    if (root) this.#endProcess(root, outcome.endTimeNs, outcome);
+
+    const tasks: TaskSummary[] = [];
+    for (const t of this.#tasks.values()) {
+      const wall = Math.max(0, t.endNs - t.startNs);
+      if (t.span) {
+        t.span.setAttributes({
+          ...measureAttributes(t.totals, wall),
+          [ATTR_PIPESPAN_TASK_PROCESS_COUNT]: t.processes,
+          [ATTR_CICD_PIPELINE_TASK_RUN_RESULT]: t.failed
+            ? CICD_PIPELINE_RESULT_VALUE_FAILURE
+            : CICD_PIPELINE_RESULT_VALUE_SUCCESS,
+        });
+        if (t.failed) t.span.setStatus({ code: SpanStatusCode.ERROR, message: "a process of the task failed" });
+        t.span.end(hrTime(t.endNs));
+      }
+      tasks.push({
+        name: t.info.name,
+        runId: t.info.runId,
+        attribution: t.info.attribution,
+        startNs: t.startNs,
+        endNs: t.endNs,
+        processes: t.processes,
+        failed: t.failed,
+        totals: t.totals,
+      });
+    }
+    tasks.sort((a, b) => a.startNs - b.startNs);
+
+    const lost = this.#lost + outcome.lostEvents;
+    const result = outcome.cancelled
+      ? CICD_PIPELINE_RESULT_VALUE_CANCELLATION
+      : outcome.exitCode === 0
+        ? CICD_PIPELINE_RESULT_VALUE_SUCCESS
+        : CICD_PIPELINE_RESULT_VALUE_FAILURE;
+    const endNs = Math.max(outcome.endTimeNs, this.#o.startTimeNs);
+    this.#runSpan.setAttributes({
+      ...measureAttributes(this.#runTotals, endNs - this.#o.startTimeNs),
+      [ATTR_CICD_PIPELINE_RESULT]: result,
+      [ATTR_PIPESPAN_RUN_EXIT_CODE]: outcome.exitCode,
+      [ATTR_PIPESPAN_RUN_TASK_COUNT]: tasks.length,
+      [ATTR_PIPESPAN_TASK_PROCESS_COUNT]: this.#processes,
+      [ATTR_PIPESPAN_SOURCE_LOST_EVENTS]: lost,
+    });
+    if (result !== CICD_PIPELINE_RESULT_VALUE_SUCCESS) {
+      this.#runSpan.setStatus({
+        code: SpanStatusCode.ERROR,
+        message:
+          outcome.signal !== undefined
+            ? `root command killed by ${signalName(outcome.signal)}`
+            : `root command exited with code ${outcome.exitCode}`,
+      });
+    }
+    this.#runSpan.end(hrTime(endNs));
+    const sc = this.#runSpan.spanContext();
+    return {
+      traceId: sc.traceId,
+      runSpanId: sc.spanId,
+      startNs: this.#o.startTimeNs,
+      endNs,
+      tasks,
+      totals: this.#runTotals,
+      processes: this.#processes,
+      lostEvents: lost,
+      result,
+    };
+  }
+
+  readonly #ended = new Set<string>();
+
+  #taskState(task: TaskInfo, record: ProcessRecord): TaskState {
+    const known = this.#tasks.get(task);
+    if (known) return known;
+    let startNs = record.startTimeNs;
+    // The task may hold earlier processes than the one that needs its span now.
+    for (const other of this.#allRecordsOf(task)) startNs = Math.min(startNs, other.startTimeNs);
+    let state: TaskState;
+    if (task.remoteParent) {
+      state = this.#newTaskState(task, undefined, trace.setSpanContext(context.active(), task.remoteParent), startNs);
+    } else {
+      const attrs: Attributes = {
+        [ATTR_CICD_PIPELINE_TASK_NAME]: task.name,
+        [ATTR_CICD_PIPELINE_TASK_RUN_ID]: task.runId,
+        [ATTR_CICD_PIPELINE_RUN_ID]: this.#o.runId,
+        [ATTR_PIPESPAN_TASK_ATTRIBUTION]: task.attribution,
+        [ATTR_CICD_PIPELINE_TASK_RUN_URL_FULL]: pathToFileURL(task.workDir ?? process.cwd()).href,
+      };
+      if (task.attempt !== undefined) attrs[ATTR_PIPESPAN_TASK_ATTEMPT] = task.attempt;
+      const span = this.#o.tracer.startSpan(
+        task.name,
+        { kind: SpanKind.INTERNAL, startTime: hrTime(startNs), attributes: attrs },
+        this.#runContext,
+      );
+      state = this.#newTaskState(task, span, trace.setSpan(this.#runContext, span), startNs);
+    }
+    this.#tasks.set(task, state);
+    return state;
+  }
+
+  #newTaskState(info: TaskInfo, span: Span | undefined, ctx: Context, startNs: number): TaskState {
+    return {
+      info,
+      ...(span ? { span } : {}),
+      context: ctx,
+      startNs,
+      endNs: startNs,
+      processes: 0,
+      failed: false,
+      totals: { counters: {} },
+    };
+  }
+
+  *#allRecordsOf(task: TaskInfo): Iterable<ProcessRecord> {
+    for (const list of this.#children.values()) {
+      for (const r of list) if (this.#o.attributor.taskOf(r) === task) yield r;
+    }
+  }
+
+  #ensureSpan(record: ProcessRecord): { span: Span; context: Context } {
+    const known = this.#spans.get(record.id);
+    if (known) return known;
+    const task = this.#o.attributor.taskOf(record);
+    const parent = record.parentId !== undefined ? this.#o.lookup(record.parentId) : undefined;
+    let parentCtx: Context;
+    if (parent && this.#o.attributor.taskOf(parent) === task) parentCtx = this.#ensureSpan(parent).context;
+    else if (task) parentCtx = this.#taskState(task, record).context;
+    else parentCtx = this.#runContext;
+    const span = this.#o.tracer.startSpan(
+      this.#executableName(record),
+      { kind: SpanKind.INTERNAL, startTime: hrTime(record.startTimeNs) },
+      parentCtx,
+    );
+    const entry = { span, context: trace.setSpan(parentCtx, span) };
+    this.#spans.set(record.id, entry);
+    return entry;
+  }
+
+  #executableName(r: ProcessRecord): string {
+    return r.exe ? basename(r.exe.replace(/ \(deleted\)$/, "")) : r.comm;
+  }
+
+  #endProcess(record: ProcessRecord, fallbackEndNs?: number, rootOutcome?: RunOutcome): void {
+    if (this.#ended.has(record.id)) return;
+    this.#ended.add(record.id);
+    const { span } = this.#ensureSpan(record);
+    const endNs = Math.max(record.exit?.timeNs ?? fallbackEndNs ?? record.startTimeNs, record.startTimeNs);
+    const totals: Totals = { counters: { ...record.counters } };
+    const unattributed = this.#unattributedCpu(record);
+    if (unattributed !== undefined) totals.unattributedCpuNs = unattributed;
+
+    const exitCode = rootOutcome ? rootOutcome.exitCode : record.exit?.exitCode;
+    const signal = rootOutcome ? rootOutcome.signal : record.exit?.signal;
+    const attrs: Attributes = {
+      [ATTR_PROCESS_PID]: record.key.pid,
+      [ATTR_PROCESS_PARENT_PID]: record.ppid,
+      [ATTR_PROCESS_EXECUTABLE_NAME]: this.#executableName(record),
+      [ATTR_PROCESS_COMMAND_LINE]: this.#o.redact(record.argv.length > 0 ? record.argv : [record.comm]),
+      [ATTR_PIPESPAN_PROCESS_START_TICKS]: record.key.startTicks,
+      [ATTR_PIPESPAN_PROCESS_EXIT_OBSERVED]: rootOutcome !== undefined || record.exit?.observed === true,
+      ...measureAttributes(totals, endNs - record.startTimeNs),
+    };
+    if (record.exe) attrs[ATTR_PROCESS_EXECUTABLE_PATH] = record.exe;
+    if (record.cwd) attrs[ATTR_PROCESS_WORKING_DIRECTORY] = record.cwd;
+    const task = this.#o.attributor.taskOf(record);
+    if (task) {
+      attrs[ATTR_CICD_PIPELINE_TASK_NAME] = task.name;
+      attrs[ATTR_CICD_PIPELINE_TASK_RUN_ID] = task.runId;
+    }
+    let failed = false;
+    if (signal !== undefined) {
+      failed = true;
+      const name = signalName(signal);
+      attrs[ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL] = signal;
+      attrs[ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL_NAME] = name;
+      attrs[ATTR_ERROR_TYPE] = name;
+      span.setStatus({ code: SpanStatusCode.ERROR, message: `killed by ${name}` });
+    } else if (exitCode !== undefined) {
+      attrs[ATTR_PROCESS_EXIT_CODE] = exitCode;
+      if (exitCode !== 0) {
+        failed = true;
+        attrs[ATTR_ERROR_TYPE] = String(exitCode);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: `exited with code ${exitCode}` });
+      }
+    }
+    if (record.exit?.oomKilled) {
+      failed = true;
+      attrs[ATTR_PIPESPAN_PROCESS_OOM_KILLED] = true;
+      span.setStatus({ code: SpanStatusCode.ERROR, message: "killed by the OOM killer" });
+    }
+    span.setAttributes(attrs);
+    span.end(hrTime(endNs));
+
+    addTotals(this.#runTotals, totals);
+    if (task) {
+      const state = this.#taskState(task, record);
+      state.processes++;
+      state.endNs = Math.max(state.endNs, endNs);
+      state.startNs = Math.min(state.startNs, record.startTimeNs);
+      if (failed) state.failed = true;
+      addTotals(state.totals, totals);
+    }
+    this.#o.onProcessEnd?.(record, task, totals);
+  }
+
+  /**
+   * CPU of descendants the source never saw: the process's reaped-children CPU minus what its seen children
+   * account for. Only sources that report childrenCpuNs (procfs) get this; it keeps task CPU exact when
+   * short-lived processes come and go between two samples.
+   */
+  #unattributedCpu(record: ProcessRecord): number | undefined {
+    const reaped = record.counters.childrenCpuNs;
+    if (reaped === undefined) return undefined;
+    let seen = 0;
+    for (const c of this.#children.get(record.id) ?? []) {
+      seen += (cpuNs({ counters: c.counters }) ?? 0) + (c.counters.childrenCpuNs ?? 0);
+    }
+    return Math.max(0, reaped - seen);
+  }
+}

@@ -1,0 +1,29 @@
+import type { OwnEnv, ProcessCounters, ProcessId, ProcessKey } from "../source/types.js";
+
+/** How a process ended, as far as the source could tell. */
+export interface ProcessExit {
+  readonly timeNs: number;
+  readonly exitCode?: number;
+  readonly signal?: number;
+  readonly oomKilled?: boolean;
+  /** True when the final counters were taken at exit; false when they are the last sample. */
+  readonly observed: boolean;
+}
+
+/** Everything the agent knows about one process (one thread group). */
+export interface ProcessRecord {
+  readonly id: ProcessId;
+  readonly key: ProcessKey;
+  readonly ppid: number;
+  /** The parent's id when the parent is part of the traced tree. */
+  readonly parentId?: ProcessId;
+  readonly startTimeNs: number;
+  comm: string;
+  exe?: string;
+  argv: readonly string[];
+  cwd?: string;
+  /** Our env keys as seen at the first exec (or at first sight). */
+  env: OwnEnv;
+  counters: ProcessCounters;
+  exit?: ProcessExit;
+}

@@ -1,0 +1,79 @@
+import { Command, Option } from "commander";
+import { createSource, describeSourceChoice, redactCommandLine, type SourceChoice, traceRun } from "@pipespan/agent";
+import { StatusLine } from "../output/status-line.js";
+import { makeStyle } from "../output/style.js";
+import { renderSummary } from "../output/summary.js";
+
+export function runCommand(): Command {
+  return new Command("run")
+    .description("run a command and trace it as one pipeline run: pipeline_run -> task -> process spans")
+    .usage("[options] -- <command> [args...]")
+    .argument("<command>", "the pipeline's root command")
+    .argument("[args...]", "its arguments")
+    .option("-n, --name <name>", "pipeline name (cicd.pipeline.name); default: the command's base name")
+    .option("--run-id <id>", "run id (cicd.pipeline.run.id); default: a timestamp plus random suffix")
+    .option("-o, --out <dir>", "output folder; the run writes <dir>/<run-id>/", "./pipespan-runs")
+    .addOption(
+      new Option("--source <source>", "event source: auto picks the best available").choices(["auto", "procfs"]).default("auto"),
+    )
+    .option("--interval <ms>", "procfs sampling interval in milliseconds", parseInterval, 200)
+    .option("--run-id-on-metrics", "put cicd.pipeline.run.id on metrics (more series)", false)
+    .option("-q, --quiet", "print no summary, only errors", false)
+    .addHelpText(
+      "after",
+      `
+Writes OTLP/JSON (traces.jsonl, metrics.jsonl) and run.json under <out>/<run-id>/ and, when
+OTEL_EXPORTER_OTLP_ENDPOINT (or the other standard OTEL_* variables) is set, exports over OTLP gRPC too.
+The command gets TRACEPARENT, PIPESPAN_RUN_ID and PIPESPAN_PIPELINE_NAME in its environment.
+Exits with the command's exit code (128 + signal number when it was killed).
+
+Example:
+  pipespan run --name demo -- bash examples/demo/pipeline.sh`,
+    )
+    .action(async (command: string, args: string[], opts: RunOpts, cmd: Command) => {
+      cmd.setOptionValue("exitCode", await doRun(command, args, opts));
+    });
+}
+
+interface RunOpts {
+  name?: string;
+  runId?: string;
+  out: string;
+  source: SourceChoice;
+  interval: number;
+  runIdOnMetrics: boolean;
+  quiet: boolean;
+}
+
+function parseInterval(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 10 || n > 60_000) throw new Error(`--interval must be 10..60000 ms, got ${v}`);
+  return n;
+}
+
+async function doRun(command: string, args: string[], opts: RunOpts): Promise<number> {
+  const err = process.stderr;
+  const style = makeStyle(err);
+  const choice = await describeSourceChoice(opts.source);
+  if (!opts.quiet) err.write(`pipespan: ${choice.line}\n`);
+  const status = new StatusLine(err);
+  const result = await traceRun({
+    command,
+    args,
+    ...(opts.name !== undefined ? { pipelineName: opts.name } : {}),
+    ...(opts.runId !== undefined ? { runId: opts.runId } : {}),
+    outDir: opts.out,
+    createSource: () => createSource(choice.source, { intervalMs: opts.interval }),
+    redact: redactCommandLine,
+    runIdOnMetrics: opts.runIdOnMetrics,
+    ...(status.enabled && !opts.quiet ? { onStatus: (s) => status.update(s) } : {}),
+    onWarning: (line) => {
+      status.clear();
+      err.write(`pipespan: ${line}\n`);
+    },
+  });
+  status.clear();
+  if (!opts.quiet) err.write(renderSummary(result, style));
+  else for (const p of result.exportProblems) err.write(`${p}\n`);
+  return result.exitCode;
+}

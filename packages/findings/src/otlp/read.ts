@@ -1,0 +1,269 @@
+// Reading OTLP/JSON files: a .jsonl with one Export*ServiceRequest per line (what pipespan and the OTel Collector's
+// file exporter write), a run folder containing one, or a single (possibly pretty-printed) OTLP/JSON document.
+// Inputs are untrusted: lines are bounded in size, every line is validated, and a problem is one clear error that
+// names file:line and says what is wrong (malformed JSON, a truncated last line, a non-OTLP shape, ...).
+
+import { open, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { z } from "zod";
+import { OtlpJsonError } from "./errors.js";
+import type { NormalizedMetrics, NormalizedSpan, NormalizedTraces, SourceLocation } from "./model.js";
+import { normalizeMetricsRequest, normalizeTraceRequest, ResourceRegistry } from "./normalize.js";
+import { describeZodError, ExportMetricsServiceRequest, ExportTraceServiceRequest } from "./schema.js";
+
+export const TRACES_FILE = "traces.jsonl";
+export const METRICS_FILE = "metrics.jsonl";
+/** Default bound on one line (and on a whole single-document file). */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+const CHUNK = 1024 * 1024;
+
+export interface ReadOtlpJsonOptions {
+  /** "throw" (default): the first problem throws an OtlpJsonError. "collect": skip bad lines, list them in `problems`. */
+  onProblem?: "throw" | "collect";
+  /** Bound on one line or one whole-document file, in bytes (default 64 MiB). */
+  maxLineBytes?: number;
+}
+
+type Signal = "traces" | "metrics";
+const SIGNAL_INFO = {
+  traces: { key: "resourceSpans", request: "ExportTraceServiceRequest", file: TRACES_FILE },
+  metrics: { key: "resourceMetrics", request: "ExportMetricsServiceRequest", file: METRICS_FILE },
+} as const;
+const OTHER_KEYS: Record<string, string> = {
+  resourceSpans: "traces",
+  resourceMetrics: "metrics",
+  resourceLogs: "logs",
+  resource_spans: "traces (with proto field names instead of OTLP/JSON's lowerCamelCase)",
+};
+
+/** Reads spans from a traces.jsonl, a folder containing one, or a single OTLP/JSON document. */
+export async function readOtlpJsonTraces(pathOrDir: string, options: ReadOtlpJsonOptions = {}): Promise<NormalizedTraces> {
+  const registry = new ResourceRegistry();
+  const spans: NormalizedSpan[] = [];
+  const { file, problems } = await readRequests(pathOrDir, "traces", options, (json, where) => {
+    const parsed = validate(ExportTraceServiceRequest, json, "traces", where);
+    for (const s of normalizeTraceRequest(parsed, registry, where)) spans.push(s);
+  });
+  return { spans, resources: registry.resources, files: [file], problems };
+}
+
+/** Reads metric data points from a metrics.jsonl, a folder containing one, or a single OTLP/JSON document. */
+export async function readOtlpJsonMetrics(
+  pathOrDir: string,
+  options: ReadOtlpJsonOptions = {},
+): Promise<NormalizedMetrics> {
+  const registry = new ResourceRegistry();
+  const points: NormalizedMetrics["points"] = [];
+  const { file, problems } = await readRequests(pathOrDir, "metrics", options, (json, where) => {
+    const parsed = validate(ExportMetricsServiceRequest, json, "metrics", where);
+    for (const p of normalizeMetricsRequest(parsed, registry, where)) points.push(p);
+  });
+  return { points, resources: registry.resources, files: [file], problems };
+}
+
+/**
+ * Normalizes one already-parsed OTLP/JSON ExportTraceServiceRequest (e.g. from a backend's API). Throws an
+ * OtlpJsonError (file "<input>" unless `where` says otherwise) when it is not one.
+ */
+export function parseOtlpJsonTraces(json: unknown, where: SourceLocation = { file: "<input>", line: 1 }): NormalizedSpan[] {
+  return normalizeTraceRequest(validate(ExportTraceServiceRequest, json, "traces", where), new ResourceRegistry(), where);
+}
+
+function validate<S extends z.ZodType>(schema: S, json: unknown, signal: Signal, where: SourceLocation): z.infer<S> {
+  const info = SIGNAL_INFO[signal];
+  const what = `not an OTLP/JSON ${info.request}`;
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new OtlpJsonError("not-otlp", where.file, where.line, `${what}: expected a JSON object, got ${typeName(json)}`);
+  }
+  if (!(info.key in json)) {
+    const found = Object.keys(json).find((k) => k in OTHER_KEYS);
+    const reason = found
+      ? `${what}: this is OTLP ${OTHER_KEYS[found]} (${found}), expected ${info.key}`
+      : `${what}: no ${info.key} (keys: ${Object.keys(json).slice(0, 5).join(", ") || "none"})`;
+    throw new OtlpJsonError("not-otlp", where.file, where.line, reason);
+  }
+  let result: ReturnType<S["safeParse"]>;
+  try {
+    result = schema.safeParse(json) as ReturnType<S["safeParse"]>;
+  } catch (err) {
+    // e.g. a stack overflow on absurdly deep kvlist nesting
+    throw new OtlpJsonError("not-otlp", where.file, where.line, `${what}: ${(err as Error).message}`);
+  }
+  if (!result.success) {
+    throw new OtlpJsonError("not-otlp", where.file, where.line, `${what}: ${describeZodError(result.error)}`);
+  }
+  return result.data as z.infer<S>;
+}
+
+function typeName(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "an array" : typeof v;
+}
+
+async function resolveFile(pathOrDir: string, signal: Signal): Promise<string> {
+  let st: Awaited<ReturnType<typeof stat>>;
+  try {
+    st = await stat(pathOrDir);
+  } catch (err) {
+    throw new OtlpJsonError("io", pathOrDir, undefined, ioReason(err));
+  }
+  if (!st.isDirectory()) return pathOrDir;
+  const file = join(pathOrDir, SIGNAL_INFO[signal].file);
+  try {
+    await stat(file);
+  } catch {
+    throw new OtlpJsonError("io", pathOrDir, undefined, `no ${SIGNAL_INFO[signal].file} in this directory`);
+  }
+  return file;
+}
+
+function ioReason(err: unknown): string {
+  const code = (err as { code?: string }).code;
+  if (code === "ENOENT") return "no such file or directory";
+  if (code === "EACCES") return "permission denied";
+  return (err as Error).message ?? String(err);
+}
+
+async function readRequests(
+  pathOrDir: string,
+  signal: Signal,
+  options: ReadOtlpJsonOptions,
+  onRequest: (json: unknown, where: SourceLocation) => void,
+): Promise<{ file: string; problems: OtlpJsonError[] }> {
+  const collect = options.onProblem === "collect";
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const file = await resolveFile(pathOrDir, signal);
+  const problems: OtlpJsonError[] = [];
+  const report = (problem: OtlpJsonError) => {
+    if (!collect) throw problem;
+    problems.push(problem);
+  };
+  const process = (json: unknown, where: SourceLocation) => {
+    try {
+      onRequest(json, where);
+    } catch (err) {
+      if (err instanceof OtlpJsonError) report(err);
+      else throw err;
+    }
+  };
+
+  let seenContent = false;
+  let goodLines = 0;
+  for await (const item of readLines(file, maxLineBytes)) {
+    if (item.tooLong) {
+      report(new OtlpJsonError("too-long", file, item.line, `line longer than ${maxLineBytes} bytes; skipped`));
+      seenContent = true;
+      continue;
+    }
+    if (item.text.trim() === "") continue;
+    const first = !seenContent;
+    seenContent = true;
+    let json: unknown;
+    try {
+      json = JSON.parse(item.text);
+    } catch (err) {
+      const detail = (err as Error).message;
+      if (!item.terminated) {
+        report(
+          new OtlpJsonError(
+            "truncated",
+            file,
+            item.line,
+            `truncated last line (${Buffer.byteLength(item.text)} bytes, no newline at end of file; ${detail}) — ` +
+              `the writer was probably interrupted; the ${goodLines} line(s) before it are intact`,
+          ),
+        );
+        continue;
+      }
+      if (first && /^\s*[{[]\s*$/.test(item.text)) {
+        // Not JSON Lines but a pretty-printed document (one request spread over many lines).
+        const doc = await readWholeDocument(file, maxLineBytes);
+        if (doc.ok) {
+          process(doc.json, { file, line: item.line });
+          return { file, problems };
+        }
+        report(new OtlpJsonError("malformed-json", file, undefined, `malformed JSON document: ${doc.error}`));
+        return { file, problems };
+      }
+      report(new OtlpJsonError("malformed-json", file, item.line, `malformed JSON: ${detail}`));
+      continue;
+    }
+    const before = problems.length;
+    process(json, { file, line: item.line });
+    if (problems.length === before) goodLines += 1;
+  }
+  if (!seenContent) report(new OtlpJsonError("empty", file, undefined, `empty file: no OTLP/JSON ${signal} in it`));
+  return { file, problems };
+}
+
+async function readWholeDocument(
+  file: string,
+  maxBytes: number,
+): Promise<{ ok: true; json: unknown } | { ok: false; error: string }> {
+  const st = await stat(file);
+  if (st.size > maxBytes) return { ok: false, error: `document larger than ${maxBytes} bytes` };
+  try {
+    return { ok: true, json: JSON.parse(await readFile(file, "utf8")) };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+}
+
+interface LineItem {
+  /** 1-based line number. */
+  line: number;
+  text: string;
+  /** False for a last line without a trailing newline. */
+  terminated: boolean;
+  /** The line exceeded the bound; text is empty. */
+  tooLong?: boolean;
+}
+
+/** Lines of a file, read in 1 MiB chunks; a line longer than maxLineBytes is reported, not buffered. */
+async function* readLines(file: string, maxLineBytes: number): AsyncGenerator<LineItem> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, "r");
+  } catch (err) {
+    throw new OtlpJsonError("io", file, undefined, ioReason(err));
+  }
+  try {
+    const buf = Buffer.alloc(CHUNK);
+    let parts: Buffer[] = [];
+    let partBytes = 0;
+    let overflow = false;
+    let line = 1;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      let start = 0;
+      for (;;) {
+        const nl = chunk.indexOf(0x0a, start);
+        const end = nl === -1 ? bytesRead : nl;
+        if (!overflow) {
+          if (partBytes + (end - start) > maxLineBytes) {
+            overflow = true;
+            parts = [];
+            partBytes = 0;
+          } else if (end > start) {
+            parts.push(Buffer.from(chunk.subarray(start, end)));
+            partBytes += end - start;
+          }
+        }
+        if (nl === -1) break;
+        yield overflow
+          ? { line, text: "", terminated: true, tooLong: true }
+          : { line, text: Buffer.concat(parts, partBytes).toString("utf8"), terminated: true };
+        line += 1;
+        parts = [];
+        partBytes = 0;
+        overflow = false;
+        start = nl + 1;
+      }
+    }
+    if (overflow) yield { line, text: "", terminated: false, tooLong: true };
+    else if (partBytes > 0) yield { line, text: Buffer.concat(parts, partBytes).toString("utf8"), terminated: false };
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,221 @@
+// The environment protocol (conventions/env-protocol.yaml): how a parent tells a child process which trace and
+// task it runs under. TRACEPARENT/TRACESTATE follow the OTel "environment variables as context carrier" spec
+// (the W3C trace-context header values under upper-case names); the PIPESPAN_* keys name the run and the task.
+// Everything read here comes from another process's environment: it is validated, bounded, and never throws.
+
+import { type Context, ROOT_CONTEXT, type SpanContext, trace } from "@opentelemetry/api";
+import { TraceState, W3CTraceContextPropagator } from "@opentelemetry/core";
+import {
+  ENV_PIPESPAN_PIPELINE_NAME,
+  ENV_PIPESPAN_RUN_ID,
+  ENV_PIPESPAN_TASK_ATTEMPT,
+  ENV_PIPESPAN_TASK_NAME,
+  ENV_PIPESPAN_TASK_RUN_ID,
+  ENV_TRACEPARENT,
+  ENV_TRACESTATE,
+} from "@pipespan/semconv";
+import { attemptProblem, checkAttempt, checkName, nameProblem, preview } from "./limits.js";
+
+/** Every variable of the protocol, in the order they are documented. */
+export const ENV_PROTOCOL_KEYS = [
+  ENV_TRACEPARENT,
+  ENV_TRACESTATE,
+  ENV_PIPESPAN_RUN_ID,
+  ENV_PIPESPAN_PIPELINE_NAME,
+  ENV_PIPESPAN_TASK_NAME,
+  ENV_PIPESPAN_TASK_RUN_ID,
+  ENV_PIPESPAN_TASK_ATTEMPT,
+] as const;
+
+/** Longest TRACEPARENT accepted. Version 00 is exactly 55 characters; later versions may append fields. */
+export const MAX_TRACEPARENT_LENGTH = 512;
+/** Longest TRACESTATE accepted (W3C asks carriers to keep at least 512 characters; 32 members at most). */
+export const MAX_TRACESTATE_LENGTH = 4096;
+
+/** An environment as Node represents it: values may be missing. */
+export type EnvRecord = Record<string, string | undefined>;
+
+/** The pipespan fields a child environment carries besides the trace context. */
+export interface EnvFields {
+  runId?: string;
+  pipelineName?: string;
+  taskName?: string;
+  taskRunId?: string;
+  attempt?: number;
+}
+
+/** What extractEnv found. Absent or rejected values are undefined; `issues` says why each was rejected. */
+export interface ExtractedEnv {
+  /** ROOT_CONTEXT carrying the remote parent span from TRACEPARENT, or undefined when there is no valid one. */
+  context: Context | undefined;
+  spanContext: SpanContext | undefined;
+  runId: string | undefined;
+  pipelineName: string | undefined;
+  taskName: string | undefined;
+  taskRunId: string | undefined;
+  attempt: number | undefined;
+  /** One line per ignored value, e.g. `TRACEPARENT ignored: trace-id is all zeros`. Empty when all was well. */
+  issues: string[];
+}
+
+export type TraceparentParse =
+  | { ok: true; traceId: string; spanId: string; traceFlags: number }
+  | { ok: false; reason: string };
+
+const HEX2 = /^[0-9a-f]{2}$/;
+const HEX16 = /^[0-9a-f]{16}$/;
+const HEX32 = /^[0-9a-f]{32}$/;
+const VERSION_00_LENGTH = 55; // "00-" + 32 + "-" + 16 + "-" + 2
+
+/**
+ * Parses a W3C traceparent value (https://www.w3.org/TR/trace-context/#traceparent-header) strictly: lower-case
+ * hex only, non-zero ids, version ff forbidden, version 00 exactly 55 characters, later versions accepted when
+ * their first four fields are well-formed (as the spec asks of version-00 parsers).
+ */
+export function parseTraceparent(raw: string): TraceparentParse {
+  if (raw.length > MAX_TRACEPARENT_LENGTH) {
+    return { ok: false, reason: `longer than ${MAX_TRACEPARENT_LENGTH} characters (${raw.length})` };
+  }
+  // The header grammar allows optional whitespace around the value; shells add none, but be lenient there.
+  const value = raw.replace(/^[ \t]+|[ \t]+$/g, "");
+  const version = value.slice(0, 2);
+  if (!HEX2.test(version)) return { ok: false, reason: `version ${preview(version)} is not two lower-case hex digits` };
+  if (version === "ff") return { ok: false, reason: "version ff is invalid" };
+  if (version === "00" && value.length !== VERSION_00_LENGTH) {
+    return { ok: false, reason: `version 00 must be ${VERSION_00_LENGTH} characters, got ${value.length}` };
+  }
+  if (value.length < VERSION_00_LENGTH || (value.length > VERSION_00_LENGTH && value[VERSION_00_LENGTH] !== "-")) {
+    return { ok: false, reason: `not of the form version-traceid-parentid-flags: ${preview(value)}` };
+  }
+  if (value[2] !== "-" || value[35] !== "-" || value[52] !== "-") {
+    return { ok: false, reason: `not of the form version-traceid-parentid-flags: ${preview(value)}` };
+  }
+  const traceId = value.slice(3, 35);
+  const spanId = value.slice(36, 52);
+  const flags = value.slice(53, 55);
+  if (!HEX32.test(traceId)) return { ok: false, reason: "trace-id is not 32 lower-case hex digits" };
+  if (/^0+$/.test(traceId)) return { ok: false, reason: "trace-id is all zeros" };
+  if (!HEX16.test(spanId)) return { ok: false, reason: "parent-id is not 16 lower-case hex digits" };
+  if (/^0+$/.test(spanId)) return { ok: false, reason: "parent-id is all zeros" };
+  if (!HEX2.test(flags)) return { ok: false, reason: "trace-flags is not two lower-case hex digits" };
+  return { ok: true, traceId, spanId, traceFlags: Number.parseInt(flags, 16) };
+}
+
+function present(env: Readonly<EnvRecord>, key: string): string | undefined {
+  const value = env[key];
+  // An empty variable is how shells "unset" for a child (`TRACEPARENT= cmd`): treat it as absent, not malformed.
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/**
+ * Reads the protocol variables from an environment (default: this process's). Never throws: a malformed value is
+ * left out and explained in `issues`.
+ */
+export function extractEnv(env: Readonly<EnvRecord> = process.env): ExtractedEnv {
+  const issues: string[] = [];
+  const out: ExtractedEnv = {
+    context: undefined,
+    spanContext: undefined,
+    runId: undefined,
+    pipelineName: undefined,
+    taskName: undefined,
+    taskRunId: undefined,
+    attempt: undefined,
+    issues,
+  };
+
+  const traceparent = present(env, ENV_TRACEPARENT);
+  const tracestate = present(env, ENV_TRACESTATE);
+  if (traceparent !== undefined) {
+    const parsed = parseTraceparent(traceparent);
+    if (parsed.ok) {
+      const spanContext: SpanContext = {
+        traceId: parsed.traceId,
+        spanId: parsed.spanId,
+        traceFlags: parsed.traceFlags,
+        isRemote: true,
+      };
+      if (tracestate !== undefined) {
+        if (tracestate.length > MAX_TRACESTATE_LENGTH) {
+          issues.push(
+            `${ENV_TRACESTATE} ignored: longer than ${MAX_TRACESTATE_LENGTH} characters (${tracestate.length})`,
+          );
+        } else {
+          // TraceState drops list members that break the W3C grammar and keeps at most 32.
+          const state = new TraceState(tracestate);
+          if (state.serialize() === "") issues.push(`${ENV_TRACESTATE} ignored: no valid list members`);
+          else spanContext.traceState = state;
+        }
+      }
+      out.spanContext = spanContext;
+      out.context = trace.setSpanContext(ROOT_CONTEXT, spanContext);
+    } else {
+      issues.push(`${ENV_TRACEPARENT} ignored: ${parsed.reason}`);
+    }
+  } else if (tracestate !== undefined) {
+    issues.push(`${ENV_TRACESTATE} ignored: set without ${ENV_TRACEPARENT}`);
+  }
+
+  const readName = (key: string): string | undefined => {
+    const value = present(env, key);
+    if (value === undefined) return undefined;
+    const problem = nameProblem(value);
+    if (problem === undefined) return value;
+    issues.push(`${key} ignored: value ${problem}`);
+    return undefined;
+  };
+  out.runId = readName(ENV_PIPESPAN_RUN_ID);
+  out.pipelineName = readName(ENV_PIPESPAN_PIPELINE_NAME);
+  out.taskName = readName(ENV_PIPESPAN_TASK_NAME);
+  out.taskRunId = readName(ENV_PIPESPAN_TASK_RUN_ID);
+
+  const attempt = present(env, ENV_PIPESPAN_TASK_ATTEMPT);
+  if (attempt !== undefined) {
+    // Digits only: Number() would accept "0x10", "1e3" and " 7 ".
+    const number = /^[0-9]{1,7}$/.test(attempt) ? Number(attempt) : Number.NaN;
+    const problem = Number.isNaN(number) ? `is not a decimal integer: ${preview(attempt)}` : attemptProblem(number);
+    if (problem === undefined) out.attempt = number;
+    else issues.push(`${ENV_PIPESPAN_TASK_ATTEMPT} ignored: value ${problem}`);
+  }
+  return out;
+}
+
+const propagator = new W3CTraceContextPropagator();
+
+/**
+ * Writes the protocol variables for a child into `env` (mutated and returned): TRACEPARENT/TRACESTATE of the
+ * span in `ctx`, plus the given fields. When `ctx` holds no valid span, stale TRACEPARENT/TRACESTATE are removed
+ * so a child never inherits a parent it does not belong to. Fields left undefined are not touched.
+ * Throws a TypeError when a field is not acceptable (empty, too long, control characters, bad attempt).
+ */
+export function injectEnv<T extends EnvRecord>(ctx: Context, fields: EnvFields, env: T = {} as T): T {
+  const carrier: Record<string, string> = {};
+  propagator.inject(ctx, carrier, {
+    set: (c, key, value) => {
+      c[key] = value;
+    },
+  });
+  const record = env as EnvRecord;
+  const traceparent = carrier["traceparent"];
+  const tracestate = carrier["tracestate"];
+  if (traceparent === undefined) delete record[ENV_TRACEPARENT];
+  else record[ENV_TRACEPARENT] = traceparent;
+  if (traceparent === undefined || tracestate === undefined || tracestate === "") delete record[ENV_TRACESTATE];
+  else record[ENV_TRACESTATE] = tracestate;
+
+  if (fields.runId !== undefined) record[ENV_PIPESPAN_RUN_ID] = checkName("runId", fields.runId);
+  if (fields.pipelineName !== undefined) {
+    record[ENV_PIPESPAN_PIPELINE_NAME] = checkName("pipelineName", fields.pipelineName);
+  }
+  if (fields.taskName !== undefined) record[ENV_PIPESPAN_TASK_NAME] = checkName("taskName", fields.taskName);
+  if (fields.taskRunId !== undefined) record[ENV_PIPESPAN_TASK_RUN_ID] = checkName("taskRunId", fields.taskRunId);
+  if (fields.attempt !== undefined) record[ENV_PIPESPAN_TASK_ATTEMPT] = String(checkAttempt("attempt", fields.attempt));
+  return env;
+}
+
+/** A copy of `base` without any protocol variable: the clean slate a child environment is built on. */
+export function withoutProtocolEnv(base: Readonly<EnvRecord>): EnvRecord {
+  const copy: EnvRecord = { ...base };
+  for (const key of ENV_PROTOCOL_KEYS) delete copy[key];
+  return copy;
+}

@@ -1,0 +1,539 @@
+// Generated from conventions/ by `npm run generate`. Do not edit.
+
+import type { SpanKindId } from "./names.js";
+
+export type AttributeType = "string" | "int" | "double" | "boolean" | "enum" | "string[]" | "int[]" | "double[]" | "boolean[]";
+export type RequirementLevel = "required" | "conditionally_required" | "recommended" | "opt_in";
+export type MetricInstrument = "counter" | "updowncounter" | "gauge" | "histogram";
+/** pipespan: defined in conventions/; otel: an upstream OpenTelemetry name pipespan references. */
+export type NameSource = "pipespan" | "otel";
+
+export interface AttributeDefinition {
+  readonly name: string;
+  readonly type: AttributeType;
+  /** Enum values (for type enum). */
+  readonly members?: readonly string[];
+  readonly brief: string;
+  /** UCUM unit (annotations.pipespan.unit), where the attribute is a quantity. */
+  readonly unit?: string;
+  readonly source: NameSource;
+  readonly stability: string;
+}
+
+export interface AttributeUse {
+  readonly name: string;
+  readonly requirementLevel: RequirementLevel;
+  /** The condition of a conditionally_required attribute. */
+  readonly condition?: string;
+}
+
+export interface MetricDefinition {
+  readonly name: string;
+  readonly instrument: MetricInstrument;
+  readonly unit: string;
+  readonly brief: string;
+  readonly note?: string;
+  readonly source: NameSource;
+  readonly stability: string;
+  readonly attributes: readonly AttributeUse[];
+}
+
+export interface SpanDefinition {
+  /** pipespan's id of the span kind (SPAN_KIND_*). */
+  readonly kind: SpanKindId;
+  /** Registry group id. */
+  readonly id: string;
+  /** The OTel SpanKind, lower-case as in the registry. */
+  readonly otelSpanKind: "internal" | "server" | "client" | "producer" | "consumer";
+  readonly brief: string;
+  /** Span name template; `{attribute}` stands for that attribute's value. */
+  readonly nameTemplate: string;
+  readonly attributes: readonly AttributeUse[];
+}
+
+export interface EventDefinition {
+  readonly name: string;
+  readonly id: string;
+  readonly brief: string;
+  readonly attributes: readonly AttributeUse[];
+}
+
+export interface ResourceDefinition {
+  readonly id: string;
+  readonly brief: string;
+  readonly attributes: readonly AttributeUse[];
+}
+
+export interface EnvVariableDefinition {
+  readonly name: string;
+  readonly brief: string;
+}
+
+/** Every attribute in the registry (own and referenced upstream), by name. */
+export const ATTRIBUTES: Readonly<Record<string, AttributeDefinition>> = {
+  "cicd.pipeline.action.name": { name: "cicd.pipeline.action.name", type: "enum", members: ["BUILD", "RUN", "SYNC"], brief: "The kind of action a pipeline run is performing.", source: "otel", stability: "development" },
+  "cicd.pipeline.name": { name: "cicd.pipeline.name", type: "string", brief: "The human readable name of the pipeline within a CI/CD system.", source: "otel", stability: "development" },
+  "cicd.pipeline.result": { name: "cicd.pipeline.result", type: "enum", members: ["cancellation", "error", "failure", "skip", "success", "timeout"], brief: "The result of a pipeline run.", source: "otel", stability: "development" },
+  "cicd.pipeline.run.id": { name: "cicd.pipeline.run.id", type: "string", brief: "The unique identifier of a pipeline run within a CI/CD system.", source: "otel", stability: "development" },
+  "cicd.pipeline.task.name": { name: "cicd.pipeline.task.name", type: "string", brief: "The human readable name of a task within a pipeline. Task here most closely aligns with a [computing process](https://wikipedia.org/wiki/Pipeline_(computing)) in a pipeline. Other terms for tasks include commands, steps, and procedures.", source: "otel", stability: "development" },
+  "cicd.pipeline.task.run.id": { name: "cicd.pipeline.task.run.id", type: "string", brief: "The unique identifier of a task run within a pipeline.", source: "otel", stability: "development" },
+  "cicd.pipeline.task.run.result": { name: "cicd.pipeline.task.run.result", type: "enum", members: ["cancellation", "error", "failure", "skip", "success", "timeout"], brief: "The result of a task run.", source: "otel", stability: "development" },
+  "cicd.pipeline.task.run.url.full": { name: "cicd.pipeline.task.run.url.full", type: "string", brief: "The [URL](https://wikipedia.org/wiki/URL) of the pipeline task run, providing the complete address in order to locate and identify the pipeline task run.", source: "otel", stability: "development" },
+  "cloud.platform": { name: "cloud.platform", type: "enum", members: ["akamai_cloud.compute", "alibaba_cloud_ecs", "alibaba_cloud_fc", "alibaba_cloud_openshift", "aws_app_runner", "aws_ec2", "aws_ecs", "aws_eks", "aws_elastic_beanstalk", "aws_lambda", "aws_openshift", "azure.aks", "azure.app_service", "azure.container_apps", "azure.container_instances", "azure.functions", "azure.openshift", "azure.vm", "gcp.agent_engine", "gcp_app_engine", "gcp_bare_metal_solution", "gcp_cloud_functions", "gcp_cloud_run", "gcp_compute_engine", "gcp_kubernetes_engine", "gcp_openshift", "hetzner.cloud_server", "ibm_cloud_openshift", "oracle_cloud_compute", "oracle_cloud_oke", "scaleway_cloud_compute", "tencent_cloud_cvm", "tencent_cloud_eks", "tencent_cloud_scf", "vultr.cloud_compute"], brief: "The cloud platform in use.", source: "otel", stability: "development" },
+  "cloud.provider": { name: "cloud.provider", type: "enum", members: ["akamai_cloud", "alibaba_cloud", "aws", "azure", "gcp", "heroku", "hetzner", "ibm_cloud", "oracle_cloud", "scaleway_cloud", "tencent_cloud", "vultr"], brief: "Name of the cloud provider.", source: "otel", stability: "development" },
+  "cloud.region": { name: "cloud.region", type: "string", brief: "The geographical region within a cloud provider. When associated with a resource, this attribute specifies the region where the resource operates. When calling services or APIs deployed on a cloud, this attribute identifies the region where the called destination is deployed.", source: "otel", stability: "development" },
+  "cpu.mode": { name: "cpu.mode", type: "enum", members: ["idle", "interrupt", "iowait", "nice", "steal", "system", "user"], brief: "The mode of the CPU", source: "otel", stability: "development" },
+  "disk.io.direction": { name: "disk.io.direction", type: "enum", members: ["read", "write"], brief: "The disk IO operation direction.", source: "otel", stability: "development" },
+  "error.type": { name: "error.type", type: "string", brief: "Describes a class of error the operation ended with.", source: "otel", stability: "stable" },
+  "host.arch": { name: "host.arch", type: "enum", members: ["amd64", "arm32", "arm64", "ia64", "ppc32", "ppc64", "s390x", "x86"], brief: "The CPU architecture the host system is running on.", source: "otel", stability: "development" },
+  "host.id": { name: "host.id", type: "string", brief: "Unique host ID, determined by the first matching source in the priority order.", source: "otel", stability: "development" },
+  "host.name": { name: "host.name", type: "string", brief: "Name of the host. On UNIX systems, it may contain what the hostname command returns, or the fully qualified hostname, or another name specified by the user.", source: "otel", stability: "development" },
+  "host.type": { name: "host.type", type: "string", brief: "Type of host. For Cloud, this must be the machine type.", source: "otel", stability: "development" },
+  "network.io.direction": { name: "network.io.direction", type: "enum", members: ["receive", "transmit"], brief: "The direction of traffic from the perspective of the observing host's physical or virtual network interface. It should not be used to represent the logical direction of a stateful connection or network flow.", source: "otel", stability: "development" },
+  "os.description": { name: "os.description", type: "string", brief: "Human readable (not intended to be parsed) OS version information, like e.g. reported by `ver` or `lsb_release -a` commands.", source: "otel", stability: "development" },
+  "os.type": { name: "os.type", type: "enum", members: ["aix", "darwin", "dragonflybsd", "freebsd", "hpux", "linux", "netbsd", "openbsd", "solaris", "windows", "zos"], brief: "The operating system type.", source: "otel", stability: "development" },
+  "os.version": { name: "os.version", type: "string", brief: "The version string of the operating system as defined in Version Attributes.", source: "otel", stability: "development" },
+  "pipespan.block.read_bytes": { name: "pipespan.block.read_bytes", type: "int", brief: "Bytes of block-layer read I/O submitted on behalf of the process (kernel source only).", unit: "By", source: "pipespan", stability: "development" },
+  "pipespan.block.read_ops": { name: "pipespan.block.read_ops", type: "int", brief: "Block-layer read operations submitted on behalf of the process (kernel source only).", unit: "{operation}", source: "pipespan", stability: "development" },
+  "pipespan.block.write_bytes": { name: "pipespan.block.write_bytes", type: "int", brief: "Bytes of block-layer write I/O submitted on behalf of the process (kernel source only).", unit: "By", source: "pipespan", stability: "development" },
+  "pipespan.block.write_ops": { name: "pipespan.block.write_ops", type: "int", brief: "Block-layer write operations submitted on behalf of the process (kernel source only).", unit: "{operation}", source: "pipespan", stability: "development" },
+  "pipespan.context_switches.involuntary": { name: "pipespan.context_switches.involuntary", type: "int", brief: "Involuntary context switches (the thread was preempted).", unit: "{switch}", source: "pipespan", stability: "development" },
+  "pipespan.context_switches.voluntary": { name: "pipespan.context_switches.voluntary", type: "int", brief: "Voluntary context switches (the thread blocked).", unit: "{switch}", source: "pipespan", stability: "development" },
+  "pipespan.cpu.system_time": { name: "pipespan.cpu.system_time", type: "double", brief: "Time on a CPU in kernel mode.", unit: "s", source: "pipespan", stability: "development" },
+  "pipespan.cpu.time": { name: "pipespan.cpu.time", type: "double", brief: "Time on a CPU (user + system).", unit: "s", source: "pipespan", stability: "development" },
+  "pipespan.cpu.unattributed_time": { name: "pipespan.cpu.unattributed_time", type: "double", brief: "CPU time of descendants that ended between two procfs samples, known only from their parent's reaped-children totals.", unit: "s", source: "pipespan", stability: "development" },
+  "pipespan.cpu.user_time": { name: "pipespan.cpu.user_time", type: "double", brief: "Time on a CPU in user mode.", unit: "s", source: "pipespan", stability: "development" },
+  "pipespan.cpu.utilization": { name: "pipespan.cpu.utilization", type: "double", brief: "CPU time divided by wall time (1.0 = one core busy all the time).", unit: "1", source: "pipespan", stability: "development" },
+  "pipespan.disk.cancelled_write_bytes": { name: "pipespan.disk.cancelled_write_bytes", type: "int", brief: "Written bytes that never reached storage because the file was truncated or deleted first.", unit: "By", source: "pipespan", stability: "development" },
+  "pipespan.disk.read_bytes": { name: "pipespan.disk.read_bytes", type: "int", brief: "Bytes the process caused to be read from storage (task I/O accounting read_bytes).", unit: "By", source: "pipespan", stability: "development" },
+  "pipespan.disk.write_bytes": { name: "pipespan.disk.write_bytes", type: "int", brief: "Bytes the process caused to be written to storage (task I/O accounting write_bytes; charged when pages are dirtied).", unit: "By", source: "pipespan", stability: "development" },
+  "pipespan.export.signal": { name: "pipespan.export.signal", type: "enum", members: ["traces", "metrics"], brief: "Which telemetry signal an export concerned.", source: "pipespan", stability: "development" },
+  "pipespan.file.read_bytes": { name: "pipespan.file.read_bytes", type: "int", brief: "Bytes read through read-like system calls (rchar), from files, pipes and sockets, including the page cache.", unit: "By", source: "pipespan", stability: "development" },
+  "pipespan.file.write_bytes": { name: "pipespan.file.write_bytes", type: "int", brief: "Bytes written through write-like system calls (wchar).", unit: "By", source: "pipespan", stability: "development" },
+  "pipespan.finding.advice": { name: "pipespan.finding.advice", type: "string", brief: "What to do about it.", source: "pipespan", stability: "development" },
+  "pipespan.finding.evidence": { name: "pipespan.finding.evidence", type: "string", brief: "The numbers that decided the verdict, as a JSON object.", source: "pipespan", stability: "development" },
+  "pipespan.finding.rule": { name: "pipespan.finding.rule", type: "string", brief: "Id of the rule that produced the finding.", source: "pipespan", stability: "development" },
+  "pipespan.finding.severity": { name: "pipespan.finding.severity", type: "enum", members: ["info", "warning", "critical"], brief: "How much the finding matters.", source: "pipespan", stability: "development" },
+  "pipespan.finding.summary": { name: "pipespan.finding.summary", type: "string", brief: "One-line verdict.", source: "pipespan", stability: "development" },
+  "pipespan.memory.major_faults": { name: "pipespan.memory.major_faults", type: "int", brief: "Page faults that needed I/O.", unit: "{fault}", source: "pipespan", stability: "development" },
+  "pipespan.memory.minor_faults": { name: "pipespan.memory.minor_faults", type: "int", brief: "Page faults served without I/O.", unit: "{fault}", source: "pipespan", stability: "development" },
+  "pipespan.memory.peak_rss": { name: "pipespan.memory.peak_rss", type: "int", brief: "Peak resident set size (VmHWM); for a task or run, the largest of its processes.", unit: "By", source: "pipespan", stability: "development" },
+  "pipespan.network.rx_bytes": { name: "pipespan.network.rx_bytes", type: "int", brief: "Bytes received on sockets (kernel source only).", unit: "By", source: "pipespan", stability: "development" },
+  "pipespan.network.tx_bytes": { name: "pipespan.network.tx_bytes", type: "int", brief: "Bytes sent on sockets (kernel source only).", unit: "By", source: "pipespan", stability: "development" },
+  "pipespan.offcpu.cause": { name: "pipespan.offcpu.cause", type: "enum", members: ["io_wait", "sleep"], brief: "Why a thread was off the CPU.", source: "pipespan", stability: "development" },
+  "pipespan.offcpu.io_wait_time": { name: "pipespan.offcpu.io_wait_time", type: "double", brief: "Time off the CPU in uninterruptible sleep (D state), which is mostly waiting on block I/O.", unit: "s", source: "pipespan", stability: "development" },
+  "pipespan.offcpu.sleep_time": { name: "pipespan.offcpu.sleep_time", type: "double", brief: "Time off the CPU in interruptible sleep (S state) such as sleep(), pipes, sockets, waiting for children.", unit: "s", source: "pipespan", stability: "development" },
+  "pipespan.process.exit.signal": { name: "pipespan.process.exit.signal", type: "int", brief: "Number of the signal that terminated the process, when it was killed by one.", source: "pipespan", stability: "development" },
+  "pipespan.process.exit.signal_name": { name: "pipespan.process.exit.signal_name", type: "string", brief: "Name of the signal that terminated the process.", source: "pipespan", stability: "development" },
+  "pipespan.process.exit_observed": { name: "pipespan.process.exit_observed", type: "boolean", brief: "True when the source saw the process exit with its final counters; false when the totals are the last sample before it vanished.", source: "pipespan", stability: "development" },
+  "pipespan.process.oom_killed": { name: "pipespan.process.oom_killed", type: "boolean", brief: "True when the kernel's OOM killer chose this process.", source: "pipespan", stability: "development" },
+  "pipespan.process.start_ticks": { name: "pipespan.process.start_ticks", type: "int", brief: "The process start time in clock ticks since boot (/proc/<pid>/stat field 22); with process.pid it identifies a process across pid reuse.", source: "pipespan", stability: "development" },
+  "pipespan.run.command": { name: "pipespan.run.command", type: "string", brief: "The root command of the run, redacted like process.command_line.", source: "pipespan", stability: "development" },
+  "pipespan.run.exit_code": { name: "pipespan.run.exit_code", type: "int", brief: "Exit code of the run's root command (128 + signal number when killed by a signal).", source: "pipespan", stability: "development" },
+  "pipespan.run.source": { name: "pipespan.run.source", type: "enum", members: ["procfs", "ebpf", "replay"], brief: "The event source that measured this run.", source: "pipespan", stability: "development" },
+  "pipespan.run.task_count": { name: "pipespan.run.task_count", type: "int", brief: "Number of tasks in the run.", unit: "{task}", source: "pipespan", stability: "development" },
+  "pipespan.runqueue.delay": { name: "pipespan.runqueue.delay", type: "double", brief: "Time runnable but waiting for a CPU (wake-up to switch-in).", unit: "s", source: "pipespan", stability: "development" },
+  "pipespan.source.lost_events": { name: "pipespan.source.lost_events", type: "int", brief: "Kernel or procfs events the source could not deliver (ring-buffer drops, processes gone before they were seen). 0 means nothing was lost.", unit: "{event}", source: "pipespan", stability: "development" },
+  "pipespan.stall.device": { name: "pipespan.stall.device", type: "string", brief: "Block device the process waited on, where known (major:minor or name).", source: "pipespan", stability: "development" },
+  "pipespan.stall.duration": { name: "pipespan.stall.duration", type: "double", brief: "Length of the stall window.", unit: "s", source: "pipespan", stability: "development" },
+  "pipespan.task.attempt": { name: "pipespan.task.attempt", type: "int", brief: "Attempt number of this task run, starting at 1.", source: "pipespan", stability: "development" },
+  "pipespan.task.attribution": { name: "pipespan.task.attribution", type: "enum", members: ["env", "weblog", "root_child", "root"], brief: "How pipespan decided which processes belong to this task.", source: "pipespan", stability: "development" },
+  "pipespan.task.process_count": { name: "pipespan.task.process_count", type: "int", brief: "Number of processes attributed to the task (or run) that the source observed.", unit: "{process}", source: "pipespan", stability: "development" },
+  "pipespan.task.requested_cpus": { name: "pipespan.task.requested_cpus", type: "double", brief: "CPUs the workflow manager requested for the task, where known.", unit: "{cpu}", source: "pipespan", stability: "development" },
+  "pipespan.task.requested_memory": { name: "pipespan.task.requested_memory", type: "int", brief: "Memory the workflow manager requested for the task, where known.", unit: "By", source: "pipespan", stability: "development" },
+  "process.command_line": { name: "process.command_line", type: "string", brief: "The full command used to launch the process as a single string representing the full command. On Windows, can be set to the result of `GetCommandLineW`. Do not set this if you have to assemble it just for monitoring; use `process.command_args` instead. **SHOULD NOT** be collected by default unless there is sanitization that excludes sensitive data.", source: "otel", stability: "development" },
+  "process.executable.name": { name: "process.executable.name", type: "string", brief: "The name of the process executable. On Linux based systems, this **SHOULD** be set to the base name of the target of `/proc/[pid]/exe`. On Windows, this **SHOULD** be set to the base name of `GetProcessImageFileNameW`.", source: "otel", stability: "development" },
+  "process.executable.path": { name: "process.executable.path", type: "string", brief: "The full path to the process executable. On Linux based systems, can be set to the target of `proc/[pid]/exe`. On Windows, can be set to the result of `GetProcessImageFileNameW`.", source: "otel", stability: "development" },
+  "process.exit.code": { name: "process.exit.code", type: "int", brief: "The exit code of the process.", source: "otel", stability: "development" },
+  "process.parent_pid": { name: "process.parent_pid", type: "int", brief: "Parent Process identifier (PPID).", source: "otel", stability: "development" },
+  "process.pid": { name: "process.pid", type: "int", brief: "Process identifier (PID).", source: "otel", stability: "development" },
+  "process.working_directory": { name: "process.working_directory", type: "string", brief: "The working directory of the process.", source: "otel", stability: "development" },
+  "service.name": { name: "service.name", type: "string", brief: "Logical name of the service.", source: "otel", stability: "stable" },
+  "service.version": { name: "service.version", type: "string", brief: "The version string of the service component. The format is not defined by these conventions.", source: "otel", stability: "stable" },
+  "system.paging.fault.type": { name: "system.paging.fault.type", type: "enum", members: ["major", "minor"], brief: "The paging fault type", source: "otel", stability: "development" },
+};
+
+/** Unit of every attribute that has one (annotations.pipespan.unit in conventions/), by attribute name. */
+export const UNITS: Readonly<Record<string, string>> = {
+  "pipespan.block.read_bytes": "By",
+  "pipespan.block.read_ops": "{operation}",
+  "pipespan.block.write_bytes": "By",
+  "pipespan.block.write_ops": "{operation}",
+  "pipespan.context_switches.involuntary": "{switch}",
+  "pipespan.context_switches.voluntary": "{switch}",
+  "pipespan.cpu.system_time": "s",
+  "pipespan.cpu.time": "s",
+  "pipespan.cpu.unattributed_time": "s",
+  "pipespan.cpu.user_time": "s",
+  "pipespan.cpu.utilization": "1",
+  "pipespan.disk.cancelled_write_bytes": "By",
+  "pipespan.disk.read_bytes": "By",
+  "pipespan.disk.write_bytes": "By",
+  "pipespan.file.read_bytes": "By",
+  "pipespan.file.write_bytes": "By",
+  "pipespan.memory.major_faults": "{fault}",
+  "pipespan.memory.minor_faults": "{fault}",
+  "pipespan.memory.peak_rss": "By",
+  "pipespan.network.rx_bytes": "By",
+  "pipespan.network.tx_bytes": "By",
+  "pipespan.offcpu.io_wait_time": "s",
+  "pipespan.offcpu.sleep_time": "s",
+  "pipespan.run.task_count": "{task}",
+  "pipespan.runqueue.delay": "s",
+  "pipespan.source.lost_events": "{event}",
+  "pipespan.stall.duration": "s",
+  "pipespan.task.process_count": "{process}",
+  "pipespan.task.requested_cpus": "{cpu}",
+  "pipespan.task.requested_memory": "By",
+};
+
+/** Every metric pipespan emits (own and upstream), by metric name: create instruments from these. */
+export const METRICS = {
+  "pipespan.offcpu.time": {
+    name: "pipespan.offcpu.time",
+    instrument: "counter",
+    unit: "s",
+    brief: "Time processes spent off the CPU, by cause.",
+    source: "pipespan",
+    stability: "development",
+    attributes: [
+      { name: "cicd.pipeline.name", requirementLevel: "required" },
+      { name: "cicd.pipeline.task.name", requirementLevel: "required" },
+      { name: "pipespan.offcpu.cause", requirementLevel: "required" },
+      { name: "cicd.pipeline.run.id", requirementLevel: "opt_in" },
+    ],
+  },
+  "pipespan.runqueue.delay": {
+    name: "pipespan.runqueue.delay",
+    instrument: "counter",
+    unit: "s",
+    brief: "Time processes were runnable but waiting for a CPU.",
+    source: "pipespan",
+    stability: "development",
+    attributes: [
+      { name: "cicd.pipeline.name", requirementLevel: "required" },
+      { name: "cicd.pipeline.task.name", requirementLevel: "required" },
+      { name: "cicd.pipeline.run.id", requirementLevel: "opt_in" },
+    ],
+  },
+  "pipespan.memory.peak_rss": {
+    name: "pipespan.memory.peak_rss",
+    instrument: "gauge",
+    unit: "By",
+    brief: "Largest peak resident set size among a task's processes.",
+    source: "pipespan",
+    stability: "development",
+    attributes: [
+      { name: "cicd.pipeline.name", requirementLevel: "required" },
+      { name: "cicd.pipeline.task.name", requirementLevel: "required" },
+      { name: "cicd.pipeline.run.id", requirementLevel: "opt_in" },
+    ],
+  },
+  "pipespan.task.duration": {
+    name: "pipespan.task.duration",
+    instrument: "histogram",
+    unit: "s",
+    brief: "Wall time of finished tasks.",
+    source: "pipespan",
+    stability: "development",
+    attributes: [
+      { name: "cicd.pipeline.name", requirementLevel: "required" },
+      { name: "cicd.pipeline.task.name", requirementLevel: "required" },
+      { name: "cicd.pipeline.task.run.result", requirementLevel: "required" },
+    ],
+  },
+  "pipespan.source.lost_events": {
+    name: "pipespan.source.lost_events",
+    instrument: "counter",
+    unit: "{event}",
+    brief: "Events an event source could not deliver (ring-buffer drops, processes gone before they were seen).",
+    source: "pipespan",
+    stability: "development",
+    attributes: [
+      { name: "pipespan.run.source", requirementLevel: "required" },
+    ],
+  },
+  "pipespan.export.failures": {
+    name: "pipespan.export.failures",
+    instrument: "counter",
+    unit: "{failure}",
+    brief: "Export attempts that failed, by signal; the local OTLP/JSON files are still written.",
+    source: "pipespan",
+    stability: "development",
+    attributes: [
+      { name: "pipespan.export.signal", requirementLevel: "required" },
+    ],
+  },
+  "process.cpu.time": {
+    name: "process.cpu.time",
+    instrument: "counter",
+    unit: "s",
+    brief: "Total CPU seconds broken down by different CPU modes.",
+    note: "cpu.mode is user or system. Summed over a task's processes.",
+    source: "otel",
+    stability: "development",
+    attributes: [
+      { name: "cicd.pipeline.name", requirementLevel: "required" },
+      { name: "cicd.pipeline.task.name", requirementLevel: "required" },
+      { name: "cpu.mode", requirementLevel: "required" },
+    ],
+  },
+  "process.disk.io": {
+    name: "process.disk.io",
+    instrument: "counter",
+    unit: "By",
+    brief: "Disk bytes transferred.",
+    note: "From task I/O accounting (read_bytes / write_bytes).",
+    source: "otel",
+    stability: "development",
+    attributes: [
+      { name: "cicd.pipeline.name", requirementLevel: "required" },
+      { name: "cicd.pipeline.task.name", requirementLevel: "required" },
+      { name: "disk.io.direction", requirementLevel: "required" },
+    ],
+  },
+  "process.network.io": {
+    name: "process.network.io",
+    instrument: "counter",
+    unit: "By",
+    brief: "Network bytes transferred.",
+    note: "Kernel source only.",
+    source: "otel",
+    stability: "development",
+    attributes: [
+      { name: "cicd.pipeline.name", requirementLevel: "required" },
+      { name: "cicd.pipeline.task.name", requirementLevel: "required" },
+      { name: "network.io.direction", requirementLevel: "required" },
+    ],
+  },
+  "process.paging.faults": {
+    name: "process.paging.faults",
+    instrument: "counter",
+    unit: "{fault}",
+    brief: "Number of page faults the process has made.",
+    note: "major and minor faults. system.paging.fault.type replaces process.paging.fault_type, which upstream deprecated.",
+    source: "otel",
+    stability: "development",
+    attributes: [
+      { name: "cicd.pipeline.name", requirementLevel: "required" },
+      { name: "cicd.pipeline.task.name", requirementLevel: "required" },
+      { name: "system.paging.fault.type", requirementLevel: "required" },
+    ],
+  },
+} as const satisfies Readonly<Record<string, MetricDefinition>>;
+
+/** The spans pipespan emits, by span kind id. */
+export const SPANS = {
+  pipeline_run: {
+    kind: "pipeline_run",
+    id: "span.pipespan.pipeline_run",
+    otelSpanKind: "server",
+    brief: "One run of a pipeline; the root of its trace.",
+    nameTemplate: "{cicd.pipeline.action.name} {cicd.pipeline.name}",
+    attributes: [
+      { name: "cicd.pipeline.name", requirementLevel: "required" },
+      { name: "cicd.pipeline.run.id", requirementLevel: "required" },
+      { name: "cicd.pipeline.action.name", requirementLevel: "required" },
+      { name: "cicd.pipeline.result", requirementLevel: "required" },
+      { name: "pipespan.run.source", requirementLevel: "required" },
+      { name: "pipespan.run.command", requirementLevel: "recommended" },
+      { name: "pipespan.run.exit_code", requirementLevel: "recommended" },
+      { name: "pipespan.run.task_count", requirementLevel: "recommended" },
+      { name: "pipespan.task.process_count", requirementLevel: "recommended" },
+      { name: "pipespan.source.lost_events", requirementLevel: "recommended" },
+      { name: "pipespan.cpu.time", requirementLevel: "recommended" },
+      { name: "pipespan.cpu.user_time", requirementLevel: "recommended" },
+      { name: "pipespan.cpu.system_time", requirementLevel: "recommended" },
+      { name: "pipespan.cpu.unattributed_time", requirementLevel: "opt_in" },
+      { name: "pipespan.cpu.utilization", requirementLevel: "recommended" },
+      { name: "pipespan.offcpu.io_wait_time", requirementLevel: "opt_in" },
+      { name: "pipespan.offcpu.sleep_time", requirementLevel: "opt_in" },
+      { name: "pipespan.runqueue.delay", requirementLevel: "opt_in" },
+      { name: "pipespan.disk.read_bytes", requirementLevel: "recommended" },
+      { name: "pipespan.disk.write_bytes", requirementLevel: "recommended" },
+      { name: "pipespan.disk.cancelled_write_bytes", requirementLevel: "opt_in" },
+      { name: "pipespan.file.read_bytes", requirementLevel: "recommended" },
+      { name: "pipespan.file.write_bytes", requirementLevel: "recommended" },
+      { name: "pipespan.block.read_bytes", requirementLevel: "opt_in" },
+      { name: "pipespan.block.write_bytes", requirementLevel: "opt_in" },
+      { name: "pipespan.block.read_ops", requirementLevel: "opt_in" },
+      { name: "pipespan.block.write_ops", requirementLevel: "opt_in" },
+      { name: "pipespan.network.tx_bytes", requirementLevel: "opt_in" },
+      { name: "pipespan.network.rx_bytes", requirementLevel: "opt_in" },
+      { name: "pipespan.memory.peak_rss", requirementLevel: "recommended" },
+      { name: "pipespan.memory.major_faults", requirementLevel: "recommended" },
+      { name: "pipespan.memory.minor_faults", requirementLevel: "opt_in" },
+      { name: "pipespan.context_switches.voluntary", requirementLevel: "opt_in" },
+      { name: "pipespan.context_switches.involuntary", requirementLevel: "opt_in" },
+    ],
+  },
+  task: {
+    kind: "task",
+    id: "span.pipespan.task",
+    otelSpanKind: "internal",
+    brief: "One task (step) of a pipeline run; child of the pipeline_run span.",
+    nameTemplate: "{cicd.pipeline.task.name}",
+    attributes: [
+      { name: "cicd.pipeline.task.name", requirementLevel: "required" },
+      { name: "cicd.pipeline.task.run.id", requirementLevel: "required" },
+      { name: "cicd.pipeline.task.run.url.full", requirementLevel: "required" },
+      { name: "cicd.pipeline.task.run.result", requirementLevel: "required" },
+      { name: "cicd.pipeline.run.id", requirementLevel: "recommended" },
+      { name: "pipespan.task.attempt", requirementLevel: "recommended" },
+      { name: "pipespan.task.attribution", requirementLevel: "recommended" },
+      { name: "pipespan.task.requested_cpus", requirementLevel: "opt_in" },
+      { name: "pipespan.task.requested_memory", requirementLevel: "opt_in" },
+      { name: "pipespan.task.process_count", requirementLevel: "recommended" },
+      { name: "pipespan.cpu.time", requirementLevel: "recommended" },
+      { name: "pipespan.cpu.user_time", requirementLevel: "recommended" },
+      { name: "pipespan.cpu.system_time", requirementLevel: "recommended" },
+      { name: "pipespan.cpu.unattributed_time", requirementLevel: "opt_in" },
+      { name: "pipespan.cpu.utilization", requirementLevel: "recommended" },
+      { name: "pipespan.offcpu.io_wait_time", requirementLevel: "opt_in" },
+      { name: "pipespan.offcpu.sleep_time", requirementLevel: "opt_in" },
+      { name: "pipespan.runqueue.delay", requirementLevel: "opt_in" },
+      { name: "pipespan.disk.read_bytes", requirementLevel: "recommended" },
+      { name: "pipespan.disk.write_bytes", requirementLevel: "recommended" },
+      { name: "pipespan.disk.cancelled_write_bytes", requirementLevel: "opt_in" },
+      { name: "pipespan.file.read_bytes", requirementLevel: "recommended" },
+      { name: "pipespan.file.write_bytes", requirementLevel: "recommended" },
+      { name: "pipespan.block.read_bytes", requirementLevel: "opt_in" },
+      { name: "pipespan.block.write_bytes", requirementLevel: "opt_in" },
+      { name: "pipespan.block.read_ops", requirementLevel: "opt_in" },
+      { name: "pipespan.block.write_ops", requirementLevel: "opt_in" },
+      { name: "pipespan.network.tx_bytes", requirementLevel: "opt_in" },
+      { name: "pipespan.network.rx_bytes", requirementLevel: "opt_in" },
+      { name: "pipespan.memory.peak_rss", requirementLevel: "recommended" },
+      { name: "pipespan.memory.major_faults", requirementLevel: "recommended" },
+      { name: "pipespan.memory.minor_faults", requirementLevel: "opt_in" },
+      { name: "pipespan.context_switches.voluntary", requirementLevel: "opt_in" },
+      { name: "pipespan.context_switches.involuntary", requirementLevel: "opt_in" },
+    ],
+  },
+  process: {
+    kind: "process",
+    id: "span.pipespan.process",
+    otelSpanKind: "internal",
+    brief: "One process (thread group) of a task; child of its task span, or of its parent process's span.",
+    nameTemplate: "{process.executable.name}",
+    attributes: [
+      { name: "process.pid", requirementLevel: "required" },
+      { name: "process.parent_pid", requirementLevel: "required" },
+      { name: "process.executable.name", requirementLevel: "required" },
+      { name: "process.executable.path", requirementLevel: "recommended" },
+      { name: "process.command_line", requirementLevel: "recommended" },
+      { name: "process.working_directory", requirementLevel: "recommended" },
+      { name: "process.exit.code", requirementLevel: "recommended" },
+      { name: "error.type", requirementLevel: "conditionally_required", condition: "when the process was killed by a signal or exited non-zero" },
+      { name: "pipespan.process.start_ticks", requirementLevel: "recommended" },
+      { name: "pipespan.process.exit.signal", requirementLevel: "conditionally_required", condition: "when the process was killed by a signal" },
+      { name: "pipespan.process.exit.signal_name", requirementLevel: "conditionally_required", condition: "when the process was killed by a signal" },
+      { name: "pipespan.process.oom_killed", requirementLevel: "recommended" },
+      { name: "pipespan.process.exit_observed", requirementLevel: "recommended" },
+      { name: "pipespan.cpu.time", requirementLevel: "recommended" },
+      { name: "pipespan.cpu.user_time", requirementLevel: "recommended" },
+      { name: "pipespan.cpu.system_time", requirementLevel: "recommended" },
+      { name: "pipespan.cpu.unattributed_time", requirementLevel: "opt_in" },
+      { name: "pipespan.cpu.utilization", requirementLevel: "recommended" },
+      { name: "pipespan.offcpu.io_wait_time", requirementLevel: "opt_in" },
+      { name: "pipespan.offcpu.sleep_time", requirementLevel: "opt_in" },
+      { name: "pipespan.runqueue.delay", requirementLevel: "opt_in" },
+      { name: "pipespan.disk.read_bytes", requirementLevel: "recommended" },
+      { name: "pipespan.disk.write_bytes", requirementLevel: "recommended" },
+      { name: "pipespan.disk.cancelled_write_bytes", requirementLevel: "opt_in" },
+      { name: "pipespan.file.read_bytes", requirementLevel: "recommended" },
+      { name: "pipespan.file.write_bytes", requirementLevel: "recommended" },
+      { name: "pipespan.block.read_bytes", requirementLevel: "opt_in" },
+      { name: "pipespan.block.write_bytes", requirementLevel: "opt_in" },
+      { name: "pipespan.block.read_ops", requirementLevel: "opt_in" },
+      { name: "pipespan.block.write_ops", requirementLevel: "opt_in" },
+      { name: "pipespan.network.tx_bytes", requirementLevel: "opt_in" },
+      { name: "pipespan.network.rx_bytes", requirementLevel: "opt_in" },
+      { name: "pipespan.memory.peak_rss", requirementLevel: "recommended" },
+      { name: "pipespan.memory.major_faults", requirementLevel: "recommended" },
+      { name: "pipespan.memory.minor_faults", requirementLevel: "opt_in" },
+      { name: "pipespan.context_switches.voluntary", requirementLevel: "opt_in" },
+      { name: "pipespan.context_switches.involuntary", requirementLevel: "opt_in" },
+    ],
+  },
+  finding: {
+    kind: "finding",
+    id: "span.pipespan.finding",
+    otelSpanKind: "internal",
+    brief: "A finding of the rules engine; child of the pipeline_run span, zero duration.",
+    nameTemplate: "finding {pipespan.finding.rule}",
+    attributes: [
+      { name: "pipespan.finding.rule", requirementLevel: "required" },
+      { name: "pipespan.finding.severity", requirementLevel: "required" },
+      { name: "pipespan.finding.summary", requirementLevel: "required" },
+      { name: "pipespan.finding.advice", requirementLevel: "recommended" },
+      { name: "pipespan.finding.evidence", requirementLevel: "recommended" },
+      { name: "cicd.pipeline.run.id", requirementLevel: "required" },
+      { name: "cicd.pipeline.task.name", requirementLevel: "conditionally_required", condition: "when the finding is about one task" },
+    ],
+  },
+} as const satisfies Readonly<Record<SpanKindId, SpanDefinition>>;
+
+/** The span events pipespan emits, by event name. */
+export const EVENTS = {
+  "pipespan.stall": {
+    name: "pipespan.stall",
+    id: "event.pipespan.stall",
+    brief: "An aggregated window in which a process was blocked on I/O for longer than a threshold; an event on its process span.",
+    attributes: [
+      { name: "pipespan.stall.duration", requirementLevel: "required" },
+      { name: "pipespan.stall.device", requirementLevel: "recommended" },
+    ],
+  },
+} as const satisfies Readonly<Record<string, EventDefinition>>;
+
+/** The host a pipespan run or agent measured. */
+export const HOST_RESOURCE = {
+  id: "resource.pipespan.host",
+  brief: "The host a pipespan run or agent measured.",
+  attributes: [
+    { name: "service.name", requirementLevel: "required" },
+    { name: "service.version", requirementLevel: "recommended" },
+    { name: "host.name", requirementLevel: "recommended" },
+    { name: "host.arch", requirementLevel: "recommended" },
+    { name: "host.type", requirementLevel: "conditionally_required", condition: "when known (EC2 DMI or OTEL_RESOURCE_ATTRIBUTES)" },
+    { name: "host.id", requirementLevel: "conditionally_required", condition: "when known (EC2 DMI or OTEL_RESOURCE_ATTRIBUTES)" },
+    { name: "cloud.provider", requirementLevel: "conditionally_required", condition: "when known" },
+    { name: "cloud.platform", requirementLevel: "conditionally_required", condition: "when known" },
+    { name: "cloud.region", requirementLevel: "recommended" },
+    { name: "os.type", requirementLevel: "recommended" },
+    { name: "os.description", requirementLevel: "recommended" },
+    { name: "os.version", requirementLevel: "recommended" },
+  ],
+} as const satisfies ResourceDefinition;
+
+/** The environment protocol's variables (see conventions/env-protocol.md). */
+export const ENV_VARIABLES: readonly EnvVariableDefinition[] = [
+  { name: "TRACEPARENT", brief: "W3C trace context of the span the process runs under (its task span), as in the OTel environment-variable carrier spec." },
+  { name: "TRACESTATE", brief: "W3C tracestate that goes with TRACEPARENT." },
+  { name: "PIPESPAN_RUN_ID", brief: "The pipeline run id (cicd.pipeline.run.id) the process belongs to." },
+  { name: "PIPESPAN_PIPELINE_NAME", brief: "The pipeline name (cicd.pipeline.name)." },
+  { name: "PIPESPAN_TASK_NAME", brief: "The task name (cicd.pipeline.task.name); every process started with it, and its descendants, belong to this task." },
+  { name: "PIPESPAN_TASK_RUN_ID", brief: "The id of this run of the task (cicd.pipeline.task.run.id); distinguishes two runs of the same task name." },
+  { name: "PIPESPAN_TASK_ATTEMPT", brief: "Attempt number of the task run, starting at 1." },
+];
+
+/** Span name of a `pipeline_run` span: `{cicd.pipeline.action.name} {cicd.pipeline.name}`. */
+export function pipelineRunSpanName(attributes: { readonly "cicd.pipeline.action.name": string; readonly "cicd.pipeline.name": string }): string {
+  return `${attributes["cicd.pipeline.action.name"]} ${attributes["cicd.pipeline.name"]}`;
+}
+
+/** Span name of a `task` span: `{cicd.pipeline.task.name}`. */
+export function taskSpanName(attributes: { readonly "cicd.pipeline.task.name": string }): string {
+  return `${attributes["cicd.pipeline.task.name"]}`;
+}
+
+/** Span name of a `process` span: `{process.executable.name}`. */
+export function processSpanName(attributes: { readonly "process.executable.name": string }): string {
+  return `${attributes["process.executable.name"]}`;
+}
+
+/** Span name of a `finding` span: `finding {pipespan.finding.rule}`. */
+export function findingSpanName(attributes: { readonly "pipespan.finding.rule": string }): string {
+  return `finding ${attributes["pipespan.finding.rule"]}`;
+}
