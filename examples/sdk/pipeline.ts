@@ -61,7 +61,8 @@ const tracer = provider.getTracer("pipespan-sdk-example");
 const workDir = join(fileURLToPath(new URL(".", import.meta.url)), ".work");
 mkdirSync(workDir, { recursive: true });
 
-// Joins TRACEPARENT / PIPESPAN_RUN_ID when started under `pipespan run` or `pipespan task`.
+// Standalone, this starts the run span "RUN sdk-example". Under `pipespan run` (TRACEPARENT and PIPESPAN_RUN_ID
+// in the environment) the agent already owns the run span: no second one is made and the tasks hang under it.
 const run = startPipelineRun({ name: "sdk-example", tracerProvider: provider, workDir });
 for (const issue of run.issues) console.error(`pipespan: ${issue}`);
 
@@ -84,9 +85,11 @@ try {
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
 } finally {
-  const result = run.end();
+  const result = run.end(); // ends the run span only when this process owns it (run.ownsRunSpan)
   await provider.shutdown(); // flushes the exporter
   rmSync(workDir, { recursive: true, force: true });
-  console.error(`run ${run.runId}: ${result} (trace ${run.span.spanContext().traceId})`);
+  const joined = run.ownsRunSpan ? "" : ", joined the outer run's span";
+  console.error(`run ${run.runId}: ${result} (trace ${run.span.spanContext().traceId}${joined})`);
+  // A joined run span is ended by its owner, which learns the result from the exit status.
   process.exitCode = result === RESULT_SUCCESS ? 0 : 1;
 }

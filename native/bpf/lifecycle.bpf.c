@@ -20,6 +20,15 @@ struct {
   __type(value, struct pp_exec_event);
 } pp_exec_scratch SEC(".maps");
 
+/* Resident pages of an mm now. rss_stat[] are percpu_counters since 6.2; .count is the approximate (batched)
+ * sum. Indexes: MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES; swap entries are not resident. */
+static __always_inline __u64 pp_mm_rss_pages(struct mm_struct *mm) {
+  s64 file = mm->rss_stat[MM_FILEPAGES].count;
+  s64 anon = mm->rss_stat[MM_ANONPAGES].count;
+  s64 shmem = mm->rss_stat[MM_SHMEMPAGES].count;
+  return (__u64)((file > 0 ? file : 0) + (anon > 0 ? anon : 0) + (shmem > 0 ? shmem : 0));
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(pp_process_fork, struct task_struct *parent, struct task_struct *child) {
   __u32 tgid = child->tgid;
@@ -155,11 +164,19 @@ int BPF_PROG(pp_process_exit, struct task_struct *p) {
   __u16 ev_flags = 0;
   if (c) {
     if (!(c->flags & PP_CNT_EXITED)) {
-      /* signal->maxrss: do_exit() folds the mm's high-water mark in when the group dies, exec folds in the
-       * old image's; it is what getrusage(RUSAGE_SELF).ru_maxrss reports, in pages. */
-      __u64 pages = sig->maxrss;
+      /* Peak RSS of the program image that exits: max(mm->hiwater_rss, RSS now) — hiwater_rss is only
+       * brought up to date when memory is unmapped, so the current RSS must be looked at too. The mm is
+       * still attached here since 6.16 (the tracepoint moved before exit_mm()). On older kernels it is
+       * gone: fall back to signal->maxrss (getrusage's ru_maxrss), which exec also feeds with the peak of
+       * the image before exec — e.g. the shell that forked this process. */
+      __u64 pages = 0;
       struct mm_struct *mm = p->mm;
-      if (mm && mm->hiwater_rss > pages) pages = mm->hiwater_rss;
+      if (mm) {
+        pages = pp_mm_rss_pages(mm);
+        if (mm->hiwater_rss > pages) pages = mm->hiwater_rss;
+      } else {
+        pages = sig->maxrss;
+      }
       c->exit_maxrss_bytes = pages * pp_page_size;
       c->exit_code = code;
       c->exit_ts_ns = bpf_ktime_get_boot_ns();
@@ -204,13 +221,7 @@ int BPF_PROG(pp_mark_victim, struct task_struct *task) {
   __u64 rss = 0, vm = 0;
   struct mm_struct *mm = task->mm;
   if (mm) {
-    /* rss_stat[] are percpu_counters since 6.2; .count is the approximate (batched) sum. Indexes:
-     * MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES; swap entries are not resident. */
-    s64 file = mm->rss_stat[MM_FILEPAGES].count;
-    s64 anon = mm->rss_stat[MM_ANONPAGES].count;
-    s64 shmem = mm->rss_stat[MM_SHMEMPAGES].count;
-    s64 pages = (file > 0 ? file : 0) + (anon > 0 ? anon : 0) + (shmem > 0 ? shmem : 0);
-    rss = (__u64)pages * pp_page_size;
+    rss = pp_mm_rss_pages(mm) * pp_page_size;
     vm = mm->total_vm * pp_page_size;
   }
   e->rss_bytes = rss;

@@ -133,7 +133,7 @@ struct pp_counters {
   __u64 exit_cancelled_write_bytes;
   __u64 exit_maj_flt;
   __u64 exit_min_flt;
-  __u64 exit_maxrss_bytes;      /* peak RSS of the process (signal->maxrss, as getrusage) */
+  __u64 exit_maxrss_bytes;      /* peak RSS of the exiting program image (see lifecycle.bpf.c) */
   __u64 exit_ts_ns;             /* CLOCK_BOOTTIME of the group exit */
   __s32 exit_code;              /* raw wait status, as in pp_exit_event */
   __u32 exit_threads;           /* threads that exited while tracked */

@@ -6,9 +6,9 @@
 // traceId/spanId/parentSpanId are hex (not base64), enums are integers (not names), keys are lowerCamelCase.
 // 64-bit integers may be JSON numbers or decimal strings (proto3 JSON accepts both).
 
+import { join } from "node:path";
 import Long from "long";
 import protobuf from "protobufjs";
-import { join } from "node:path";
 import { METRICS_SERVICE_PROTO, OTLP_PROTOS_ROOT, TRACE_SERVICE_PROTO } from "./otlp-protos.js";
 
 // Make sure int64 fields decode to Long (exact), never to lossy JS numbers.
@@ -69,7 +69,7 @@ function checkMessage(type: protobuf.Type, value: unknown, path: string): void {
     }
     if (field.repeated) {
       if (!Array.isArray(v)) fail(at, "expected an array");
-      v.forEach((item, i) => checkField(field, item, `${at}[${i}]`));
+      for (const [i, item] of v.entries()) checkField(field, item, `${at}[${i}]`);
     } else {
       checkField(field, v, at);
     }
@@ -78,14 +78,18 @@ function checkMessage(type: protobuf.Type, value: unknown, path: string): void {
 
 function checkRepeated(type: protobuf.Type, v: unknown, at: string): void {
   if (!Array.isArray(v)) fail(at, "expected an array");
-  v.forEach((item, i) => checkMessage(type, item, `${at}[${i}]`));
+  for (const [i, item] of v.entries()) checkMessage(type, item, `${at}[${i}]`);
 }
 
 function checkField(field: protobuf.Field, v: unknown, at: string): void {
   const resolved = field.resolvedType;
-  if (resolved instanceof protobuf.Type) return checkMessage(resolved, v, at);
+  if (resolved instanceof protobuf.Type) {
+    checkMessage(resolved, v, at);
+    return;
+  }
   if (resolved instanceof protobuf.Enum) {
-    if (typeof v !== "number" || !Number.isInteger(v)) fail(at, `enum ${resolved.name} must be an integer in OTLP/JSON`);
+    if (typeof v !== "number" || !Number.isInteger(v))
+      fail(at, `enum ${resolved.name} must be an integer in OTLP/JSON`);
     if (!Object.values(resolved.values).includes(v)) fail(at, `${v} is not a value of ${resolved.name}`);
     return;
   }

@@ -3,8 +3,6 @@
 // link.flags, scope attributes) are unknown to these files: protobuf decoders skip them, and our checks list them.
 import { fileURLToPath } from "node:url";
 
-export const OTLP_PROTOS_ROOT = fileURLToPath(
-  new URL("../../node_modules/otlp-protos/build/protos/", import.meta.url),
-);
+export const OTLP_PROTOS_ROOT = fileURLToPath(new URL("../../node_modules/otlp-protos/build/protos/", import.meta.url));
 export const TRACE_SERVICE_PROTO = "opentelemetry/proto/collector/trace/v1/trace_service.proto";
 export const METRICS_SERVICE_PROTO = "opentelemetry/proto/collector/metrics/v1/metrics_service.proto";

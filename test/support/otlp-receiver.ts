@@ -38,7 +38,9 @@ export interface ReceivedMetricPoint {
   unit: string;
   type: "gauge" | "sum" | "histogram" | "exponentialHistogram" | "summary";
   /** For gauge/sum the number; for histograms the count/sum/min/max/buckets. */
-  value: number | { count: number; sum?: number; min?: number; max?: number; bucketCounts?: number[]; explicitBounds?: number[] };
+  value:
+    | number
+    | { count: number; sum?: number; min?: number; max?: number; bucketCounts?: number[]; explicitBounds?: number[] };
   attributes: Record<string, AttrValue>;
   startTimeUnixNano: string;
   timeUnixNano: string;
@@ -114,7 +116,9 @@ export class OtlpReceiver {
     const metadata: Record<string, string[]> = {};
     for (const [key, values] of Object.entries(call.metadata.getMap())) {
       const all = call.metadata.get(key);
-      metadata[key] = (all.length > 0 ? all : [values]).map((v) => (Buffer.isBuffer(v) ? v.toString("base64") : String(v)));
+      metadata[key] = (all.length > 0 ? all : [values]).map((v) =>
+        Buffer.isBuffer(v) ? v.toString("base64") : String(v),
+      );
     }
     this.headers.push({ signal, metadata, path: call.getPath() });
     if (this.failure) {
@@ -276,7 +280,7 @@ function attributesOf(kvs: Msg[] | undefined): Record<string, AttrValue> {
 }
 
 function anyValue(v: Msg): AttrValue {
-  if (!v || !v.value) return null;
+  if (!v?.value) return null;
   switch (v.value) {
     case "stringValue":
       return v.stringValue;

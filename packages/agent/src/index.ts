@@ -1,1 +1,35 @@
+// @pipespan/agent: event sources, process table, attribution, span/metric building, export.
+
+export { Attributor, type AttributorOptions } from "./attribution/attributor.js";
+export type { TaskAttribution, TaskInfo } from "./attribution/task.js";
+export { formatTraceparent, parseTraceparent } from "./attribution/traceparent.js";
+export * from "./export/index.js";
+export { ROOT_TASK_LABEL, RunMetrics } from "./metrics/run-metrics.js";
+export * from "./redact/index.js";
+export * from "./resource/index.js";
+export { resolveCommand } from "./run/command-lookup.js";
+export { isUserError, UserError } from "./run/errors.js";
+export { OWN_ENV_KEYS } from "./run/own-env.js";
+export { checkRunId, newRunId } from "./run/run-id.js";
+export { createTelemetry, type Telemetry, type TelemetryOptions } from "./run/telemetry.js";
+export { type RunStatus, type TraceRunOptions, type TraceRunResult, traceRun } from "./run/trace-run.js";
+export { ProcfsSource, type ProcfsSourceOptions, type ProcfsSourceStats } from "./source/procfs/index.js";
+export {
+  type CreateSourceOptions,
+  createSource,
+  describeSourceChoice,
+  type SourceChoice,
+  type SourceDecision,
+} from "./source/select.js";
 export * from "./source/types.js";
+export { addTotals, cpuNs, measureAttributes, type Totals } from "./spans/measure-attributes.js";
+export {
+  type RunOutcome,
+  RunRecorder,
+  type RunRecorderOptions,
+  type RunSummary,
+  type TaskSummary,
+} from "./spans/run-recorder.js";
+export { signalName, signalNumber } from "./spans/signals.js";
+export type { ProcessExit, ProcessRecord } from "./table/process-record.js";
+export { ProcessTable, type TableChange } from "./table/process-table.js";

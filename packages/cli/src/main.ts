@@ -1,5 +1,5 @@
-import { Command, CommanderError } from "commander";
 import { isUserError } from "@pipespan/agent";
+import { Command, CommanderError } from "commander";
 import { runCommand } from "./commands/run.js";
 import { taskCommand } from "./commands/task.js";
 
@@ -19,7 +19,8 @@ function program(): Command {
   for (const sub of [runCommand(), taskCommand()]) {
     sub.exitOverride().passThroughOptions();
     sub.configureOutput({
-      outputError: (str, write) => write(`pipespan ${sub.name()}: ${str.replace(/^error: /, "").trim()} (see --help)\n`),
+      outputError: (str, write) =>
+        write(`pipespan ${sub.name()}: ${str.replace(/^error: /, "").trim()} (see --help)\n`),
     });
     p.addCommand(sub);
   }

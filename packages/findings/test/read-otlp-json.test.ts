@@ -21,7 +21,9 @@ function span(spanId: string, name: string, extra: Record<string, unknown> = {})
   };
 }
 function request(spans: unknown[], resourceAttrs: unknown[] = []) {
-  return { resourceSpans: [{ resource: { attributes: resourceAttrs }, scopeSpans: [{ scope: { name: "s" }, spans }] }] };
+  return {
+    resourceSpans: [{ resource: { attributes: resourceAttrs }, scopeSpans: [{ scope: { name: "s" }, spans }] }],
+  };
 }
 const line = (o: unknown) => `${JSON.stringify(o)}\n`;
 const GOOD = line(request([span(ROOT, "root")], [{ key: ATTR_SERVICE_NAME, value: { stringValue: "svc" } }]));
@@ -61,9 +63,11 @@ describe("readOtlpJsonTraces", () => {
   });
 
   it("reads a single pretty-printed OTLP/JSON document", async () => {
-    const path = file(JSON.stringify(request([span(ROOT, "root"), span(CHILD, "child")]), null, 2), "export.json");
-    const { spans } = await readOtlpJsonTraces(path);
-    expect(spans.map((s) => s.name)).toEqual(["root", "child"]);
+    const doc = request([span(ROOT, "root"), span(CHILD, "child")]);
+    for (const text of [JSON.stringify(doc, null, 2), JSON.stringify(doc, null, 2).replace("{\n  ", "{ ")]) {
+      const { spans } = await readOtlpJsonTraces(file(text, "export.json"));
+      expect(spans.map((s) => s.name)).toEqual(["root", "child"]);
+    }
   });
 
   it("names file:line for a malformed line", async () => {
@@ -79,7 +83,9 @@ describe("readOtlpJsonTraces", () => {
     const err = await readError(path);
     expect(err.kind).toBe("truncated");
     expect(err.message).toMatch(
-      new RegExp(`^${path}:3: truncated last line \\(57 bytes, no newline at end of file; .*\\) — the writer was probably interrupted; the 2 line\\(s\\) before it are intact$`),
+      new RegExp(
+        `^${path}:3: truncated last line \\(57 bytes, no newline at end of file; .*\\) — the writer was probably interrupted \\(2 complete line\\(s\\) before it\\)$`,
+      ),
     );
     const { spans, problems } = await readOtlpJsonTraces(path, { onProblem: "collect" });
     expect(spans).toHaveLength(2);
@@ -136,7 +142,9 @@ describe("readOtlpJsonTraces", () => {
   it("says what is missing for a folder or a path that does not exist", async () => {
     const dir = mkdtempSync(join(os.tmpdir(), "pipespan-read-"));
     expect((await readError(dir)).message).toBe(`${dir}: no traces.jsonl in this directory`);
-    expect((await readError(join(dir, "nope.jsonl"))).message).toBe(`${join(dir, "nope.jsonl")}: no such file or directory`);
+    expect((await readError(join(dir, "nope.jsonl"))).message).toBe(
+      `${join(dir, "nope.jsonl")}: no such file or directory`,
+    );
   });
 
   it("bounds line length", async () => {
@@ -220,7 +228,15 @@ describe("readOtlpJsonMetrics", () => {
                   histogram: {
                     aggregationTemporality: 1,
                     dataPoints: [
-                      { timeUnixNano: "1", count: "3", sum: 6, min: 1, max: 3, bucketCounts: ["1", 2], explicitBounds: [2] },
+                      {
+                        timeUnixNano: "1",
+                        count: "3",
+                        sum: 6,
+                        min: 1,
+                        max: 3,
+                        bucketCounts: ["1", 2],
+                        explicitBounds: [2],
+                      },
                     ],
                   },
                 },

@@ -8,6 +8,12 @@
 // none, and the run span is the root of a new trace. PIPESPAN_RUN_ID in the environment becomes the default run
 // id, so a pipeline started under an existing run reports into that run rather than inventing a second one.
 //
+// One run span per run: a valid TRACEPARENT together with a valid PIPESPAN_RUN_ID means an outer run (e.g.
+// `pipespan run`, which starts its command with TRACEPARENT = its own pipeline_run span) already owns the
+// pipeline_run span. Then no run span is started here: the remote span context *is* the run span, wrapped as a
+// non-recording span, and task spans hang directly under it. `joinEnv: "child"` asks for a run span of its own
+// anyway (a child of TRACEPARENT); TRACEPARENT without PIPESPAN_RUN_ID also gets one (a nested run in a task).
+//
 // Task spans are always children of the run span (the span model is run -> task -> process), whatever context is
 // active when task() is called; parent links are explicit, so they hold without any context manager. The task
 // span is also made active while the callback runs, so user spans nest under it when a context manager is
@@ -34,9 +40,11 @@ import {
   ATTR_ERROR_TYPE,
   ATTR_PIPESPAN_RUN_TASK_COUNT,
   CICD_PIPELINE_ACTION_NAME_VALUE_RUN,
+  ENV_PIPESPAN_PIPELINE_NAME,
+  ENV_PIPESPAN_RUN_ID,
 } from "@pipespan/semconv";
 import { type ChildOutcome, CommandStartError, runChild } from "./child.js";
-import { type EnvRecord, extractEnv, injectEnv, withoutProtocolEnv } from "./env-protocol.js";
+import { type EnvRecord, type ExtractedEnv, extractEnv, injectEnv, withoutProtocolEnv } from "./env-protocol.js";
 import { checkAttempt, checkName, MAX_NAME_LENGTH } from "./limits.js";
 import {
   deriveRunResult,
@@ -63,14 +71,23 @@ export interface PipelineRunOptions extends TracerSource {
   name: string;
   /** cicd.pipeline.run.id; default PIPESPAN_RUN_ID from the environment, else a random UUID. */
   runId?: string;
-  /** Extra attributes for the run span (the SDK's own attributes win on a clash). */
+  /** Extra attributes for the run span (the SDK's own attributes win on a clash); unused when joining one. */
   attributes?: Attributes;
   /** Explicit parent context of the run span (overrides TRACEPARENT and the active context). */
   parent?: Context;
-  /** Environment to join (TRACEPARENT, PIPESPAN_RUN_ID); default process.env. */
+  /** Environment to join (TRACEPARENT, PIPESPAN_RUN_ID, PIPESPAN_PIPELINE_NAME); default process.env. */
   env?: Readonly<EnvRecord>;
-  /** Read the environment at all (default true). */
-  joinEnv?: boolean;
+  /**
+   * How to use the environment (ignored for the parent when `parent` is given):
+   * - `true` (default): join. With a valid TRACEPARENT and PIPESPAN_RUN_ID the outer run owns the run span:
+   *   none is started, tasks become children of TRACEPARENT, and the run id and pipeline name are the outer
+   *   run's (PIPESPAN_RUN_ID, PIPESPAN_PIPELINE_NAME; conflicting `runId`/`name` options are listed in
+   *   `issues`). With TRACEPARENT alone, the run span is a child of it.
+   * - `"child"`: always start a run span of its own, a child of TRACEPARENT when there is one (the behaviour of
+   *   `true` before run spans were adopted); PIPESPAN_RUN_ID is still the default run id.
+   * - `false`: ignore the environment.
+   */
+  joinEnv?: boolean | "child";
   /** Default working directory of tasks (cicd.pipeline.task.run.url.full and exec's cwd); default process.cwd(). */
   workDir?: string;
 }
@@ -143,14 +160,32 @@ export interface TaskHandle {
 }
 
 export interface PipelineRun {
+  /** cicd.pipeline.name of the run span (the outer run's when it owns the span, see ownsRunSpan). */
   readonly name: string;
+  /** cicd.pipeline.run.id of the run span (the outer run's when it owns the span). */
   readonly runId: string;
+  /**
+   * The run span. When ownsRunSpan is false it is a non-recording span wrapping the outer run's span context
+   * (from TRACEPARENT): its spanContext() is valid, attributes and end() are no-ops.
+   */
   readonly span: Span;
   /** Context with the run span set. */
   readonly context: Context;
-  /** Where the run span's parent came from. */
+  /**
+   * True when this run started (and end() ends) the run span; false when it joined a run span owned by an outer
+   * run (TRACEPARENT + PIPESPAN_RUN_ID in the environment, see PipelineRunOptions.joinEnv).
+   */
+  readonly ownsRunSpan: boolean;
+  /**
+   * Where the run's trace context came from: the run span's parent when ownsRunSpan is true ("option": the
+   * `parent` option, "env": TRACEPARENT, "context": the active span, "none": a new trace). When ownsRunSpan is
+   * false it is always "env": TRACEPARENT names the run span itself.
+   */
   readonly parentFrom: "option" | "env" | "context" | "none";
-  /** Environment values that were ignored while joining (malformed TRACEPARENT etc.), one line each. */
+  /**
+   * Values ignored while joining, one line each: malformed environment values (TRACEPARENT etc.), and `name` or
+   * `runId` options that differ from the run span this run joined.
+   */
   readonly issues: readonly string[];
   readonly ended: boolean;
   /** Runs `fn` inside a task span; resolves to its value, rejects with its error (after recording it). */
@@ -159,7 +194,11 @@ export interface PipelineRun {
   exec(name: string, command: string, args?: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** The protocol variables for a child: of a task (TRACEPARENT = its span) or, without one, of the run span. */
   env(task?: TaskHandle | Span): Record<string, string>;
-  /** Ends the run span. Without `result`, it is derived from the task results. Idempotent; returns the result. */
+  /**
+   * Ends the run: without `result`, the result is derived from the task results. Ends and annotates the run span
+   * when this run owns it; a joined run span is left to its owner (report the result through the exit status).
+   * Idempotent; returns the result.
+   */
   end(result?: PipelineResult): PipelineResult;
   /** Results of the tasks that have ended so far, in the order they ended. */
   taskResults(): readonly PipelineResult[];
@@ -219,7 +258,6 @@ class TaskRunHandle implements TaskHandle {
 }
 
 class RunImpl implements PipelineRun {
-  readonly span: Span;
   readonly context: Context;
   private isEnded = false;
   private finalResult: PipelineResult | undefined;
@@ -234,25 +272,13 @@ class RunImpl implements PipelineRun {
     readonly name: string,
     readonly runId: string,
     private readonly tracer: Tracer,
+    readonly span: Span,
+    readonly ownsRunSpan: boolean,
     parent: Context,
     readonly parentFrom: PipelineRun["parentFrom"],
     readonly issues: readonly string[],
     private readonly workDir: string | undefined,
-    attributes: Attributes | undefined,
   ) {
-    this.span = tracer.startSpan(
-      `${CICD_PIPELINE_ACTION_NAME_VALUE_RUN} ${name}`,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          ...attributes,
-          [ATTR_CICD_PIPELINE_NAME]: name,
-          [ATTR_CICD_PIPELINE_RUN_ID]: runId,
-          [ATTR_CICD_PIPELINE_ACTION_NAME]: CICD_PIPELINE_ACTION_NAME_VALUE_RUN,
-        },
-      },
-      parent,
-    );
     this.context = trace.setSpan(parent, this.span);
   }
 
@@ -399,50 +425,102 @@ class RunImpl implements PipelineRun {
       throw new TypeError(`pipespan: not a pipeline result: ${String(result)}`);
     }
     const final = result ?? deriveRunResult(this.results);
-    this.span.setAttribute(ATTR_CICD_PIPELINE_RESULT, final);
-    this.span.setAttribute(ATTR_PIPESPAN_RUN_TASK_COUNT, this.started);
-    if (isUnsuccessful(final)) {
-      const unsuccessful = this.results.filter(isUnsuccessful).length;
-      let message =
-        result !== undefined
-          ? `run ended: ${final}`
-          : `${unsuccessful} of ${this.results.length} tasks did not succeed`;
-      if (this.running > 0) message += ` (${this.running} still running at end)`;
-      this.span.setAttribute(ATTR_ERROR_TYPE, final);
-      this.span.setStatus({ code: SpanStatusCode.ERROR, message });
+    // A joined run span belongs to another process (it ends it and sets its result): touch nothing remote.
+    if (this.ownsRunSpan) {
+      this.span.setAttribute(ATTR_CICD_PIPELINE_RESULT, final);
+      this.span.setAttribute(ATTR_PIPESPAN_RUN_TASK_COUNT, this.started);
+      if (isUnsuccessful(final)) {
+        const unsuccessful = this.results.filter(isUnsuccessful).length;
+        let message =
+          result !== undefined
+            ? `run ended: ${final}`
+            : `${unsuccessful} of ${this.results.length} tasks did not succeed`;
+        if (this.running > 0) message += ` (${this.running} still running at end)`;
+        this.span.setAttribute(ATTR_ERROR_TYPE, final);
+        this.span.setStatus({ code: SpanStatusCode.ERROR, message });
+      }
+      this.span.end();
     }
-    this.span.end();
     this.isEnded = true;
     this.finalResult = final;
     return final;
   }
 }
 
-/** Starts a pipeline run: the `RUN <name>` span (SERVER) that its task spans hang under. */
+/**
+ * Starts a pipeline run: the `RUN <name>` span (SERVER) that its task spans hang under — or, when the
+ * environment says an outer run already owns the run span (TRACEPARENT + PIPESPAN_RUN_ID), a run that joins that
+ * span instead of starting a second one (see PipelineRunOptions.joinEnv and PipelineRun.ownsRunSpan).
+ */
 export function startPipelineRun(options: PipelineRunOptions): PipelineRun {
   const name = checkName("pipeline name", options.name);
-  const tracer = resolveTracer(options);
-  let issues: string[] = [];
-  let envRunId: string | undefined;
-  let envParent: Context | undefined;
-  if (options.joinEnv !== false) {
-    const extracted = extractEnv(options.env ?? process.env);
-    issues = extracted.issues;
-    envRunId = extracted.runId;
-    envParent = extracted.context;
+  const joinEnv = options.joinEnv ?? true;
+  if (joinEnv !== true && joinEnv !== false && joinEnv !== "child") {
+    throw new TypeError(`pipespan: joinEnv must be true, false or "child", got ${JSON.stringify(joinEnv)}`);
   }
+  const optionRunId = options.runId !== undefined ? checkName("runId", options.runId) : undefined;
+  const tracer = resolveTracer(options);
+  const issues: string[] = [];
+  let env: ExtractedEnv | undefined;
+  if (joinEnv !== false) {
+    env = extractEnv(options.env ?? process.env);
+    issues.push(...env.issues);
+  }
+
+  // Join the outer run: TRACEPARENT names its span, PIPESPAN_RUN_ID says a run owns it (TRACEPARENT alone may be
+  // any traced caller). When PIPESPAN_TASK_* are set too, TRACEPARENT is a task span of that run (this pipeline
+  // was started by `run.exec` or `pipespan task`): its tasks then nest under that task, still in the one run —
+  // as `pipespan task` nests.
+  if (
+    joinEnv === true &&
+    options.parent === undefined &&
+    env?.spanContext !== undefined &&
+    env.context !== undefined &&
+    env.runId !== undefined
+  ) {
+    // The task spans carry the run's id and children get its name, so both must be the ones on the run span.
+    const runName = env.pipelineName ?? name;
+    if (runName !== name) {
+      issues.push(
+        `name ${JSON.stringify(name)} not used: joined the run span of pipeline ${JSON.stringify(runName)} ` +
+          `(${ENV_PIPESPAN_PIPELINE_NAME}; \`pipespan run --name\` sets it)`,
+      );
+    }
+    if (optionRunId !== undefined && optionRunId !== env.runId) {
+      issues.push(
+        `runId ${JSON.stringify(optionRunId)} not used: joined the run span of run ${JSON.stringify(env.runId)} ` +
+          `(${ENV_PIPESPAN_RUN_ID})`,
+      );
+    }
+    const span = trace.wrapSpanContext(env.spanContext);
+    return new RunImpl(runName, env.runId, tracer, span, false, ROOT_CONTEXT, "env", issues, options.workDir);
+  }
+
   let parent: Context;
   let parentFrom: PipelineRun["parentFrom"];
   if (options.parent !== undefined) {
     parent = options.parent;
     parentFrom = "option";
-  } else if (envParent !== undefined) {
-    parent = envParent;
+  } else if (env?.context !== undefined) {
+    parent = env.context;
     parentFrom = "env";
   } else {
     parent = contextApi.active();
     parentFrom = trace.getSpan(parent) !== undefined ? "context" : "none";
   }
-  const runId = options.runId !== undefined ? checkName("runId", options.runId) : (envRunId ?? randomUUID());
-  return new RunImpl(name, runId, tracer, parent, parentFrom, issues, options.workDir, options.attributes);
+  const runId = optionRunId ?? env?.runId ?? randomUUID();
+  const span = tracer.startSpan(
+    `${CICD_PIPELINE_ACTION_NAME_VALUE_RUN} ${name}`,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        ...options.attributes,
+        [ATTR_CICD_PIPELINE_NAME]: name,
+        [ATTR_CICD_PIPELINE_RUN_ID]: runId,
+        [ATTR_CICD_PIPELINE_ACTION_NAME]: CICD_PIPELINE_ACTION_NAME_VALUE_RUN,
+      },
+    },
+    parent,
+  );
+  return new RunImpl(name, runId, tracer, span, true, parent, parentFrom, issues, options.workDir);
 }

@@ -13,6 +13,8 @@ import {
   ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL,
   ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL_NAME,
   ATTR_PROCESS_EXIT_CODE,
+  ENV_PIPESPAN_PIPELINE_NAME,
+  ENV_PIPESPAN_RUN_ID,
   ENV_TRACEPARENT,
 } from "@pipespan/semconv";
 import { afterEach, describe, expect, it } from "vitest";
@@ -154,5 +156,41 @@ describe("PipelineRun.exec", () => {
     run.end();
     expect(result.stdout).toHaveLength(1000);
     expect(result.outputTruncated).toBe(true);
+  });
+
+  it("under an outer run (as `pipespan run` starts it) the child's task span hangs under the outer run span", async () => {
+    tracing = setupTracing();
+    const t = tracing;
+    const outerTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const outerSpanId = "00f067aa0ba902b7";
+    const run = startPipelineRun({
+      name: "exec-test",
+      tracerProvider: t.provider,
+      env: {
+        [ENV_TRACEPARENT]: `00-${outerTraceId}-${outerSpanId}-01`,
+        [ENV_PIPESPAN_RUN_ID]: "agent-run-1",
+        [ENV_PIPESPAN_PIPELINE_NAME]: "exec-test",
+      },
+    });
+    expect(run.ownsRunSpan).toBe(false);
+    const result = await run.exec(
+      "report",
+      "bash",
+      ["-c", 'echo "$TRACEPARENT|$PIPESPAN_RUN_ID|$PIPESPAN_PIPELINE_NAME"'],
+      {
+        stdio: "pipe",
+      },
+    );
+    expect(run.end()).toBe("success");
+    const [traceparent, runId, pipelineName] = result.stdout!.trimEnd().split("|");
+    const span = t.byName("report");
+    expect(t.spans()).toHaveLength(1);
+    expect(span.parentSpanContext?.spanId).toBe(outerSpanId);
+    expect(splitTraceparent(traceparent!)).toEqual({
+      traceId: outerTraceId,
+      spanId: span.spanContext().spanId,
+      flags: "01",
+    });
+    expect([runId, pipelineName]).toEqual(["agent-run-1", "exec-test"]);
   });
 });

@@ -1,5 +1,5 @@
 import { pathToFileURL } from "node:url";
-import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { ATTR_EXCEPTION_MESSAGE } from "@opentelemetry/semantic-conventions";
 import {
@@ -39,6 +39,7 @@ import {
   ENV_PIPESPAN_TASK_NAME,
   ENV_PIPESPAN_TASK_RUN_ID,
   ENV_TRACEPARENT,
+  ENV_TRACESTATE,
 } from "@pipespan/semconv";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { setupTracing, type Tracing, useAsyncContext } from "./helpers/tracing.js";
@@ -71,6 +72,7 @@ describe("startPipelineRun", () => {
     const t = newTracing();
     const run = startPipelineRun({ name: "rnaseq", tracerProvider: t.provider, env: {} });
     expect(run.parentFrom).toBe("none");
+    expect(run.ownsRunSpan).toBe(true);
     // A UUID by default.
     expect(run.runId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 
@@ -232,22 +234,175 @@ describe("startPipelineRun", () => {
     expect(t.spans().map((s) => s.name)).toEqual(["RUN p"]);
   });
 
-  it("joins the trace and run of the environment it was started in", () => {
+  it("joins the run span of an outer run (TRACEPARENT + PIPESPAN_RUN_ID) instead of starting a second one", async () => {
+    const t = newTracing();
+    // What `pipespan run` hands its command: TRACEPARENT = its own pipeline_run span.
+    const outerTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const outerSpanId = "00f067aa0ba902b7";
+    const outerTraceparent = `00-${outerTraceId}-${outerSpanId}-01`;
+    const run = startPipelineRun({
+      name: "inner",
+      tracerProvider: t.provider,
+      env: {
+        [ENV_TRACEPARENT]: outerTraceparent,
+        [ENV_TRACESTATE]: "vendor=abc",
+        [ENV_PIPESPAN_RUN_ID]: "outer-run-9",
+        [ENV_PIPESPAN_PIPELINE_NAME]: "outer",
+      },
+    });
+    expect(run.ownsRunSpan).toBe(false);
+    expect(run.parentFrom).toBe("env");
+    expect(run.runId).toBe("outer-run-9");
+    // The run span's name is the outer run's; the caller's differing name is reported, not silently dropped.
+    expect(run.name).toBe("outer");
+    expect(run.issues).toEqual([
+      'name "inner" not used: joined the run span of pipeline "outer" (PIPESPAN_PIPELINE_NAME; `pipespan run --name` sets it)',
+    ]);
+    // run.span stands for the remote run span: same ids, nothing recorded.
+    expect(run.span.isRecording()).toBe(false);
+    expect(run.span.spanContext()).toMatchObject({ traceId: outerTraceId, spanId: outerSpanId, isRemote: true });
+    expect(trace.getSpan(run.context)).toBe(run.span);
+    // A child of the run (not of a task) gets the outer run span itself as TRACEPARENT.
+    expect(run.env()).toEqual({
+      [ENV_TRACEPARENT]: outerTraceparent,
+      [ENV_TRACESTATE]: "vendor=abc",
+      [ENV_PIPESPAN_RUN_ID]: "outer-run-9",
+      [ENV_PIPESPAN_PIPELINE_NAME]: "outer",
+    });
+
+    let taskEnv: Record<string, string> = {};
+    await run.task("prepare", (task) => {
+      taskEnv = task.env();
+    });
+    await expect(
+      run.task("align", () => {
+        throw new Error("no index");
+      }),
+    ).rejects.toThrow("no index");
+    expect(run.end()).toBe(RESULT_FAILURE); // still derived from the tasks
+    expect(run.end()).toBe(RESULT_FAILURE);
+    expect(run.ended).toBe(true);
+
+    // Exactly the two task spans: the SDK emitted no run span (and no SERVER span of any name).
+    const spans = t.spans();
+    expect(spans.map((s) => s.name).sort()).toEqual(["align", "prepare"]);
+    expect(spans.filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(0);
+    for (const span of spans) {
+      expect(span.kind).toBe(SpanKind.INTERNAL);
+      expect(span.spanContext().traceId).toBe(outerTraceId);
+      expect(span.parentSpanContext?.spanId).toBe(outerSpanId);
+      expect(span.parentSpanContext?.isRemote).toBe(true);
+      expect(span.attributes[ATTR_CICD_PIPELINE_RUN_ID]).toBe("outer-run-9");
+      expect(span.spanContext().traceState?.get("vendor")).toBe("abc");
+    }
+    const prepare = t.byName("prepare");
+    expect(taskEnv[ENV_TRACEPARENT]).toBe(`00-${outerTraceId}-${prepare.spanContext().spanId}-01`);
+    expect(taskEnv[ENV_PIPESPAN_RUN_ID]).toBe("outer-run-9");
+    expect(taskEnv[ENV_PIPESPAN_PIPELINE_NAME]).toBe("outer");
+  });
+
+  it("when joining, takes the caller's name if the outer run gives none and reports a conflicting runId", async () => {
+    const t = newTracing();
+    const run = startPipelineRun({
+      name: "mine",
+      runId: "my-id",
+      tracerProvider: t.provider,
+      env: {
+        [ENV_TRACEPARENT]: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00",
+        [ENV_PIPESPAN_RUN_ID]: "r-1",
+      },
+    });
+    expect(run.ownsRunSpan).toBe(false);
+    expect(run.name).toBe("mine");
+    expect(run.runId).toBe("r-1");
+    expect(run.issues).toEqual(['runId "my-id" not used: joined the run span of run "r-1" (PIPESPAN_RUN_ID)']);
+    // An unsampled outer run: the flags pass on unchanged, and with the default parent-based sampler the task
+    // spans are not recorded either, exactly as a child run span would not have been.
+    let taskEnv: Record<string, string> = {};
+    await run.task("t", (task) => {
+      taskEnv = task.env();
+    });
+    expect(taskEnv[ENV_TRACEPARENT]).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-00$/);
+    expect(run.end()).toBe(RESULT_SUCCESS);
+    expect(t.spans()).toHaveLength(0);
+  });
+
+  it("starts a child run span when TRACEPARENT comes without PIPESPAN_RUN_ID", () => {
     const t = newTracing();
     const parentTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     const parentSpanId = "00f067aa0ba902b7";
     const run = startPipelineRun({
       name: "inner",
       tracerProvider: t.provider,
-      env: { [ENV_TRACEPARENT]: `00-${parentTraceId}-${parentSpanId}-01`, [ENV_PIPESPAN_RUN_ID]: "outer-run-9" },
+      env: { [ENV_TRACEPARENT]: `00-${parentTraceId}-${parentSpanId}-01`, [ENV_PIPESPAN_PIPELINE_NAME]: "outer" },
     });
+    expect(run.ownsRunSpan).toBe(true);
     expect(run.parentFrom).toBe("env");
-    expect(run.runId).toBe("outer-run-9");
+    expect(run.name).toBe("inner");
+    expect(run.span.isRecording()).toBe(true);
     run.end();
     const span = t.byName("RUN inner");
     expect(span.spanContext().traceId).toBe(parentTraceId);
     expect(span.parentSpanContext?.spanId).toBe(parentSpanId);
     expect(span.parentSpanContext?.isRemote).toBe(true);
+    expect(span.attributes[ATTR_CICD_PIPELINE_RUN_ID]).toBe(run.runId);
+  });
+
+  it('joinEnv: "child" and the parent option keep a run span of their own under a joinable outer run', async () => {
+    const t = newTracing();
+    const parentTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const parentSpanId = "00f067aa0ba902b7";
+    const env = {
+      [ENV_TRACEPARENT]: `00-${parentTraceId}-${parentSpanId}-01`,
+      [ENV_PIPESPAN_RUN_ID]: "outer-run-9",
+      [ENV_PIPESPAN_PIPELINE_NAME]: "outer",
+    };
+    const child = startPipelineRun({ name: "inner", tracerProvider: t.provider, env, joinEnv: "child" });
+    expect(child.ownsRunSpan).toBe(true);
+    expect(child.parentFrom).toBe("env");
+    expect(child.runId).toBe("outer-run-9"); // the run id still defaults to the outer one
+    expect(child.name).toBe("inner");
+    expect(child.issues).toEqual([]);
+    await child.task("t", () => undefined);
+    child.end();
+    const runSpan = t.byName("RUN inner");
+    expect(runSpan.spanContext().traceId).toBe(parentTraceId);
+    expect(runSpan.parentSpanContext?.spanId).toBe(parentSpanId);
+    expectChildOf(t.byName("t"), runSpan);
+
+    const explicitParent = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: "1".repeat(32),
+      spanId: "2".repeat(16),
+      traceFlags: 1,
+      isRemote: true,
+    });
+    const withParent = startPipelineRun({ name: "explicit", tracerProvider: t.provider, env, parent: explicitParent });
+    expect(withParent.ownsRunSpan).toBe(true);
+    expect(withParent.parentFrom).toBe("option");
+    withParent.end();
+    const explicitSpan = t.byName("RUN explicit");
+    expect(explicitSpan.spanContext().traceId).toBe("1".repeat(32));
+    expect(explicitSpan.parentSpanContext?.spanId).toBe("2".repeat(16));
+  });
+
+  it("does not join with a malformed PIPESPAN_RUN_ID, and rejects an unknown joinEnv", () => {
+    const t = newTracing();
+    const run = startPipelineRun({
+      name: "p",
+      tracerProvider: t.provider,
+      env: {
+        [ENV_TRACEPARENT]: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        [ENV_PIPESPAN_RUN_ID]: "a\tb",
+      },
+    });
+    expect(run.ownsRunSpan).toBe(true);
+    expect(run.parentFrom).toBe("env");
+    expect(run.issues).toEqual(["PIPESPAN_RUN_ID ignored: value contains control characters"]);
+    run.end();
+    expect(t.byName("RUN p").parentSpanContext?.spanId).toBe("00f067aa0ba902b7");
+    expect(() =>
+      startPipelineRun({ name: "p", tracerProvider: t.provider, joinEnv: "adopt" as unknown as boolean }),
+    ).toThrow('pipespan: joinEnv must be true, false or "child", got "adopt"');
   });
 
   it("ignores a malformed TRACEPARENT with a reason and starts a new trace", () => {

@@ -1,6 +1,5 @@
-import { type SpanContext, TraceFlags } from "@opentelemetry/api";
+import { context, type SpanContext, TraceFlags, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { context, trace } from "@opentelemetry/api";
 
 const propagator = new W3CTraceContextPropagator();
 

@@ -1,5 +1,5 @@
 // A wrapper that isolates a remote exporter: it counts failures, keeps the first one, and never throws.
-import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
+import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import type {
   AggregationOption,
   AggregationTemporality,
@@ -8,11 +8,8 @@ import type {
   ResourceMetrics,
 } from "@opentelemetry/sdk-metrics";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
-import {
-  PIPESPAN_EXPORT_SIGNAL_VALUE_METRICS,
-  PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES,
-} from "@pipespan/semconv";
-import { describeExportFailure, ExportFailureStats, exportErrorCause, type ExportSignal } from "./export-failure.js";
+import { PIPESPAN_EXPORT_SIGNAL_VALUE_METRICS, PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES } from "@pipespan/semconv";
+import { describeExportFailure, ExportFailureStats, type ExportSignal, exportErrorCause } from "./export-failure.js";
 import { countDataPoints } from "./otlp-json-file.js";
 
 /** The shape shared by SpanExporter and PushMetricExporter (items = ReadableSpan[] or ResourceMetrics). */
@@ -47,8 +44,8 @@ export interface CountingExporterOptions<T> {
 /**
  * Wraps a (remote) exporter so that its failures are counted per signal and described once, and nothing it does —
  * failing, throwing, rejecting, calling back twice — can reach the caller as an exception or a rejected shutdown
- * (see `propagateFailures`). Register it in its own
- * span processor / metric reader, separate from the local file exporters, so a slow backend cannot hold the files up.
+ * (see `propagateFailures`). Register it in its own span processor / metric reader, separate from the local file
+ * exporters, so a slow backend cannot hold the files up.
  */
 export class CountingExporter<T> {
   readonly signal: ExportSignal;

@@ -1,8 +1,5 @@
 // Counting remote export failures and describing them in one line.
-import {
-  PIPESPAN_EXPORT_SIGNAL_VALUE_METRICS,
-  PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES,
-} from "@pipespan/semconv";
+import { type PIPESPAN_EXPORT_SIGNAL_VALUE_METRICS, PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES } from "@pipespan/semconv";
 
 /** The telemetry signal an export concerned (values of pipespan.export.signal). */
 export type ExportSignal = typeof PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES | typeof PIPESPAN_EXPORT_SIGNAL_VALUE_METRICS;
@@ -84,6 +81,9 @@ function shortDetail(detail: string): string {
   // Prefer the system-call failure ("connect ECONNREFUSED", "getaddrinfo ENOTFOUND") over grpc's prose around it.
   const sys = /\b(connect|getaddrinfo|read|write|open|bind) (E[A-Z0-9]+)\b/.exec(detail);
   if (sys) return `${sys[1]} ${sys[2]}`;
+  // "Deadline exceeded after 5.001s,name resolution: 0.001s,Waiting for LB pick": keep the first clause.
+  const deadline = /^Deadline exceeded after [\d.]+s/.exec(detail);
+  if (deadline) return deadline[0];
   // Drop the timestamps grpc-js appends in parentheses.
   return oneLine(detail.replace(/\s*\(\d{4}-\d\d-\d\dT[^)]*\)/g, ""));
 }

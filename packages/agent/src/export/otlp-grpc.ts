@@ -70,10 +70,11 @@ export function createOtlpExportersFromEnv(
   const defaultTimeout = options.defaultTimeoutMillis ?? DEFAULT_OTLP_TIMEOUT_MILLIS;
 
   const plan = (signal: "TRACES" | "METRICS") => {
-    const endpoint = nonBlank(env[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`]) ?? nonBlank(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+    const endpoint =
+      nonBlank(env[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`]) ?? nonBlank(env.OTEL_EXPORTER_OTLP_ENDPOINT);
     if (endpoint === undefined) return undefined;
     const selected = nonBlank(env[`OTEL_${signal}_EXPORTER`]);
-    if (selected !== undefined && selected.split(",").some((s) => s.trim().toLowerCase() === "none")) return undefined;
+    if (selected?.split(",").some((s) => s.trim().toLowerCase() === "none")) return undefined;
     const protocol =
       nonBlank(env[`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`]) ?? nonBlank(env.OTEL_EXPORTER_OTLP_PROTOCOL);
     if (protocol !== undefined && protocol.trim().toLowerCase() !== "grpc") {
@@ -83,7 +84,10 @@ export function createOtlpExportersFromEnv(
     }
     const userTimeout =
       nonBlank(env[`OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`]) ?? nonBlank(env.OTEL_EXPORTER_OTLP_TIMEOUT);
-    return { endpoint: displayEndpoint(endpoint), timeoutMillis: userTimeout === undefined ? defaultTimeout : undefined };
+    return {
+      endpoint: displayEndpoint(endpoint),
+      timeoutMillis: userTimeout === undefined ? defaultTimeout : undefined,
+    };
   };
 
   const tracesPlan = plan("TRACES");

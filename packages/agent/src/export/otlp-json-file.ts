@@ -14,12 +14,12 @@
 //   - span.flags (W3C trace flags + the is-remote bits) is present, a field newer than some .proto releases.
 // Readers must accept both numbers and strings for 64-bit integers (packages/findings does).
 
-import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
-import type { AggregationTemporalitySelector, PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
-import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
-import { JsonMetricsSerializer, JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
+import { JsonMetricsSerializer, JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
+import type { AggregationTemporalitySelector, PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
+import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import { JsonlAppender } from "./jsonl-appender.js";
 
 export const TRACES_FILE_NAME = "traces.jsonl";

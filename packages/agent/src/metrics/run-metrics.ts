@@ -24,9 +24,9 @@ import {
   PIPESPAN_OFFCPU_CAUSE_VALUE_IO_WAIT,
   PIPESPAN_OFFCPU_CAUSE_VALUE_SLEEP,
 } from "@pipespan/semconv";
-import type { TaskSummary } from "../spans/run-recorder.js";
-import type { Totals } from "../spans/measure-attributes.js";
 import type { SourceName } from "../source/types.js";
+import type { Totals } from "../spans/measure-attributes.js";
+import type { TaskSummary } from "../spans/run-recorder.js";
 
 /** Name used as cicd.pipeline.task.name on metrics for work the root command did itself. */
 export const ROOT_TASK_LABEL = "(root)";

@@ -123,9 +123,8 @@ class Redactor {
   text(s: string): string {
     let out = s;
     // PEM private keys (may span lines).
-    out = out.replace(
-      /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g,
-      () => this.hit(),
+    out = out.replace(/-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g, () =>
+      this.hit(),
     );
     // URL userinfo: the authority ends at / ? # or whitespace; its userinfo ends at the LAST '@' before that.
     out = out.replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#'"]*)@/gi, (m, scheme: string, userinfo: string) => {
@@ -242,4 +241,3 @@ export function redactArgv(argv: readonly string[], opts?: RedactOptions): Redac
 export function redactCommandLine(s: string, opts?: RedactOptions): string {
   return new Redactor(opts).text(s);
 }
-

@@ -1,6 +1,8 @@
 // The OTel Resource pipespan's spans and metrics carry: who made them (service.*), on what host and OS, and — for
 // the cost findings — which EC2 instance type. Local facts only: no network calls, ever (no IMDS).
 
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import * as os from "node:os";
 import { defaultResource, type Resource, resourceFromAttributes } from "@opentelemetry/resources";
 import {
   ATTR_CLOUD_PLATFORM,
@@ -15,8 +17,6 @@ import {
   ATTR_SERVICE_NAME,
   ATTR_SERVICE_VERSION,
 } from "@pipespan/semconv";
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
-import * as os from "node:os";
 import { readEc2Identity } from "./ec2-dmi.js";
 import { parseResourceAttributesEnv } from "./resource-attributes-env.js";
 
@@ -136,7 +136,10 @@ function osDescription(osReleasePath: string): string | undefined {
   let pretty = m[1]!.trim();
   // os-release values may be quoted with " or ' (shell-like); unquote and cap the length.
   if (/^(["']).*\1$/.test(pretty)) pretty = pretty.slice(1, -1);
-  pretty = pretty.replace(/[^\x20-\x7e]/g, "").slice(0, 120).trim();
+  pretty = pretty
+    .replace(/[^\x20-\x7e]/g, "")
+    .slice(0, 120)
+    .trim();
   return pretty === "" ? kernel : `${pretty} (${kernel})`;
 }
 

@@ -23,7 +23,9 @@ export function parseResourceAttributesEnv(raw: string | undefined): ParsedResou
     if (entry.trim() === "") continue;
     const parts = entry.split("=");
     if (parts.length !== 2) {
-      return discard(`entry "${clip(entry)}" is not key=value (',' and '=' inside keys or values must be percent-encoded)`);
+      return discard(
+        `entry "${clip(entry)}" is not key=value (',' and '=' inside keys or values must be percent-encoded)`,
+      );
     }
     const rawKey = parts[0]!.trim();
     const rawValue = parts[1]!.trim();

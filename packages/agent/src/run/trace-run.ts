@@ -11,7 +11,6 @@ import {
   ENV_TRACEPARENT,
   ENV_TRACESTATE,
 } from "@pipespan/semconv";
-import { OWN_ENV_KEYS } from "./own-env.js";
 import { Attributor } from "../attribution/attributor.js";
 import { formatTraceparent } from "../attribution/traceparent.js";
 import { RunMetrics } from "../metrics/run-metrics.js";
@@ -23,10 +22,10 @@ import { nowNs } from "../spans/time.js";
 import { ProcessTable } from "../table/process-table.js";
 import { resolveCommand } from "./command-lookup.js";
 import { UserError } from "./errors.js";
+import { OWN_ENV_KEYS } from "./own-env.js";
 import { checkRunId, newRunId } from "./run-id.js";
 import { spawnStopped } from "./spawn-stopped.js";
 import { createTelemetry, type Telemetry } from "./telemetry.js";
-
 
 export interface RunStatus {
   readonly elapsedMs: number;
@@ -119,6 +118,7 @@ export async function traceRun(o: TraceRunOptions): Promise<TraceRunResult> {
     pipelineName,
     runId,
     source: source.name,
+    ...(source.ioIncludesReapedChildren ? { ioIncludesReapedChildren: true } : {}),
     commandLine: o.redact(argv),
     redact: o.redact,
     startTimeNs: startNs,

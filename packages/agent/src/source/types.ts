@@ -125,6 +125,12 @@ export interface SourceSink {
  */
 export interface Source {
   readonly name: SourceName;
+  /**
+   * True when a process's I/O counters include those of its reaped children (procfs: the kernel adds a reaped
+   * child's I/O accounting to its parent's, and /proc/<pid>/io shows the sum). The span builder then subtracts
+   * the children it saw, so totals are not counted twice.
+   */
+  readonly ioIncludesReapedChildren?: boolean;
   /** Begin observing the process tree rooted at rootPid. Resolves once observation is live. */
   start(rootPid: number, sink: SourceSink): Promise<void>;
   /**

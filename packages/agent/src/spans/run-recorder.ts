@@ -47,12 +47,21 @@ import {
 } from "@pipespan/semconv";
 import type { Attributor } from "../attribution/attributor.js";
 import type { TaskInfo } from "../attribution/task.js";
-import type { SourceName } from "../source/types.js";
+import type { ProcessCounters, SourceName } from "../source/types.js";
 import type { ProcessRecord } from "../table/process-record.js";
 import type { TableChange } from "../table/process-table.js";
 import { addTotals, cpuNs, measureAttributes, type Totals } from "./measure-attributes.js";
 import { signalName } from "./signals.js";
 import { hrTime } from "./time.js";
+
+/** I/O counters that procfs reports including reaped children (task I/O accounting is summed at reap). */
+const INCLUSIVE_IO: readonly (keyof ProcessCounters)[] = [
+  "diskReadBytes",
+  "diskWriteBytes",
+  "diskCancelledWriteBytes",
+  "fileReadBytes",
+  "fileWriteBytes",
+];
 
 export interface RunRecorderOptions {
   readonly tracer: Tracer;
@@ -66,6 +75,8 @@ export interface RunRecorderOptions {
   /** Redacts an argv into a command line before it leaves the process. */
   readonly redact: (argv: readonly string[]) => string;
   readonly startTimeNs: number;
+  /** The source's I/O counters include reaped children (see Source.ioIncludesReapedChildren). */
+  readonly ioIncludesReapedChildren?: boolean;
   /** Called when a process span ends, with the task it belongs to (undefined: the run's root). */
   readonly onProcessEnd?: (record: ProcessRecord, task: TaskInfo | undefined, totals: Totals) => void;
 }
@@ -348,7 +359,7 @@ export class RunRecorder {
     this.#ended.add(record.id);
     const { span } = this.#ensureSpan(record);
     const endNs = Math.max(record.exit?.timeNs ?? fallbackEndNs ?? record.startTimeNs, record.startTimeNs);
-    const totals: Totals = { counters: { ...record.counters } };
+    const totals: Totals = { counters: this.#ownCounters(record) };
     const unattributed = this.#unattributedCpu(record);
     if (unattributed !== undefined) totals.unattributedCpuNs = unattributed;
 
@@ -404,6 +415,25 @@ export class RunRecorder {
       addTotals(state.totals, totals);
     }
     this.#o.onProcessEnd?.(record, task, totals);
+  }
+
+  /**
+   * The process's own counters. Where the source's I/O counters include reaped children, the children it saw
+   * are subtracted (each child's counters include its own reaped descendants, so one level suffices). What
+   * remains also holds the I/O of children that came and went unseen: it stays with their parent.
+   */
+  #ownCounters(record: ProcessRecord): ProcessCounters {
+    const own: ProcessCounters = { ...record.counters };
+    if (!this.#o.ioIncludesReapedChildren) return own;
+    const children = this.#children.get(record.id) ?? [];
+    for (const k of INCLUSIVE_IO) {
+      const v = own[k];
+      if (v === undefined) continue;
+      let seen = 0;
+      for (const c of children) seen += c.counters[k] ?? 0;
+      own[k] = Math.max(0, v - seen);
+    }
+    return own;
   }
 
   /**

@@ -87,7 +87,7 @@ describe("OtlpJsonFileSpanExporter", () => {
           [ATTR_PROCESS_PID]: 4242,
           [ATTR_PIPESPAN_CPU_UTILIZATION]: 0.75,
           [ATTR_PIPESPAN_PROCESS_OOM_KILLED]: false,
-          [ATTR_PROCESS_COMMAND_LINE]: "bwa mem -t 8 ref.fa \"a b\"\nnext",
+          [ATTR_PROCESS_COMMAND_LINE]: 'bwa mem -t 8 ref.fa "a b"\nnext',
         },
       },
       trace.setSpan(context.active(), parent),
@@ -147,7 +147,7 @@ describe("OtlpJsonFileSpanExporter", () => {
       [ATTR_PROCESS_PID]: 4242,
       [ATTR_PIPESPAN_CPU_UTILIZATION]: 0.75,
       [ATTR_PIPESPAN_PROCESS_OOM_KILLED]: false,
-      [ATTR_PROCESS_COMMAND_LINE]: "bwa mem -t 8 ref.fa \"a b\"\nnext",
+      [ATTR_PROCESS_COMMAND_LINE]: 'bwa mem -t 8 ref.fa "a b"\nnext',
     });
     expect(decodedAttrs(parent.s.attributes)).toEqual({
       [ATTR_CICD_PIPELINE_NAME]: "demo",
@@ -183,7 +183,7 @@ describe("OtlpJsonFileSpanExporter", () => {
       [ATTR_PROCESS_PID]: 4242,
       [ATTR_PIPESPAN_CPU_UTILIZATION]: 0.75,
       [ATTR_PIPESPAN_PROCESS_OOM_KILLED]: false,
-      [ATTR_PROCESS_COMMAND_LINE]: "bwa mem -t 8 ref.fa \"a b\"\nnext",
+      [ATTR_PROCESS_COMMAND_LINE]: 'bwa mem -t 8 ref.fa "a b"\nnext',
     });
     expect(child.events).toEqual([
       { name: EVENT_PIPESPAN_STALL, timeNs: ns(CHILD_START), attributes: { [ATTR_PIPESPAN_STALL_DURATION]: 1.5 } },

@@ -1,7 +1,7 @@
 // A fixture procfs tree on disk: lets tests drive ProcfsSource through exact states (malformed files, pid reuse,
 // exec, zombies) that real processes only produce by chance.
 
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -41,7 +41,7 @@ export function statLine(p: FakeProcess): string {
   f[15] = String(p.stime ?? 0);
   f[16] = String(p.cutime ?? 0);
   f[17] = String(p.cstime ?? 0);
-  f[20] = "1";
+  f[20] = String(1 + Object.keys(p.threadChildren ?? {}).length);
   f[22] = String(p.starttime);
   // A zombie (or a process we may not ptrace) shows 0 for the address fields.
   const img = p.state === "Z" ? 0 : (p.image ?? 1);
@@ -68,10 +68,17 @@ export class FakeProc {
     return join(this.root, String(pid));
   }
 
-  /** Create or replace a process directory. */
+  /**
+   * Create or update a process directory. The same process (same pid and start time) is updated in place, so
+   * files the source keeps open see the new content, as on procfs; another process replaces it (see remove).
+   */
   put(p: FakeProcess): void {
-    rmSync(this.dir(p.pid), { recursive: true, force: true });
     const d = this.dir(p.pid);
+    const statPath = join(d, "stat");
+    const same = existsSync(statPath) && this.startOf(p.pid) === p.starttime;
+    if (!same) this.remove(p.pid);
+    for (const link of ["exe", "cwd"]) rmSync(join(d, link), { force: true });
+    for (const f of ["environ"]) rmSync(join(d, f), { force: true });
     mkdirSync(join(d, "task", String(p.pid)), { recursive: true });
     writeFileSync(join(d, "stat"), statLine(p));
     const zombie = p.state === "Z";
@@ -106,8 +113,28 @@ export class FakeProc {
     writeFileSync(join(this.dir(pid), file), content);
   }
 
+  /**
+   * The process is gone. On procfs an fd still open on its files then fails (ESRCH); here the files are emptied
+   * before they are unlinked, and the source treats an empty re-read the same way.
+   */
   remove(pid: number): void {
+    for (const f of ["stat", "status", "io"]) {
+      try {
+        truncateSync(join(this.dir(pid), f), 0);
+      } catch {
+        // not there
+      }
+    }
     rmSync(this.dir(pid), { recursive: true, force: true });
+  }
+
+  private startOf(pid: number): number | undefined {
+    try {
+      const text = readFileSync(join(this.dir(pid), "stat"), "utf8");
+      return Number(text.slice(text.lastIndexOf(")") + 2).split(" ")[19]);
+    } catch {
+      return undefined;
+    }
   }
 
   cleanup(): void {

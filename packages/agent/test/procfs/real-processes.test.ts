@@ -181,6 +181,7 @@ if b == 0:
     os.kill(os.getpid(), 9)
 time.sleep(1)  # do not reap for a while: both stay zombies
 os.waitpid(a, 0); os.waitpid(b, 0)
+time.sleep(0.5)  # let the sampler see the cutime that reaping added
 `;
     const t = await traced(PYTHON, ["-c", script]);
     expect(t.exitCode).toBe(0);

@@ -1,5 +1,5 @@
+import { createSource, describeSourceChoice, redactArgv, type SourceChoice, traceRun } from "@pipespan/agent";
 import { Command, Option } from "commander";
-import { createSource, describeSourceChoice, redactCommandLine, type SourceChoice, traceRun } from "@pipespan/agent";
 import { StatusLine } from "../output/status-line.js";
 import { makeStyle } from "../output/style.js";
 import { renderSummary } from "../output/summary.js";
@@ -14,7 +14,9 @@ export function runCommand(): Command {
     .option("--run-id <id>", "run id (cicd.pipeline.run.id); default: a timestamp plus random suffix")
     .option("-o, --out <dir>", "output folder; the run writes <dir>/<run-id>/", "./pipespan-runs")
     .addOption(
-      new Option("--source <source>", "event source: auto picks the best available").choices(["auto", "procfs"]).default("auto"),
+      new Option("--source <source>", "event source: auto picks the best available")
+        .choices(["auto", "procfs"])
+        .default("auto"),
     )
     .option("--interval <ms>", "procfs sampling interval in milliseconds", parseInterval, 200)
     .option("--run-id-on-metrics", "put cicd.pipeline.run.id on metrics (more series)", false)
@@ -64,7 +66,7 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
     ...(opts.runId !== undefined ? { runId: opts.runId } : {}),
     outDir: opts.out,
     createSource: () => createSource(choice.source, { intervalMs: opts.interval }),
-    redact: redactCommandLine,
+    redact: (argv) => redactArgv(argv).commandLine,
     runIdOnMetrics: opts.runIdOnMetrics,
     ...(status.enabled && !opts.quiet ? { onStatus: (s) => status.update(s) } : {}),
     onWarning: (line) => {

@@ -1,14 +1,6 @@
 // Validated OTLP/JSON requests → the normalized model.
 import type { z } from "zod";
 import type {
-  AnyValueJson,
-  Double,
-  ExportMetricsServiceRequestJson,
-  ExportTraceServiceRequestJson,
-  KeyValueJson,
-  MetricJson,
-} from "./schema.js";
-import type {
   Attributes,
   AttributeValue,
   HistogramValue,
@@ -20,6 +12,14 @@ import type {
   SpanKindName,
   StatusCodeName,
 } from "./model.js";
+import type {
+  AnyValueJson,
+  Double,
+  ExportMetricsServiceRequestJson,
+  ExportTraceServiceRequestJson,
+  KeyValueJson,
+  MetricJson,
+} from "./schema.js";
 
 const SPAN_KINDS: SpanKindName[] = ["unspecified", "internal", "server", "client", "producer", "consumer"];
 const STATUS_CODES: StatusCodeName[] = ["unset", "ok", "error"];
@@ -44,8 +44,9 @@ export class ResourceRegistry {
 
 function stableKey(attributes: Attributes): string {
   const keys = Object.keys(attributes).sort();
-  return JSON.stringify(keys.map((k) => [k, attributes[k]]), (_k, v) =>
-    typeof v === "bigint" ? `${v}n` : v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v,
+  return JSON.stringify(
+    keys.map((k) => [k, attributes[k]]),
+    (_k, v) => (typeof v === "bigint" ? `${v}n` : v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v),
   );
 }
 
@@ -209,14 +210,22 @@ function metricPoints(m: MetricJson): RawPoint[] {
       return { ...dp, type: "histogram", value, temporality };
     });
   }
-  const counted = (type: MetricType, dps: { count: string | number; sum?: z.infer<typeof Double> | null }[] | null | undefined, temporality?: number | null) =>
+  const counted = (
+    type: MetricType,
+    dps: { count: string | number; sum?: z.infer<typeof Double> | null }[] | null | undefined,
+    temporality?: number | null,
+  ) =>
     (dps ?? []).map((dp) => {
       const value: HistogramValue = { count: Number(dp.count) };
       if (dp.sum != null) value.sum = decodeDouble(dp.sum);
       return { ...(dp as unknown as RawPoint), type, value, temporality };
     });
   if (m.exponentialHistogram) {
-    return counted("exponentialHistogram", m.exponentialHistogram.dataPoints, m.exponentialHistogram.aggregationTemporality);
+    return counted(
+      "exponentialHistogram",
+      m.exponentialHistogram.dataPoints,
+      m.exponentialHistogram.aggregationTemporality,
+    );
   }
   if (m.summary) return counted("summary", m.summary.dataPoints);
   return [];

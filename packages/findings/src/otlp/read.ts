@@ -37,7 +37,10 @@ const OTHER_KEYS: Record<string, string> = {
 };
 
 /** Reads spans from a traces.jsonl, a folder containing one, or a single OTLP/JSON document. */
-export async function readOtlpJsonTraces(pathOrDir: string, options: ReadOtlpJsonOptions = {}): Promise<NormalizedTraces> {
+export async function readOtlpJsonTraces(
+  pathOrDir: string,
+  options: ReadOtlpJsonOptions = {},
+): Promise<NormalizedTraces> {
   const registry = new ResourceRegistry();
   const spans: NormalizedSpan[] = [];
   const { file, problems } = await readRequests(pathOrDir, "traces", options, (json, where) => {
@@ -65,15 +68,27 @@ export async function readOtlpJsonMetrics(
  * Normalizes one already-parsed OTLP/JSON ExportTraceServiceRequest (e.g. from a backend's API). Throws an
  * OtlpJsonError (file "<input>" unless `where` says otherwise) when it is not one.
  */
-export function parseOtlpJsonTraces(json: unknown, where: SourceLocation = { file: "<input>", line: 1 }): NormalizedSpan[] {
-  return normalizeTraceRequest(validate(ExportTraceServiceRequest, json, "traces", where), new ResourceRegistry(), where);
+export function parseOtlpJsonTraces(
+  json: unknown,
+  where: SourceLocation = { file: "<input>", line: 1 },
+): NormalizedSpan[] {
+  return normalizeTraceRequest(
+    validate(ExportTraceServiceRequest, json, "traces", where),
+    new ResourceRegistry(),
+    where,
+  );
 }
 
 function validate<S extends z.ZodType>(schema: S, json: unknown, signal: Signal, where: SourceLocation): z.infer<S> {
   const info = SIGNAL_INFO[signal];
   const what = `not an OTLP/JSON ${info.request}`;
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new OtlpJsonError("not-otlp", where.file, where.line, `${what}: expected a JSON object, got ${typeName(json)}`);
+    throw new OtlpJsonError(
+      "not-otlp",
+      where.file,
+      where.line,
+      `${what}: expected a JSON object, got ${typeName(json)}`,
+    );
   }
   if (!(info.key in json)) {
     const found = Object.keys(json).find((k) => k in OTHER_KEYS);
@@ -169,20 +184,23 @@ async function readRequests(
             file,
             item.line,
             `truncated last line (${Buffer.byteLength(item.text)} bytes, no newline at end of file; ${detail}) — ` +
-              `the writer was probably interrupted; the ${goodLines} line(s) before it are intact`,
+              `the writer was probably interrupted (${goodLines} complete line(s) before it)`,
           ),
         );
         continue;
       }
-      if (first && /^\s*[{[]\s*$/.test(item.text)) {
-        // Not JSON Lines but a pretty-printed document (one request spread over many lines).
+      if (first) {
+        // Perhaps not JSON Lines but one document spread over many lines (pretty-printed).
         const doc = await readWholeDocument(file, maxLineBytes);
         if (doc.ok) {
           process(doc.json, { file, line: item.line });
           return { file, problems };
         }
-        report(new OtlpJsonError("malformed-json", file, undefined, `malformed JSON document: ${doc.error}`));
-        return { file, problems };
+        if (/^\s*[{[]\s*$/.test(item.text)) {
+          // A lone "{" opens a multi-line document: its own parse error (with line and column) is the useful one.
+          report(new OtlpJsonError("malformed-json", file, undefined, `malformed JSON document: ${doc.error}`));
+          return { file, problems };
+        }
       }
       report(new OtlpJsonError("malformed-json", file, item.line, `malformed JSON: ${detail}`));
       continue;

@@ -46,9 +46,7 @@ export const AnyValue: z.ZodType<AnyValueJson> = z.lazy(() =>
     bytesValue: Base64.optional(),
   }),
 );
-export const KeyValue: z.ZodType<KeyValueJson> = z.lazy(() =>
-  z.object({ key: z.string(), value: AnyValue.nullish() }),
-);
+export const KeyValue: z.ZodType<KeyValueJson> = z.lazy(() => z.object({ key: z.string(), value: AnyValue.nullish() }));
 const Attributes = z.array(KeyValue).nullish();
 
 export const Resource = z.object({ attributes: Attributes, droppedAttributesCount: z.number().int().nullish() });
@@ -84,9 +82,7 @@ export const Span = z.object({
   startTimeUnixNano: Uint64,
   endTimeUnixNano: Uint64,
   attributes: Attributes,
-  events: z
-    .array(z.object({ timeUnixNano: Uint64, name: z.string(), attributes: Attributes }))
-    .nullish(),
+  events: z.array(z.object({ timeUnixNano: Uint64, name: z.string(), attributes: Attributes })).nullish(),
   links: z
     .array(z.object({ traceId: TraceId, spanId: SpanId, traceState: z.string().nullish(), attributes: Attributes }))
     .nullish(),
@@ -94,7 +90,11 @@ export const Span = z.object({
 });
 export type SpanJson = z.infer<typeof Span>;
 
-const ScopeSpans = z.object({ scope: Scope.nullish(), spans: z.array(Span).nullish(), schemaUrl: z.string().nullish() });
+const ScopeSpans = z.object({
+  scope: Scope.nullish(),
+  spans: z.array(Span).nullish(),
+  schemaUrl: z.string().nullish(),
+});
 const ResourceSpans = z.object({
   resource: Resource.nullish(),
   scopeSpans: z.array(ScopeSpans).nullish(),

@@ -34,7 +34,7 @@ export class ProcfsReader {
    * Read at most `limit` bytes. Returns a view into the shared scratch buffer (valid until the next read) and
    * whether the limit was hit.
    */
-  readBytes(path: string, limit: number): { data: Buffer; truncated: boolean } | undefined {
+  readBytes(path: string, limit: number, singleRead = false): { data: Buffer; truncated: boolean } | undefined {
     if (this.scratch.length < limit) this.scratch = Buffer.allocUnsafe(limit);
     let fd: number;
     try {
@@ -44,11 +44,15 @@ export class ProcfsReader {
     }
     try {
       let total = 0;
-      // procfs seq files may return less than asked even when more follows: read until EOF or the limit.
+      // In general a short read does not mean EOF (cmdline/environ come a page at a time): read until EOF or the
+      // limit. single_open seq files (stat, status, io) produce their whole text in one read() when the buffer
+      // is large enough, so `singleRead` saves the extra read() that would only return 0 — a syscall per file
+      // per tick. If such a file ever came back exactly `limit` long, truncation is still detected below.
       while (total < limit) {
         const n = readSync(fd, this.scratch, total, limit - total, null);
         if (n === 0) break;
         total += n;
+        if (singleRead) break;
       }
       let truncated = false;
       if (total === limit) {
@@ -66,9 +70,9 @@ export class ProcfsReader {
     }
   }
 
-  /** Read a small text file (stat, status, io, uptime) as UTF-8, bounded by `limit` bytes. */
-  readText(path: string, limit = 16 * 1024): { text: string; truncated: boolean } | undefined {
-    const r = this.readBytes(path, limit);
+  /** Read a small text file as UTF-8, bounded by `limit` bytes. */
+  readText(path: string, limit = 16 * 1024, singleRead = false): { text: string; truncated: boolean } | undefined {
+    const r = this.readBytes(path, limit, singleRead);
     return r === undefined ? undefined : { text: r.data.toString("utf8"), truncated: r.truncated };
   }
 
@@ -76,6 +80,39 @@ export class ProcfsReader {
   readCopy(path: string, limit: number): { data: Buffer; truncated: boolean } | undefined {
     const r = this.readBytes(path, limit);
     return r === undefined ? undefined : { data: Buffer.from(r.data), truncated: r.truncated };
+  }
+
+  /** Open a file to re-read it with preadText; undefined when it cannot be opened. */
+  open(path: string): number | undefined {
+    try {
+      return openSync(path, "r");
+    } catch (err) {
+      return this.fail(path, err);
+    }
+  }
+
+  /**
+   * Re-read an open file from offset 0 (one pread: a procfs seq file regenerates its text for a read at offset
+   * 0). A /proc/<pid>/* fd stays bound to its process: once that process is reaped the read fails with ESRCH,
+   * even if the pid number was reused — undefined here.
+   */
+  preadText(fd: number, limit: number): { text: string; truncated: boolean } | undefined {
+    if (this.scratch.length < limit) this.scratch = Buffer.allocUnsafe(limit);
+    try {
+      const n = readSync(fd, this.scratch, 0, limit, 0);
+      const truncated = n === limit && readSync(fd, this.probe, 0, 1, limit) > 0;
+      return { text: this.scratch.toString("utf8", 0, n), truncated };
+    } catch (err) {
+      return this.fail(`fd ${fd}`, err);
+    }
+  }
+
+  close(fd: number): void {
+    try {
+      closeSync(fd);
+    } catch {
+      // nothing useful to do
+    }
   }
 
   readLink(path: string): string | undefined {

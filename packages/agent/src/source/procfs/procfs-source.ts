@@ -6,15 +6,8 @@
 //   report those as an observed exit;
 // - otherwise an exit is noticed at the next tick and carries the last sample (observedExit: false).
 
-import type {
-  OwnEnv,
-  ProcessCounters,
-  ProcessKey,
-  Source,
-  SourceEvent,
-  SourceName,
-  SourceSink,
-} from "../types.js";
+import { readFileSync } from "node:fs";
+import type { OwnEnv, ProcessCounters, ProcessKey, Source, SourceEvent, SourceName, SourceSink } from "../types.js";
 import { clockTicksPerSecond, estimateBootTimeMs } from "./clock.js";
 import {
   decodeWaitStatus,
@@ -90,15 +83,51 @@ interface Tracked {
   emitted: ProcessCounters | undefined;
   /** Exit already emitted (zombie caught); the entry stays until the pid is reaped so it is not found again. */
   exited: boolean;
+  /** Thread count at the last stat read (children discovery lists task/ only for multi-threaded processes). */
+  threads: number;
+  /** Raw stat text when status was last read, and ticks since then. */
+  statusStat: string | undefined;
+  statusAge: number;
+  /** Open fds of stat/status/io (and the main thread's children file in children mode), within the fd budget. */
+  fds: Partial<Record<TickFile, number>>;
 }
 
-type StatRead = StatFields | "gone" | "bad";
+/** Parsed stat plus its raw text (an unchanged text means nothing visible in stat moved since last time). */
+type Stat = StatFields & { readonly raw: string };
+type StatRead = Stat | "gone" | "bad";
 
 const ENVIRON_READ_LIMIT = 256 * 1024;
 const ENV_VALUE_MAX = 4096;
 const CMDLINE_READ_LIMIT_MAX = 1024 * 1024;
 /** Scan mode re-reads the stat of every pid this often (ms), to catch processes reparented to a tracked subreaper. */
 const FULL_SCAN_EVERY_MS = 2000;
+/**
+ * /proc/<pid>/status (VmHWM, context switches) is the costliest file per tick. It is re-read when the stat line
+ * changed (the process ran, faulted or changed state) and at least every this many ticks otherwise, so a
+ * sleeping process costs one stat + one io read per tick. io is read every tick: I/O accounting can move while
+ * stat does not (e.g. O_DIRECT I/O with little CPU).
+ */
+const STATUS_REFRESH_TICKS = 5;
+
+/** The per-tick files of a tracked process, kept open and re-read with pread (see fdBudget). */
+type TickFile = "stat" | "status" | "io" | "children";
+
+/**
+ * How many procfs files we keep open. Re-reading an open /proc file with pread costs one syscall instead of
+ * open+read+close (measured here: 8.7 us vs 18.7 us for a stat file) and the fd cannot be fooled by pid reuse.
+ * Keep it to a quarter of the soft RLIMIT_NOFILE (read from /proc/self/limits of this process), at most 4096;
+ * past the budget, files are read by path.
+ */
+function fdBudget(): number {
+  try {
+    const limits = readFileSync("/proc/self/limits", "utf8");
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(limits);
+    const soft = m?.[1] === "unlimited" ? Number.POSITIVE_INFINITY : Number(m?.[1] ?? 1024);
+    return Math.min(4096, Math.floor(soft / 4));
+  } catch {
+    return 256;
+  }
+}
 
 const COUNTER_KEYS = [
   "cpuUserNs",
@@ -155,6 +184,8 @@ export class ProcfsSource implements Source {
   private unrelated = new Set<number>();
   private lastFullScanMs = Number.NEGATIVE_INFINITY;
   private readonly warned = new Set<string>();
+  private readonly fdBudget = fdBudget();
+  private openFds = 0;
   private st = {
     ticks: 0,
     tickWallMsTotal: 0,
@@ -238,8 +269,10 @@ export class ProcfsSource implements Source {
     this.timer = undefined;
     this.safeTick(performance.now(), process.cpuUsage());
     const timeNs = this.timeNs();
-    for (const p of this.tracked.values()) if (!p.exited) this.emitUnobservedExit(p, timeNs);
-    this.tracked.clear();
+    for (const [pid, p] of this.tracked) {
+      if (!p.exited) this.emitUnobservedExit(p, timeNs);
+      this.untrack(pid, p);
+    }
     this.running = false;
     this.stopped = true;
   }
@@ -288,14 +321,15 @@ export class ProcfsSource implements Source {
     // 1. Refresh what we track. Exits (including pid reuse) come before any start, so a reused pid's old
     //    process is closed before its new one is reported.
     for (const [pid, p] of this.tracked) {
-      const stat = this.readStat(pid);
+      const stat = this.readTrackedStat(p);
       if (stat === "bad") continue; // keep the last values; warned once
       if (stat === "gone" || stat.starttime !== p.key.startTicks) {
         if (!p.exited) this.emitUnobservedExit(p, timeNs);
-        this.tracked.delete(pid);
+        this.untrack(pid, p);
         continue;
       }
       if (p.exited) continue;
+      p.threads = stat.numThreads;
       if (stat.state === "Z" || stat.state === "X") {
         this.captureZombie(p, stat, timeNs);
         continue;
@@ -322,10 +356,15 @@ export class ProcfsSource implements Source {
       const parentPid = queue[i]!;
       const parent = this.tracked.get(parentPid);
       if (parent === undefined) continue;
-      // Children forked by any thread are listed under that thread, so read every task's children file.
-      const tids = this.reader.listNumeric(this.reader.path(parentPid, "task")) ?? [];
+      // Children forked by any thread are listed under that thread, so read every task's children file (a
+      // single-threaded process has one task, tid = pid: no need to list the directory).
+      const tids =
+        parent.threads <= 1 ? [parentPid] : (this.reader.listNumeric(this.reader.path(parentPid, "task")) ?? []);
       for (const tid of tids) {
-        const r = this.reader.readText(this.reader.path(parentPid, "task", tid, "children"), 256 * 1024);
+        const r =
+          tid === parentPid
+            ? this.readTickFile(parent, "children", 256 * 1024)
+            : this.reader.readText(this.reader.path(parentPid, "task", tid, "children"), 256 * 1024, true);
         if (r === undefined) continue;
         for (const token of r.text.split(/\s+/)) {
           if (token === "") continue;
@@ -349,7 +388,7 @@ export class ProcfsSource implements Source {
     const nowMs = this.now();
     const full = nowMs - this.lastFullScanMs >= FULL_SCAN_EVERY_MS;
     if (full) this.lastFullScanMs = nowMs;
-    const candidates = new Map<number, StatFields>();
+    const candidates = new Map<number, Stat>();
     const byParent = new Map<number, number[]>();
     const nextUnrelated = new Set<number>();
     for (const pid of pids) {
@@ -394,7 +433,7 @@ export class ProcfsSource implements Source {
   }
 
   /** Start tracking a process: emit its start, then either its first counters or (zombie) its exit. */
-  private track(stat: StatFields, parentKey: ProcessKey | undefined, timeNs: number): void {
+  private track(stat: Stat, parentKey: ProcessKey | undefined, timeNs: number): void {
     const key: ProcessKey = { pid: stat.pid, startTicks: stat.starttime };
     const zombie = stat.state === "Z" || stat.state === "X";
     // A zombie has no mm any more: cmdline is empty and exe/cwd/environ are gone.
@@ -409,6 +448,10 @@ export class ProcfsSource implements Source {
       counters: {},
       emitted: undefined,
       exited: false,
+      threads: stat.numThreads,
+      statusStat: undefined,
+      statusAge: 0,
+      fds: {},
     };
     this.tracked.set(stat.pid, p);
     this.st.starts += 1;
@@ -424,8 +467,56 @@ export class ProcfsSource implements Source {
       ...(ident?.cwd === undefined ? {} : { cwd: ident.cwd }),
       env: ident?.env ?? {},
     });
-    if (zombie) this.captureZombie(p, stat, timeNs);
-    else this.sampleCounters(p, stat, timeNs);
+    if (zombie) {
+      this.captureZombie(p, stat, timeNs);
+      return;
+    }
+    // Keep this process's per-tick files open. Should the pid have been reaped and reused in the microseconds
+    // since its stat was read, the next tick's start-time check on the fd's stat notices it.
+    const names: TickFile[] = this.discovery === "children" ? ["stat", "io", "children", "status"] : ["stat", "io", "status"];
+    for (const name of names) {
+      if (this.openFds >= this.fdBudget) break;
+      const fd = this.reader.open(this.tickFilePath(stat.pid, name));
+      if (fd === undefined) continue;
+      p.fds[name] = fd;
+      this.openFds += 1;
+    }
+    this.sampleCounters(p, stat, timeNs);
+  }
+
+  private untrack(pid: number, p: Tracked): void {
+    for (const fd of Object.values(p.fds)) {
+      this.reader.close(fd);
+      this.openFds -= 1;
+    }
+    p.fds = {};
+    this.tracked.delete(pid);
+  }
+
+  /**
+   * Read one of a tracked process's per-tick files: through its open fd when there is one, else by path. A
+   * failed or empty fd read (the process was reaped) drops the fd and falls back to the path, where a reused
+   * pid shows up with another start time.
+   */
+  private readTickFile(p: Tracked, name: TickFile, limit: number): { text: string; truncated: boolean } | undefined {
+    const fd = p.fds[name];
+    if (fd !== undefined) {
+      const r = this.reader.preadText(fd, limit);
+      if (r !== undefined && r.text.length > 0) return r;
+      this.reader.close(fd);
+      this.openFds -= 1;
+      delete p.fds[name];
+    }
+    return this.reader.readText(this.tickFilePath(p.key.pid, name), limit, true);
+  }
+
+  private tickFilePath(pid: number, name: TickFile): string {
+    return name === "children" ? this.reader.path(pid, "task", pid, "children") : this.reader.path(pid, name);
+  }
+
+  private readTrackedStat(p: Tracked): StatRead {
+    const r = this.readTickFile(p, "stat", 4096);
+    return r === undefined ? "gone" : this.parseStatText(p.key.pid, r);
   }
 
   /**
@@ -433,7 +524,7 @@ export class ProcfsSource implements Source {
    * available) and emit exec when comm, argv or exe differ. The environment is read once per image: at start
    * and at each exec (execve replaces it; a fork that has not exec'd yet still shows its parent's).
    */
-  private refreshIdentity(p: Tracked, stat: StatFields, timeNs: number): void {
+  private refreshIdentity(p: Tracked, stat: Stat, timeNs: number): void {
     const fpKnown = stat.imageFingerprint !== "";
     if (fpKnown && stat.imageFingerprint === p.fingerprint && stat.comm === p.comm) return;
     const ident = this.readIdentity(p.key.pid, false);
@@ -485,28 +576,34 @@ export class ProcfsSource implements Source {
   }
 
   /** Read status and io, merge with the stat values into the cumulative counters; emit when changed. */
-  private sampleCounters(p: Tracked, stat: StatFields, timeNs: number): void {
-    p.counters = this.readCounters(p, stat);
+  private sampleCounters(p: Tracked, stat: Stat, timeNs: number): void {
+    p.counters = this.readCounters(p, stat, false).counters;
     if (sameCounters(p.counters, p.emitted)) return;
     p.emitted = p.counters;
     this.emit({ type: "counters", key: p.key, timeNs, counters: p.counters });
   }
 
-  private readCounters(p: Tracked, stat: StatFields): ProcessCounters {
+  private readCounters(p: Tracked, stat: Stat, final: boolean): { counters: ProcessCounters; ioReadable: boolean } {
     const c: ProcessCounters = { ...p.counters };
     c.cpuUserNs = Math.round(stat.utime * this.nsPerTick);
     c.cpuSystemNs = Math.round(stat.stime * this.nsPerTick);
     c.childrenCpuNs = Math.round((stat.cutime + stat.cstime) * this.nsPerTick);
     c.minorFaults = stat.minflt;
     c.majorFaults = stat.majflt;
-    const status = this.reader.readText(this.reader.path(p.key.pid, "status"));
+    p.statusAge += 1;
+    const readStatus = final || stat.raw !== p.statusStat || p.statusAge >= STATUS_REFRESH_TICKS;
+    const status = readStatus ? this.readTickFile(p, "status", 16 * 1024) : undefined;
+    if (readStatus) {
+      p.statusStat = stat.raw;
+      p.statusAge = 0;
+    }
     if (status !== undefined) {
       const s = parseStatus(status.text);
       if (s.peakRssBytes !== undefined) c.peakRssBytes = Math.max(s.peakRssBytes, c.peakRssBytes ?? 0);
       if (s.voluntaryCtxSwitches !== undefined) c.voluntaryCtxSwitches = s.voluntaryCtxSwitches;
       if (s.involuntaryCtxSwitches !== undefined) c.involuntaryCtxSwitches = s.involuntaryCtxSwitches;
     }
-    const io = this.reader.readText(this.reader.path(p.key.pid, "io"));
+    const io = this.readTickFile(p, "io", 16 * 1024);
     if (io !== undefined) {
       const { fields, malformed } = parseIo(io.text);
       if (malformed) this.warnOnce("io", `procfs: malformed ${this.reader.path(p.key.pid, "io")}; bad lines ignored`);
@@ -516,7 +613,7 @@ export class ProcfsSource implements Source {
       if (fields.writeBytes !== undefined) c.diskWriteBytes = fields.writeBytes;
       if (fields.cancelledWriteBytes !== undefined) c.diskCancelledWriteBytes = fields.cancelledWriteBytes;
     }
-    return c;
+    return { counters: c, ioReadable: io !== undefined };
   }
 
   /**
@@ -525,9 +622,9 @@ export class ProcfsSource implements Source {
    * may not ptrace the process; /proc/<pid>/io has the same permission check, so a readable io file (or root)
    * tells a real 0 from a masked one.
    */
-  private captureZombie(p: Tracked, stat: StatFields, timeNs: number): void {
-    const ioReadable = this.reader.readText(this.reader.path(p.key.pid, "io")) !== undefined;
-    p.counters = this.readCounters(p, stat);
+  private captureZombie(p: Tracked, stat: Stat, timeNs: number): void {
+    const { counters, ioReadable } = this.readCounters(p, stat, true);
+    p.counters = counters;
     const permitted = ioReadable || process.getuid?.() === 0 || (stat.exitCode ?? 0) !== 0;
     const status = permitted && stat.exitCode !== undefined ? decodeWaitStatus(stat.exitCode) : {};
     p.exited = true;
@@ -549,8 +646,11 @@ export class ProcfsSource implements Source {
   }
 
   private readStat(pid: number): StatRead {
-    const r = this.reader.readText(this.reader.path(pid, "stat"), 4096);
-    if (r === undefined) return "gone";
+    const r = this.reader.readText(this.reader.path(pid, "stat"), 4096, true);
+    return r === undefined ? "gone" : this.parseStatText(pid, r);
+  }
+
+  private parseStatText(pid: number, r: { text: string; truncated: boolean }): StatRead {
     const stat = r.truncated ? undefined : parseStat(r.text);
     if (stat === undefined || stat.pid !== pid) {
       this.warnOnce(
@@ -559,7 +659,7 @@ export class ProcfsSource implements Source {
       );
       return "bad";
     }
-    return stat;
+    return { ...stat, raw: r.text };
   }
 
   private emit(event: SourceEvent): void {

@@ -1,0 +1,282 @@
+// Real kernel, real processes: each scenario runs a workload as a tracked process tree and checks what the
+// BPF programs measured against a known truth and against the kernel's own /proc accounting.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+
+import { loadNative } from "../lib/index.js";
+import { Collector, execsOf, isRoot, ROOT_REASON, relErr, runTracked } from "./helpers.mjs";
+
+const native = loadNative();
+const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
+const MiB = 1024 * 1024;
+
+/** Parses "key: value" lines (as in /proc/<pid>/io) from a script's output. @param {string} text */
+function procIo(text) {
+  /** @type {Record<string, number>} */
+  const out = {};
+  for (const m of text.matchAll(/^(\w+): (\d+)$/gm)) out[/** @type {string} */ (m[1])] = Number(m[2]);
+  return out;
+}
+
+/** @param {import("../lib/decode.js").BlockLatency[]} hists @param {string} op */
+function requestCount(hists, op) {
+  return hists.filter((h) => h.opName === op).reduce((a, h) => a + h.count, 0);
+}
+
+describe("kernel probe", { skip: isRoot ? false : ROOT_REASON, concurrency: 1 }, () => {
+  /** @type {import("../lib/index.js").KernelProbe} */
+  let probe;
+  /** @type {Collector} */
+  let col;
+
+  before(() => {
+    const t0 = performance.now();
+    probe = native.open();
+    const ms = performance.now() - t0;
+    process.stderr.write(`# open() loaded and attached in ${ms.toFixed(0)} ms\n`);
+    col = new Collector(probe);
+  });
+  after(() => probe?.close());
+
+  test("loads and attaches every program on this kernel", () => {
+    const programs = probe.programs();
+    assert.equal(programs.length, 12);
+    for (const p of programs) assert.ok(p.attached, `${p.name} (${p.tracepoint}) not attached: ${p.reason}`);
+    assert.equal(probe.hostWide(), false);
+    assert.equal(probe.lostEvents(), 0);
+  });
+
+  test("(a) 64 MiB O_DIRECT write: block write bytes within 2%, I/O wait > 0, agrees with /proc/<pid>/io", async () => {
+    const file = `/var/tmp/pipespan-native-test-${process.pid}.bin`;
+    const writesBefore = requestCount(col.blockLatency(), "write");
+    let run;
+    try {
+      run = await runTracked(
+        col,
+        `dd if=/dev/zero of=${file} bs=1M count=64 oflag=direct status=none && ` +
+          `dd if=${file} of=/dev/null bs=1M iflag=direct status=none && grep -E '^(read|write)_bytes' /proc/$$/io`,
+      );
+    } finally {
+      rmSync(file, { force: true });
+    }
+    assert.equal(run.result.code, 0);
+    const [writer, reader] = execsOf(run.events, "dd");
+    assert.ok(writer && reader, "both dd processes were seen exec'ing");
+    assert.deepEqual(writer.args.slice(0, 2), ["dd", "if=/dev/zero"]);
+    const w = col.countersOf(writer.tgid);
+    const r = col.countersOf(reader.tgid);
+    assert.ok(w?.exited && r?.exited);
+
+    const target = 64 * MiB;
+    assert.ok(relErr(w.blockWriteBytes, target) <= 0.02, `block write bytes ${w.blockWriteBytes} vs ${target}`);
+    assert.ok(w.blockWriteOps >= 64, `write ops ${w.blockWriteOps}`);
+    assert.ok(w.offCpuUninterruptibleNs > 0, "the writer waited in D state");
+    assert.ok(w.offCpuIoWaitNs > 0, "the writer waited in io_schedule()");
+    assert.ok(relErr(r.blockReadBytes, target) <= 0.02, `block read bytes ${r.blockReadBytes} vs ${target}`);
+    assert.ok(r.offCpuIoWaitNs > 0);
+
+    // Cross-check: the shell's /proc/<pid>/io, read after both dd's were reaped, holds their task I/O
+    // accounting (wait_task_zombie adds a reaped child's ioac to the parent's signal->ioac).
+    const io = procIo(run.stdout);
+    assert.ok(io.write_bytes !== undefined, `no /proc io in output: ${run.stdout}`);
+    assert.ok(relErr(w.blockWriteBytes, io.write_bytes) <= 0.02, `bio ${w.blockWriteBytes} vs /proc ${io.write_bytes}`);
+    assert.ok(relErr(w.exitWriteBytes, io.write_bytes) <= 0.02, `ioac ${w.exitWriteBytes} vs /proc ${io.write_bytes}`);
+    // and the device histogram saw the requests
+    const writesAfter = requestCount(col.blockLatency(), "write");
+    assert.ok(writesAfter - writesBefore >= 64, `write requests completed: ${writesAfter - writesBefore}`);
+    process.stderr.write(
+      `# (a) dd write: bio ${w.blockWriteBytes} B in ${w.blockWriteOps} ops, /proc write_bytes ${io.write_bytes}, ` +
+        `D ${(w.offCpuUninterruptibleNs / 1e6).toFixed(1)} ms (iowait ${(w.offCpuIoWaitNs / 1e6).toFixed(1)} ms), ` +
+        `on-CPU ${(w.onCpuNs / 1e6).toFixed(1)} ms; read: bio ${r.blockReadBytes} B\n`,
+    );
+  });
+
+  test("(b) 2 s of CPU: on-CPU 2 s ± 10%, agrees with /proc/self/task/*/schedstat", async () => {
+    const run = await runTracked(col, `exec "${process.execPath}" "${fixtures}spin.mjs" 2`);
+    assert.equal(run.result.code, 0);
+    const truth = JSON.parse(run.stdout);
+    const c = col.countersOf(run.pid);
+    assert.ok(c?.exited);
+    assert.ok(relErr(c.onCpuNs, 2e9) <= 0.1, `on-CPU ${c.onCpuNs} ns vs 2 s`);
+    assert.ok(relErr(c.onCpuNs, truth.schedstatNs) <= 0.05, `on-CPU ${c.onCpuNs} vs schedstat ${truth.schedstatNs}`);
+    assert.ok(relErr(c.exitCpuNs, truth.schedstatNs) <= 0.05, `exit ${c.exitCpuNs} vs schedstat ${truth.schedstatNs}`);
+    process.stderr.write(
+      `# (b) spin: on-CPU ${(c.onCpuNs / 1e9).toFixed(4)} s, schedstat ${(truth.schedstatNs / 1e9).toFixed(4)} s, ` +
+        `sum_exec_runtime at exit ${(c.exitCpuNs / 1e9).toFixed(4)} s, run-queue ${(c.runQueueNs / 1e6).toFixed(1)} ms, ` +
+        `${c.involuntarySwitches} preemptions\n`,
+    );
+  });
+
+  test("(c) sleep 1: off-CPU sleep ≈ 1 s, agrees with the exec→exit wall time", async () => {
+    const run = await runTracked(col, "exec sleep 1");
+    assert.equal(run.result.code, 0);
+    const c = col.countersOf(run.pid);
+    assert.ok(c?.exited);
+    assert.ok(relErr(c.offCpuSleepNs, 1e9) <= 0.05, `sleep ${c.offCpuSleepNs} ns vs 1 s`);
+    assert.ok(c.offCpuUninterruptibleNs < 0.05e9, `D ${c.offCpuUninterruptibleNs}`);
+    const exec = execsOf(run.events, "sleep")[0];
+    assert.ok(exec && run.rootExit);
+    const wallNs = Number(run.rootExit.tsNs - exec.tsNs);
+    assert.ok(c.offCpuSleepNs <= wallNs, "slept no longer than it lived");
+    assert.ok(relErr(c.offCpuSleepNs, wallNs) <= 0.05, `sleep ${c.offCpuSleepNs} vs exec→exit ${wallNs}`);
+    process.stderr.write(
+      `# (c) sleep 1: off-CPU sleep ${(c.offCpuSleepNs / 1e9).toFixed(4)} s, exec→exit ${(wallNs / 1e9).toFixed(4)} s, ` +
+        `on-CPU ${(c.onCpuNs / 1e6).toFixed(2)} ms\n`,
+    );
+  });
+
+  test("(d) 2,000 short-lived processes: 2,000 exec and exit events, none lost", async () => {
+    const lostBefore = probe.lostEvents();
+    const t0 = performance.now();
+    const run = await runTracked(col, "for i in $(seq 2000); do /bin/true; done", { timeoutMs: 180_000 });
+    const seconds = (performance.now() - t0) / 1000;
+    assert.equal(run.result.code, 0);
+    const trues = run.events.filter((e) => e.kind === "exec" && e.filename === "/bin/true");
+    assert.equal(trues.length, 2000);
+    const tgids = new Set(trues.map((e) => e.tgid));
+    assert.equal(tgids.size, 2000);
+    const exits = run.events.filter((e) => e.kind === "exit" && tgids.has(e.tgid));
+    assert.equal(exits.length, 2000);
+    assert.ok(exits.every((e) => e.kind === "exit" && e.status.exitCode === 0));
+    const forks = run.events.filter((e) => e.kind === "fork" && tgids.has(e.tgid));
+    assert.equal(forks.length, 2000);
+    assert.ok([...tgids].every((t) => col.countersOf(t)?.exited));
+    assert.equal(probe.lostEvents() - lostBefore, 0);
+    assert.equal(probe.stats().countersMapFull, 0);
+    process.stderr.write(`# (d) 2000 × /bin/true in ${seconds.toFixed(2)} s: ${run.events.length} events, 0 lost\n`);
+  });
+
+  test("(e) a process killed by SIGKILL: exit event with signal 9", async () => {
+    const run = await runTracked(col, "exec sleep 30", {
+      onStarted: async (pid) => {
+        const deadline = Date.now() + 10_000;
+        while (!col.events.some((e) => e.kind === "exec" && e.tgid === pid && e.filename.endsWith("sleep"))) {
+          if (Date.now() > deadline) throw new Error("sleep never exec'd");
+          await sleep(10);
+          col.poll();
+        }
+        process.kill(pid, "SIGKILL");
+      },
+    });
+    assert.equal(run.result.signal, "SIGKILL");
+    assert.ok(run.rootExit?.kind === "exit");
+    assert.deepEqual(run.rootExit.status, { exitCode: null, signal: 9, coreDumped: false });
+    assert.equal(run.rootExit.comm, "sleep");
+    const c = col.countersOf(run.pid);
+    assert.equal((c?.exitCode ?? 0) & 0x7f, 9);
+  });
+
+  test("network: loopback TCP payload bytes per process, Unix-socket stdio not counted", async () => {
+    const toClient = 256 * 1024;
+    const server = createServer((sock) => {
+      sock.on("data", () => {});
+      sock.on("end", () => sock.end(Buffer.alloc(toClient, 0x62)));
+    });
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
+    const addr = server.address();
+    assert.ok(addr && typeof addr === "object");
+    try {
+      const run = await runTracked(col, `exec "${process.execPath}" "${fixtures}net-client.mjs" ${addr.port} ${MiB}`);
+      assert.equal(run.result.code, 0);
+      const moved = JSON.parse(run.stdout);
+      assert.deepEqual(moved, { tx: MiB, rx: toClient });
+      const c = col.countersOf(run.pid);
+      assert.equal(c?.netTxBytes, MiB);
+      assert.equal(c?.netRxBytes, toClient);
+    } finally {
+      server.close();
+    }
+  });
+
+  test("host-wide mode counts untracked processes; switching it off stops that", async () => {
+    probe.setHostWide(true);
+    assert.equal(probe.hostWide(), true);
+    let seenPid;
+    try {
+      const r = spawnSync("/bin/true");
+      seenPid = r.pid;
+      const deadline = Date.now() + 10_000;
+      while (!col.events.some((e) => e.kind === "exit" && e.tgid === seenPid)) {
+        if (Date.now() > deadline) throw new Error("host-wide exit event not seen");
+        await sleep(20);
+        col.poll();
+      }
+      assert.ok(col.events.some((e) => e.kind === "exec" && e.tgid === seenPid && e.filename === "/bin/true"));
+      assert.ok(![...col.counters.values()].some((c) => c.tgid === process.pid), "the loader itself is never counted");
+    } finally {
+      probe.setHostWide(false);
+    }
+    const r2 = spawnSync("/bin/true");
+    await sleep(300);
+    col.poll();
+    assert.ok(!col.events.some((e) => e.tgid === r2.pid), "untracked process seen after host-wide was switched off");
+  });
+
+  test("bad input and misuse get one clear error each", () => {
+    assert.throws(() => probe.addTrackedPid(0), RangeError);
+    assert.throws(() => probe.addTrackedPid(1.5), RangeError);
+    assert.throws(() => probe.addTrackedPid(/** @type {any} */ ("1")), TypeError);
+    let missing = 4_000_000;
+    while (existsSync(`/proc/${missing}`)) missing++;
+    assert.throws(() => probe.addTrackedPid(missing), /no such process/);
+    const tid = readdirSync("/proc/self/task")
+      .map(Number)
+      .find((t) => t !== process.pid);
+    if (tid !== undefined) assert.throws(() => probe.addTrackedPid(tid), /is a thread of process/);
+    assert.throws(() => probe.pollEvents(0), RangeError);
+    assert.throws(() => probe.setHostWide(/** @type {any} */ (1)), TypeError);
+    assert.throws(() => native.open(/** @type {any} */ ({ bogus: true })), /unknown option "bogus"/);
+    assert.throws(() => native.open({ ringBufferBytes: 1000 }), /power of two/);
+    assert.throws(() => native.open({ maxProcesses: 1 }), /maxProcesses/);
+
+    const small = native.open({ cpu: false, blockIo: false, network: false });
+    const off = small.programs().filter((p) => !p.attached);
+    assert.equal(off.length, 8);
+    assert.ok(off.every((p) => p.reason === "disabled by option"));
+    small.close();
+    small.close(); // idempotent
+    assert.throws(() => small.pollEvents(1), /closed/);
+    assert.throws(() => small.readCounters(), /closed/);
+  });
+});
+
+describe("privileges", { skip: isRoot ? false : "needs root to drop privileges for the test" }, () => {
+  const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p));
+  const script = `import(${JSON.stringify(new URL("../lib/index.js", import.meta.url).href)}).then((m) => {
+    try { const p = m.loadNative().open(); console.log("OPEN " + p.programs().filter((x) => x.attached).length); p.close(); }
+    catch (e) { console.log("ERROR " + e.message); }
+  })`;
+
+  test("without privileges: a clear error naming what is needed", { skip: setpriv ? false : "setpriv missing" }, () => {
+    const r = spawnSync(
+      /** @type {string} */ (setpriv),
+      ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "-e", script],
+      { encoding: "utf8" },
+    );
+    assert.match(r.stdout, /^ERROR BPF load failed: Operation not permitted/);
+    assert.match(r.stdout, /CAP_BPF and CAP_PERFMON/);
+  });
+
+  test("CAP_BPF + CAP_PERFMON without root are enough", { skip: setpriv ? false : "setpriv missing" }, () => {
+    const r = spawnSync(
+      /** @type {string} */ (setpriv),
+      [
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        "--inh-caps=+bpf,+perfmon",
+        "--ambient-caps=+bpf,+perfmon",
+        process.execPath,
+        "-e",
+        script,
+      ],
+      { encoding: "utf8" },
+    );
+    assert.equal(r.stdout.trim(), "OPEN 12", r.stdout + r.stderr);
+  });
+});
