@@ -15,6 +15,7 @@ export default defineConfig({
   test: {
     include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
     exclude: ["test/e2e/**", "**/node_modules/**"],
+    globalSetup: ["test/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Measurement tests burn CPU and time real processes: keep files from competing for the 2 cores.

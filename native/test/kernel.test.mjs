@@ -2,12 +2,13 @@
 // BPF programs measured against a known truth and against the kernel's own /proc accounting.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
+import { decodeCounters } from "../lib/decode.js";
 import { loadNative } from "../lib/index.js";
 import { Collector, execsOf, isRoot, ROOT_REASON, relErr, runTracked } from "./helpers.mjs";
 
@@ -112,8 +113,19 @@ describe("kernel probe", { skip: isRoot ? false : ROOT_REASON, concurrency: 1 },
     );
   });
 
-  test("(c) sleep 1: off-CPU sleep ≈ 1 s, agrees with the exec→exit wall time", async () => {
-    const run = await runTracked(col, "exec sleep 1");
+  test("(c) sleep 1: off-CPU sleep ≈ 1 s, agrees with the exec→exit wall time; in-flight sleep visible", async () => {
+    /** @type {import("../lib/decode.js").ProcessCounters | undefined} */
+    let midway;
+    let procStartTicks = -1;
+    const run = await runTracked(col, "exec sleep 1", {
+      onStarted: async (pid) => {
+        await sleep(500);
+        col.poll();
+        midway = col.countersOf(pid);
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        procStartTicks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+      },
+    });
     assert.equal(run.result.code, 0);
     const c = col.countersOf(run.pid);
     assert.ok(c?.exited);
@@ -124,6 +136,14 @@ describe("kernel probe", { skip: isRoot ? false : ROOT_REASON, concurrency: 1 },
     const wallNs = Number(run.rootExit.tsNs - exec.tsNs);
     assert.ok(c.offCpuSleepNs <= wallNs, "slept no longer than it lived");
     assert.ok(relErr(c.offCpuSleepNs, wallNs) <= 0.05, `sleep ${c.offCpuSleepNs} vs exec→exit ${wallNs}`);
+    // Half-way through, the sleep in progress was already reported (readCounters adds open intervals).
+    assert.ok(midway && !midway.exited, "counters read while sleeping");
+    assert.ok(
+      midway.offCpuSleepNs > 0.3e9 && midway.offCpuSleepNs < 0.7e9,
+      `in-flight sleep ${midway.offCpuSleepNs} ns at ~0.5 s`,
+    );
+    // The process identity joins with procfs: /proc/<pid>/stat starttime is start_boottime in USER_HZ ticks.
+    assert.equal(procStartTicks, Number(midway.startBoottimeNs / 10_000_000n));
     process.stderr.write(
       `# (c) sleep 1: off-CPU sleep ${(c.offCpuSleepNs / 1e9).toFixed(4)} s, exec→exit ${(wallNs / 1e9).toFixed(4)} s, ` +
         `on-CPU ${(c.onCpuNs / 1e6).toFixed(2)} ms\n`,
@@ -147,6 +167,8 @@ describe("kernel probe", { skip: isRoot ? false : ROOT_REASON, concurrency: 1 },
     assert.equal(forks.length, 2000);
     assert.ok([...tgids].every((t) => col.countersOf(t)?.exited));
     assert.equal(probe.lostEvents() - lostBefore, 0);
+    // Final records are handed out once, then removed from the kernel map: nothing of these is left.
+    assert.ok(!decodeCounters(probe.readCounters()).some((c) => tgids.has(c.tgid)));
     assert.equal(probe.stats().countersMapFull, 0);
     process.stderr.write(`# (d) 2000 × /bin/true in ${seconds.toFixed(2)} s: ${run.events.length} events, 0 lost\n`);
   });
@@ -169,6 +191,32 @@ describe("kernel probe", { skip: isRoot ? false : ROOT_REASON, concurrency: 1 },
     assert.equal(run.rootExit.comm, "sleep");
     const c = col.countersOf(run.pid);
     assert.equal((c?.exitCode ?? 0) & 0x7f, 9);
+  });
+
+  const memcgV1 = "/sys/fs/cgroup/memory";
+  const haveMemcgV1 = existsSync(`${memcgV1}/memory.limit_in_bytes`);
+  test("(f) OOM kill in a 64 MiB memory cgroup: oom event, exit by SIGKILL flagged oomKilled", {
+    skip: haveMemcgV1 ? false : "no cgroup v1 memory controller at /sys/fs/cgroup/memory",
+  }, async () => {
+    const cg = `${memcgV1}/pipespan-native-test-${process.pid}`;
+    mkdirSync(cg, { recursive: true });
+    try {
+      writeFileSync(`${cg}/memory.limit_in_bytes`, String(64 * MiB));
+      // the shell moves itself into the cgroup, then becomes a perl that wants 256 MiB
+      const run = await runTracked(
+        col,
+        `echo $$ > ${cg}/cgroup.procs && exec perl -e '$x = "a" x (256 * 1024 * 1024); sleep 1'`,
+      );
+      assert.equal(run.result.signal, "SIGKILL");
+      const oom = run.events.find((e) => e.kind === "oom" && e.tgid === run.pid);
+      assert.ok(oom?.kind === "oom", "oom:mark_victim reported the victim");
+      assert.ok(oom.rssBytes > 32 * MiB && oom.rssBytes < 128 * MiB, `victim RSS ${oom.rssBytes}`);
+      assert.ok(run.rootExit?.kind === "exit" && run.rootExit.oomKilled);
+      assert.equal(run.rootExit.status.signal, 9);
+      assert.equal(col.countersOf(run.pid)?.oomKilled, true);
+    } finally {
+      rmdirSync(cg);
+    }
   });
 
   test("network: loopback TCP payload bytes per process, Unix-socket stdio not counted", async () => {

@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import type { SpanContext } from "@opentelemetry/api";
 import {
   ENV_PIPESPAN_TASK_ATTEMPT,
@@ -27,6 +28,21 @@ function clean(value: string | undefined): string | undefined {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters from untrusted input
   const v = value.replace(/[\u0000-\u001f\u007f]/g, "").trim();
   return v.length === 0 ? undefined : v.slice(0, MAX_NAME);
+}
+
+function sameArgv(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * The name of the program a root child ran as the task: the first image that is not still its parent's (a fork
+ * shows the parent's image until it execs), by executable file name — comm is cut to 15 characters and some
+ * runtimes rename their main thread.
+ */
+function taskImageName(record: ProcessRecord, parent: ProcessRecord | undefined): string {
+  const image = record.images.find((i) => !parent || !sameArgv(i.argv, parent.argv)) ?? record.images.at(-1) ?? record;
+  const exe = image.exe ? basename(image.exe.replace(/ \(deleted\)$/, "")) : undefined;
+  return clean(exe) ?? clean(image.comm) ?? `pid-${record.key.pid}`;
 }
 
 /**
@@ -114,7 +130,7 @@ export class Attributor {
   }
 
   #fallback(record: ProcessRecord): TaskInfo {
-    const name = clean(record.comm) ?? `pid-${record.key.pid}`;
+    const name = taskImageName(record, record.parentId !== undefined ? this.#opts.lookup(record.parentId) : undefined);
     const task: TaskInfo = {
       runId: this.#numbered(name),
       name,

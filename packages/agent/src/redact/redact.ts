@@ -127,13 +127,13 @@ class Redactor {
       this.hit(),
     );
     // URL userinfo: the authority ends at / ? # or whitespace; its userinfo ends at the LAST '@' before that.
-    out = out.replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#'"]*)@/gi, (m, scheme: string, userinfo: string) => {
+    out = out.replace(/\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s/?#'"]*)@/gi, (m, scheme: string, userinfo: string) => {
       const colon = userinfo.indexOf(":");
       if (colon < 0 || colon === userinfo.length - 1 || userinfo.slice(colon + 1) === REDACTED) return m;
       return `${scheme}${userinfo.slice(0, colon)}:${this.hit()}@`;
     });
     // Query parameters.
-    out = out.replace(/([?&;])([^=&#\s'"?]+)=([^&#\s'"]+)/g, (m, sep: string, name: string, v: string) => {
+    out = out.replace(/([?&;])([^=&;#\s'"?]+)=([^&;#\s'"]+)/g, (m, sep: string, name: string, v: string) => {
       let decoded = name;
       try {
         decoded = decodeURIComponent(name);

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { context, trace } from "@opentelemetry/api";
 import {
   ENV_PIPESPAN_PIPELINE_NAME,
+  ENV_PIPESPAN_RUN_DIR,
   ENV_PIPESPAN_RUN_ID,
   ENV_PIPESPAN_TASK_ATTEMPT,
   ENV_PIPESPAN_TASK_NAME,
@@ -129,10 +130,11 @@ export async function traceRun(o: TraceRunOptions): Promise<TraceRunResult> {
 
   // The command learns its run through the environment protocol; stale task keys from an outer run are dropped.
   const childEnv: NodeJS.ProcessEnv = { ...env };
-  for (const k of OWN_ENV_KEYS) delete childEnv[k];
+  for (const k of [...OWN_ENV_KEYS, ENV_PIPESPAN_RUN_DIR]) delete childEnv[k];
   childEnv[ENV_TRACEPARENT] = formatTraceparent(runSc);
   childEnv[ENV_PIPESPAN_RUN_ID] = runId;
   childEnv[ENV_PIPESPAN_PIPELINE_NAME] = pipelineName;
+  childEnv[ENV_PIPESPAN_RUN_DIR] = runDir;
 
   const child = await spawnStopped(executable, o.args, {
     env: childEnv,

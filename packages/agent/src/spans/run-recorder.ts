@@ -63,6 +63,11 @@ const INCLUSIVE_IO: readonly (keyof ProcessCounters)[] = [
   "fileWriteBytes",
 ];
 
+/** True when the child had ended by `parentEndNs`, so its parent could have reaped it. */
+function reapedBy(child: ProcessRecord, parentEndNs: number): boolean {
+  return child.exit !== undefined && child.exit.timeNs <= parentEndNs;
+}
+
 export interface RunRecorderOptions {
   readonly tracer: Tracer;
   readonly attributor: Attributor;
@@ -418,36 +423,59 @@ export class RunRecorder {
   }
 
   /**
-   * The process's own counters. Where the source's I/O counters include reaped children, the children it saw
-   * are subtracted (each child's counters include its own reaped descendants, so one level suffices). What
-   * remains also holds the I/O of children that came and went unseen: it stays with their parent.
+   * The process's own counters. Where the source's I/O counters include reaped children, the exited children it
+   * saw are subtracted, each with its inclusive value. What remains also holds the I/O of children that came and
+   * went unseen: it stays with their parent.
    */
   #ownCounters(record: ProcessRecord): ProcessCounters {
     const own: ProcessCounters = { ...record.counters };
     if (!this.#o.ioIncludesReapedChildren) return own;
-    const children = this.#children.get(record.id) ?? [];
+    const endNs = record.exit?.timeNs ?? Number.POSITIVE_INFINITY;
     for (const k of INCLUSIVE_IO) {
       const v = own[k];
       if (v === undefined) continue;
       let seen = 0;
-      for (const c of children) seen += c.counters[k] ?? 0;
+      for (const c of this.#children.get(record.id) ?? []) if (reapedBy(c, endNs)) seen += this.#inclusive(c, k);
       own[k] = Math.max(0, v - seen);
     }
     return own;
   }
 
   /**
-   * CPU of descendants the source never saw: the process's reaped-children CPU minus what its seen children
-   * account for. Only sources that report childrenCpuNs (procfs) get this; it keeps task CPU exact when
-   * short-lived processes come and go between two samples.
+   * A process's I/O including its reaped descendants. The source's last sample of a process may predate the
+   * reaping of its children (it vanished between two samples), so the sum of what its children account for is
+   * a lower bound too: take the larger.
+   */
+  #inclusive(record: ProcessRecord, k: keyof ProcessCounters): number {
+    const endNs = record.exit?.timeNs ?? Number.POSITIVE_INFINITY;
+    let children = 0;
+    for (const c of this.#children.get(record.id) ?? []) if (reapedBy(c, endNs)) children += this.#inclusive(c, k);
+    return Math.max(record.counters[k] ?? 0, children);
+  }
+
+  /**
+   * CPU of descendants the source never saw: the process's reaped-children CPU (cutime + cstime) minus what the
+   * children it saw account for. Only sources that report childrenCpuNs (procfs) get this; it keeps task CPU
+   * right when short-lived processes come and go between two samples.
    */
   #unattributedCpu(record: ProcessRecord): number | undefined {
     const reaped = record.counters.childrenCpuNs;
     if (reaped === undefined) return undefined;
+    const endNs = record.exit?.timeNs ?? Number.POSITIVE_INFINITY;
     let seen = 0;
-    for (const c of this.#children.get(record.id) ?? []) {
-      seen += (cpuNs({ counters: c.counters }) ?? 0) + (c.counters.childrenCpuNs ?? 0);
-    }
+    for (const c of this.#children.get(record.id) ?? []) if (reapedBy(c, endNs)) seen += this.#inclusiveCpu(c);
     return Math.max(0, reaped - seen);
+  }
+
+  /**
+   * CPU of a process and its reaped descendants. Its own reaped-children figure may be older than its children's
+   * last samples (it vanished between two samples), so the children's sum is a lower bound too: take the larger.
+   */
+  #inclusiveCpu(record: ProcessRecord): number {
+    const endNs = record.exit?.timeNs ?? Number.POSITIVE_INFINITY;
+    let children = 0;
+    for (const c of this.#children.get(record.id) ?? []) if (reapedBy(c, endNs)) children += this.#inclusiveCpu(c);
+    const own = cpuNs({ counters: record.counters }) ?? 0;
+    return own + Math.max(record.counters.childrenCpuNs ?? 0, children);
   }
 }

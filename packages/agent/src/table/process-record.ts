@@ -10,6 +10,13 @@ export interface ProcessExit {
   readonly observed: boolean;
 }
 
+/** One program a process ran (at first sight or after an exec). */
+export interface ProcessImage {
+  readonly comm: string;
+  readonly exe?: string;
+  readonly argv: readonly string[];
+}
+
 /** Everything the agent knows about one process (one thread group). */
 export interface ProcessRecord {
   readonly id: ProcessId;
@@ -24,6 +31,11 @@ export interface ProcessRecord {
   cwd?: string;
   /** Our env keys as seen at the first exec (or at first sight). */
   env: OwnEnv;
+  /**
+   * The images the process ran, oldest first (its first sight, then each exec): a fresh fork first shows its
+   * parent's image, so the image a task is named after is the first one that differs from the parent's.
+   */
+  readonly images: ProcessImage[];
   counters: ProcessCounters;
   exit?: ProcessExit;
 }

@@ -2,6 +2,9 @@ import type { ProcessId, SourceEvent } from "../source/types.js";
 import { processId } from "../source/types.js";
 import type { ProcessRecord } from "./process-record.js";
 
+/** Exec chains longer than this keep their first images only (a process that execs in a loop stays bounded). */
+const MAX_IMAGES = 16;
+
 /** What applying one event changed, for the layers above (attribution, spans, metrics). */
 export type TableChange =
   | { readonly type: "started"; readonly record: ProcessRecord }
@@ -64,6 +67,13 @@ export class ProcessTable {
           argv: event.argv,
           ...(event.cwd !== undefined ? { cwd: event.cwd } : {}),
           env: event.env,
+          images: [
+            {
+              comm: event.comm,
+              ...(event.exe !== undefined ? { exe: event.exe } : {}),
+              argv: event.argv,
+            },
+          ],
           counters: {},
         };
         this.#records.set(id, record);
@@ -77,6 +87,13 @@ export class ProcessTable {
       case "exec": {
         if (!existing || existing.exit) return this.#ignore();
         existing.comm = event.comm;
+        if (existing.images.length < MAX_IMAGES) {
+          existing.images.push({
+            comm: event.comm,
+            ...(event.exe !== undefined ? { exe: event.exe } : {}),
+            argv: event.argv,
+          });
+        }
         if (event.exe !== undefined) existing.exe = event.exe;
         existing.argv = event.argv;
         if (event.cwd !== undefined) existing.cwd = event.cwd;

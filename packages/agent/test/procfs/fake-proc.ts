@@ -1,7 +1,16 @@
 // A fixture procfs tree on disk: lets tests drive ProcfsSource through exact states (malformed files, pid reuse,
 // exec, zombies) that real processes only produce by chance.
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -118,7 +127,7 @@ export class FakeProc {
    * before they are unlinked, and the source treats an empty re-read the same way.
    */
   remove(pid: number): void {
-    for (const f of ["stat", "status", "io"]) {
+    for (const f of ["stat", "status", "io", `task/${pid}/children`]) {
       try {
         truncateSync(join(this.dir(pid), f), 0);
       } catch {

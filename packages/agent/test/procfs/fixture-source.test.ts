@@ -1,8 +1,8 @@
 // ProcfsSource driven through a fixture procfs tree: exact, deterministic state transitions.
 
 import { mkdirSync, rmSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ENV_PIPESPAN_TASK_NAME, ENV_TRACEPARENT } from "@pipespan/semconv";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ProcfsSource, type ProcfsSourceOptions } from "../../src/source/procfs/index.js";
 import type { SourceEvent } from "../../src/source/types.js";
 import { byProcess, Collector } from "./events.js";
@@ -132,7 +132,12 @@ describe.each(["children", "scan"] as const)("fixture tree, %s discovery", (disc
     expect(ev[0]).toMatchObject({
       exitCode: 3,
       observedExit: true,
-      counters: { cpuUserNs: 70_000_000, cpuSystemNs: 20_000_000, childrenCpuNs: 40_000_000, peakRssBytes: 1000 * 1024 },
+      counters: {
+        cpuUserNs: 70_000_000,
+        cpuSystemNs: 20_000_000,
+        childrenCpuNs: 40_000_000,
+        peakRssBytes: 1000 * 1024,
+      },
     });
 
     // Still a zombie next tick: nothing more. Then reaped: nothing more.

@@ -16,7 +16,10 @@ import { statLine } from "./fake-proc.js";
 function withField(n: number, value: string): string {
   const line = statLine({ pid: 12, comm: "b", ppid: 1, starttime: 1 });
   const close = line.lastIndexOf(")");
-  const rest = line.slice(close + 2).trim().split(" ");
+  const rest = line
+    .slice(close + 2)
+    .trim()
+    .split(" ");
   rest[n - 3] = value;
   return `${line.slice(0, close + 1)} ${rest.join(" ")}`;
 }

@@ -41,6 +41,20 @@ describe("ProcfsSource on real processes", () => {
     rmSync(file, { force: true });
   });
 
+  it("io includes reaped children (ioIncludesReapedChildren): a shell's counters grow by its dd child's 8 MiB", async () => {
+    const file = join(work, "dd8.bin");
+    const t = await traced("bash", [
+      "-c",
+      `dd if=/dev/zero of=${file} bs=1M count=8 conv=fsync status=none; sleep 0.5`,
+    ]);
+    expect(new ProcfsSource({ envKeys: [] }).ioIncludesReapedChildren).toBe(true);
+    const root = t.procs.get(t.rootId)!;
+    // bash itself writes nothing to disk; after reaping dd its io shows dd's 8 MiB (within 5%)
+    expect(Math.abs(root.exit!.counters.diskWriteBytes! - 8 * MiB) / (8 * MiB)).toBeLessThan(0.05);
+    expect(root.exit!.counters.fileWriteBytes!).toBeGreaterThanOrEqual(8 * MiB);
+    rmSync(file, { force: true });
+  });
+
   it("cpu: a ~1.5 s spin -> user+sys within 10% of the child's own process.cpuUsage()", async () => {
     const script = `
       const t = Date.now();
@@ -65,7 +79,9 @@ describe("ProcfsSource on real processes", () => {
     expect(cpuNs(root)).toBeLessThan(50e6);
     const lifetimeMs = (root.exit!.timeNs - root.start.startTimeNs) / 1e6;
     const startErrMs = root.start.startTimeNs / 1e6 - t.spawnedAtMs;
-    console.info(`sleep 1: lifetime ${lifetimeMs.toFixed(0)} ms, start time - spawn call = ${startErrMs.toFixed(1)} ms`);
+    console.info(
+      `sleep 1: lifetime ${lifetimeMs.toFixed(0)} ms, start time - spawn call = ${startErrMs.toFixed(1)} ms`,
+    );
     expect(lifetimeMs).toBeGreaterThan(700);
     expect(lifetimeMs).toBeLessThan(1300);
     // starttime is truncated to a 10 ms tick and boot time is estimated to ±5 ms
@@ -135,34 +151,39 @@ describe("ProcfsSource on real processes", () => {
     }
   });
 
-  it("200 short processes: the run completes, bash's childrenCpuNs matches `times`, no crash", async () => {
-    const t = await traced("bash", ["-c", "for i in $(seq 200); do /bin/true; done; times; exec sleep 0.6"]);
-    expect(t.exitCode).toBe(0);
-    const root = t.procs.get(t.rootId)!;
-    // `times` line 2: user and system time of the shell's reaped children ("0m0.123s 0m0.045s").
-    const line = t.stdout.trim().split("\n")[1]!;
-    const secs = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
-    expect(secs).toHaveLength(2);
-    const truthNs = (secs[0]! + secs[1]!) * 1e9;
-    const childrenCpu = root.exit!.counters.childrenCpuNs!;
-    // /proc truncates cutime and cstime to 10 ms ticks each: allow 20 ms + 5%.
-    expect(Math.abs(childrenCpu - truthNs)).toBeLessThanOrEqual(20e6 + 0.05 * truthNs);
-    const kids = [...t.procs.values()].filter((p) => p !== root);
-    const caughtCpu = kids.reduce((s, k) => s + cpuNs(k) + (k.exit?.counters.childrenCpuNs ?? 0), 0);
-    expect(caughtCpu).toBeLessThanOrEqual(childrenCpu + 20e6);
-    const lostEvents = t.events.reduce((s, e) => s + (e.type === "lost" ? e.count : 0), 0);
-    expect(lostEvents).toBe(t.stats.lost);
-    // 200 x /bin/true + the $(seq 200) subshell + seq
-    expect(kids.length).toBeLessThanOrEqual(202);
-    expect(root.execs.at(-1)?.comm).toBe("sleep");
-    expect(t.warnings).toEqual([]);
-    console.info(
-      `200 short processes (${t.stats.discovery}): caught ${kids.length} of 202 children ` +
-        `(${kids.filter((k) => k.exit?.observedExit).length} as zombies), lost-events ${lostEvents}, ` +
-        `children CPU ${(childrenCpu / 1e6).toFixed(0)} ms (times: ${(truthNs / 1e6).toFixed(0)} ms), ` +
-        `attributed to caught children ${(caughtCpu / 1e6).toFixed(0)} ms`,
-    );
-  });
+  it.each([200, 20])(
+    "200 short processes at a %i ms interval: completes, childrenCpuNs matches `times`",
+    async (intervalMs) => {
+      const t = await traced("bash", ["-c", "for i in $(seq 200); do /bin/true; done; times; exec sleep 0.6"], {
+        source: { intervalMs },
+      });
+      expect(t.exitCode).toBe(0);
+      const root = t.procs.get(t.rootId)!;
+      // `times` line 2: user and system time of the shell's reaped children ("0m0.123s 0m0.045s").
+      const line = t.stdout.trim().split("\n")[1]!;
+      const secs = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+      expect(secs).toHaveLength(2);
+      const truthNs = (secs[0]! + secs[1]!) * 1e9;
+      const childrenCpu = root.exit!.counters.childrenCpuNs!;
+      // /proc truncates cutime and cstime to 10 ms ticks each: allow 20 ms + 5%.
+      expect(Math.abs(childrenCpu - truthNs)).toBeLessThanOrEqual(20e6 + 0.05 * truthNs);
+      const kids = [...t.procs.values()].filter((p) => p !== root);
+      const caughtCpu = kids.reduce((s, k) => s + cpuNs(k) + (k.exit?.counters.childrenCpuNs ?? 0), 0);
+      expect(caughtCpu).toBeLessThanOrEqual(childrenCpu + 20e6);
+      const lostEvents = t.events.reduce((s, e) => s + (e.type === "lost" ? e.count : 0), 0);
+      expect(lostEvents).toBe(t.stats.lost);
+      // 200 x /bin/true + the $(seq 200) subshell + seq
+      expect(kids.length).toBeLessThanOrEqual(202);
+      expect(root.execs.at(-1)?.comm).toBe("sleep");
+      expect(t.warnings).toEqual([]);
+      console.info(
+        `200 short processes (${t.stats.discovery}, ${intervalMs} ms): caught ${kids.length} of 202 children ` +
+          `(${kids.filter((k) => k.exit?.observedExit).length} as zombies), lost-events ${lostEvents}, ` +
+          `children CPU ${(childrenCpu / 1e6).toFixed(0)} ms (times: ${(truthNs / 1e6).toFixed(0)} ms), ` +
+          `attributed to caught children ${(caughtCpu / 1e6).toFixed(0)} ms`,
+      );
+    },
+  );
 
   it("zombie capture: exit code 3 and SIGKILL read from unreaped children, with final CPU", async () => {
     const script = `
@@ -235,6 +256,7 @@ describe.each(["children", "scan"] as const)("tick cost with ~50 processes (%s d
       expect(wall).toBeLessThan(20);
       const ids = new Set(sink.events.filter((e) => e.type === "start").map((e) => processId(e.key)));
       expect(ids.size).toBe(50);
+      expect(after.openFds).toBe(50 * (discovery === "children" ? 4 : 3));
     } finally {
       try {
         process.kill(-child.pid!, "SIGKILL");
@@ -243,5 +265,6 @@ describe.each(["children", "scan"] as const)("tick cost with ~50 processes (%s d
       }
       await src.stop();
     }
+    expect(src.stats().openFds).toBe(0);
   });
 });

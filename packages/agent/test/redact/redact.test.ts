@@ -13,23 +13,71 @@ const R = REDACTED;
 
 describe("redactArgv: flags", () => {
   it.each([
-    [["mysql", "--password=hunter2", "db"], ["mysql", `--password=${R}`, "db"]],
-    [["tool", "--password", "hunter2", "x"], ["tool", "--password", R, "x"]],
-    [["gh", "--token", "abc123"], ["gh", "--token", R]],
-    [["svc", "--token=abc123"], ["svc", `--token=${R}`]],
-    [["svc", "--api-key", "k"], ["svc", "--api-key", R]],
-    [["svc", "--api_key=k"], ["svc", `--api_key=${R}`]],
-    [["svc", "--apikey", "k"], ["svc", "--apikey", R]],
-    [["svc", "--secret", "s"], ["svc", "--secret", R]],
-    [["svc", "--client-secret=s"], ["svc", `--client-secret=${R}`]],
-    [["svc", "--db-password", "p"], ["svc", "--db-password", R]],
-    [["svc", "--auth-token", "t"], ["svc", "--auth-token", R]],
-    [["svc", "--PASSWORD=p"], ["svc", `--PASSWORD=${R}`]],
-    [["openssl", "-passphrase", "p"], ["openssl", "-passphrase", R]],
-    [["minio", "--secret-key", "s", "--access-key", "a"], ["minio", "--secret-key", R, "--access-key", R]],
-    [["java", "-Djavax.net.ssl.keyStorePassword=changeit", "-jar", "a.jar"], ["java", `-Djavax.net.ssl.keyStorePassword=${R}`, "-jar", "a.jar"]],
+    [
+      ["mysql", "--password=hunter2", "db"],
+      ["mysql", `--password=${R}`, "db"],
+    ],
+    [
+      ["tool", "--password", "hunter2", "x"],
+      ["tool", "--password", R, "x"],
+    ],
+    [
+      ["gh", "--token", "abc123"],
+      ["gh", "--token", R],
+    ],
+    [
+      ["svc", "--token=abc123"],
+      ["svc", `--token=${R}`],
+    ],
+    [
+      ["svc", "--api-key", "k"],
+      ["svc", "--api-key", R],
+    ],
+    [
+      ["svc", "--api_key=k"],
+      ["svc", `--api_key=${R}`],
+    ],
+    [
+      ["svc", "--apikey", "k"],
+      ["svc", "--apikey", R],
+    ],
+    [
+      ["svc", "--secret", "s"],
+      ["svc", "--secret", R],
+    ],
+    [
+      ["svc", "--client-secret=s"],
+      ["svc", `--client-secret=${R}`],
+    ],
+    [
+      ["svc", "--db-password", "p"],
+      ["svc", "--db-password", R],
+    ],
+    [
+      ["svc", "--auth-token", "t"],
+      ["svc", "--auth-token", R],
+    ],
+    [
+      ["svc", "--PASSWORD=p"],
+      ["svc", `--PASSWORD=${R}`],
+    ],
+    [
+      ["openssl", "-passphrase", "p"],
+      ["openssl", "-passphrase", R],
+    ],
+    [
+      ["minio", "--secret-key", "s", "--access-key", "a"],
+      ["minio", "--secret-key", R, "--access-key", R],
+    ],
+    [
+      ["java", "-Djavax.net.ssl.keyStorePassword=changeit", "-jar", "a.jar"],
+      ["java", `-Djavax.net.ssl.keyStorePassword=${R}`, "-jar", "a.jar"],
+    ],
     // the value after a bare secret flag is redacted even when it starts with "-"
-    [["tool", "--password", "-weird-pass"], ["tool", "--password", R]],
+    [
+      ["tool", "--password", "-weird-pass"],
+      ["tool", "--password", R],
+    ],
   ])("%j", (input, expected) => {
     const r = redactArgv(input);
     expect(r.argv).toEqual(expected);
@@ -181,9 +229,7 @@ describe("redactCommandLine: free text (sh -c scripts)", () => {
     expect(redactCommandLine(`{"user": "a", "password": "p w", "n": 1}`)).toBe(
       `{"user": "a", "password": "${R}", "n": 1}`,
     );
-    expect(redactCommandLine("host=db user=app password=pw dbname=x")).toBe(
-      `host=db user=app password=${R} dbname=x`,
-    );
+    expect(redactCommandLine("host=db user=app password=pw dbname=x")).toBe(`host=db user=app password=${R} dbname=x`);
   });
 
   it("well-known token formats and private keys", () => {
@@ -223,6 +269,25 @@ describe("redactCommandLine: free text (sh -c scripts)", () => {
       "ssh -p 22 git@github.com",
     ];
     for (const line of lines) expect(redactCommandLine(line)).toBe(line);
+  });
+
+  it("stays linear on pathological input (no catastrophic backtracking)", () => {
+    const inputs = [
+      "a.".repeat(20_000),
+      ";".repeat(40_000),
+      "?a".repeat(20_000),
+      "-".repeat(40_000),
+      `--${"x".repeat(40_000)}`,
+      "a=".repeat(20_000),
+      "https://".repeat(5_000),
+      "Authorization: ".repeat(3_000),
+    ];
+    for (const s of inputs) {
+      const t0 = performance.now();
+      redactCommandLine(s);
+      redactArgv([s, s]);
+      expect(performance.now() - t0, s.slice(0, 20)).toBeLessThan(500);
+    }
   });
 
   it("is idempotent", () => {

@@ -8,9 +8,9 @@ import type { ProcfsReader } from "./procfs-reader.js";
 let cachedTicks: { value: number; fromGetconf: boolean } | undefined;
 
 /**
- * Clock ticks per second (USER_HZ), asked once from `getconf CLK_TCK`. Linux has reported 100 on every
- * mainstream architecture for decades, so when getconf is unavailable we fall back to 100 and say so
- * (`fromGetconf: false`) instead of assuming silently.
+ * Clock ticks per second (USER_HZ), asked once from `getconf CLK_TCK`. Linux reports 100 on x86 and arm, so
+ * when getconf is unavailable we fall back to 100 and say so (`fromGetconf: false`) instead of assuming
+ * silently.
  */
 export function clockTicksPerSecond(): { value: number; fromGetconf: boolean } {
   if (cachedTicks !== undefined) return cachedTicks;

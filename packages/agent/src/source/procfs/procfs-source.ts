@@ -58,6 +58,8 @@ export interface ProcfsSourceStats {
   /** CPU time (user+system) of this Node process spent inside ticks (ms), total. */
   readonly tickCpuMsTotal: number;
   readonly tracked: number;
+  /** procfs files currently held open for pread (0 after stop). */
+  readonly openFds: number;
   readonly starts: number;
   readonly execs: number;
   /** Exits read from a zombie: final counters and wait status. */
@@ -161,6 +163,12 @@ function defaultNow(): number {
 
 export class ProcfsSource implements Source {
   readonly name: SourceName = "procfs";
+  /**
+   * When a parent reaps a child, the kernel adds the child's I/O accounting (its own plus its reaped
+   * descendants') to the parent's (wait_task_zombie), and /proc/<pid>/io shows that sum. CPU (utime/stime vs
+   * cutime/cstime), faults, context switches and VmHWM are the process's own.
+   */
+  readonly ioIncludesReapedChildren = true;
 
   private readonly intervalMs: number;
   private readonly maxArgs: number;
@@ -283,7 +291,13 @@ export class ProcfsSource implements Source {
   }
 
   stats(): ProcfsSourceStats {
-    return { discovery: this.discovery, clockTicks: this.clockTicks, tracked: this.tracked.size, ...this.st };
+    return {
+      discovery: this.discovery,
+      clockTicks: this.clockTicks,
+      tracked: this.tracked.size,
+      openFds: this.openFds,
+      ...this.st,
+    };
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -473,7 +487,8 @@ export class ProcfsSource implements Source {
     }
     // Keep this process's per-tick files open. Should the pid have been reaped and reused in the microseconds
     // since its stat was read, the next tick's start-time check on the fd's stat notices it.
-    const names: TickFile[] = this.discovery === "children" ? ["stat", "io", "children", "status"] : ["stat", "io", "status"];
+    const names: TickFile[] =
+      this.discovery === "children" ? ["stat", "io", "children", "status"] : ["stat", "io", "status"];
     for (const name of names) {
       if (this.openFds >= this.fdBudget) break;
       const fd = this.reader.open(this.tickFilePath(stat.pid, name));
@@ -495,14 +510,15 @@ export class ProcfsSource implements Source {
 
   /**
    * Read one of a tracked process's per-tick files: through its open fd when there is one, else by path. A
-   * failed or empty fd read (the process was reaped) drops the fd and falls back to the path, where a reused
-   * pid shows up with another start time.
+   * failed fd read (the process was reaped), or an empty one for files that are never empty on a live or
+   * zombie process (all but children), drops the fd and falls back to the path, where a reused pid shows up
+   * with another start time.
    */
   private readTickFile(p: Tracked, name: TickFile, limit: number): { text: string; truncated: boolean } | undefined {
     const fd = p.fds[name];
     if (fd !== undefined) {
       const r = this.reader.preadText(fd, limit);
-      if (r !== undefined && r.text.length > 0) return r;
+      if (r !== undefined && (r.text.length > 0 || name === "children")) return r;
       this.reader.close(fd);
       this.openFds -= 1;
       delete p.fds[name];

@@ -1,0 +1,11 @@
+// Tests that spawn the `pipespan` command run the built code: make sure it is current (incremental, fast).
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export default function setup(): void {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, "-b", "tsconfig.build.json"], {
+    cwd: root,
+    stdio: "inherit",
+  });
+}
