@@ -39,7 +39,12 @@ int BPF_PROG(pp_process_fork, struct task_struct *parent, struct task_struct *ch
     __u32 ptgid = parent->tgid;
     if (!bpf_map_lookup_elem(&pp_tracked, &ptgid)) return 0;
     __u8 one = 1;
-    if (bpf_map_update_elem(&pp_tracked, &tgid, &one, BPF_ANY)) pp_stat_inc(PP_STAT_TRACKED_FULL);
+    if (bpf_map_update_elem(&pp_tracked, &tgid, &one, BPF_ANY)) {
+      /* Tracked set full: the child cannot be followed, so report nothing of it rather than a fork whose
+       * exec and exit never come (the drop is counted). */
+      pp_stat_inc(PP_STAT_TRACKED_FULL);
+      return 0;
+    }
   }
   pp_counters_get(child, true);
 
@@ -119,8 +124,9 @@ int BPF_PROG(pp_process_exec, struct task_struct *p, pid_t old_pid, struct linux
 
 /*
  * sched_process_exit fires once per exiting thread, in that thread (current == p), inside do_exit() after
- * exit_signals() set PF_EXITING, after signal->live was decremented and p->exit_code set, and (since 6.16)
- * before exit_mm(). The thread's own accounting is final here; it is summed into the process counters.
+ * exit_signals() set PF_EXITING, after signal->live was decremented and p->exit_code set, and on
+ * recent kernels (the change that gave the tracepoint its group_dead argument; verified on 6.18) before
+ * exit_mm(). The thread's own accounting is final here; it is summed into the process counters.
  *
  * The process is gone when signal->live reaches 0. Reading it (instead of the group_dead argument, which
  * only newer kernels pass) can be true for two threads exiting at once, so the PP_CNT_EXITED flag is set
@@ -166,9 +172,9 @@ int BPF_PROG(pp_process_exit, struct task_struct *p) {
     if (!(c->flags & PP_CNT_EXITED)) {
       /* Peak RSS of the program image that exits: max(mm->hiwater_rss, RSS now) — hiwater_rss is only
        * brought up to date when memory is unmapped, so the current RSS must be looked at too. The mm is
-       * still attached here since 6.16 (the tracepoint moved before exit_mm()). On older kernels it is
-       * gone: fall back to signal->maxrss (getrusage's ru_maxrss), which exec also feeds with the peak of
-       * the image before exec — e.g. the shell that forked this process. */
+       * still attached here on recent kernels (the tracepoint moved before exit_mm(); verified on 6.18).
+       * On older kernels it is gone: fall back to signal->maxrss (getrusage's ru_maxrss), which exec also
+       * feeds with the peak of the image before exec — e.g. the shell that forked this process. */
       __u64 pages = 0;
       struct mm_struct *mm = p->mm;
       if (mm) {

@@ -68,7 +68,8 @@ class KernelProbe : public Napi::ObjectWrap<KernelProbe> {
     Napi::Env env = info.Env();
     pipespan::Options o;
     if (info.Length() > 0 && !info[0].IsUndefined()) {
-      if (!info[0].IsObject() || info[0].IsArray()) throw Napi::TypeError::New(env, "open(options): options must be an object");
+      if (!info[0].IsObject() || info[0].IsArray())
+        throw Napi::TypeError::New(env, "open(options): options must be an object");
       Napi::Object opts = info[0].As<Napi::Object>();
       static const char* known[] = {"hostWide", "ringBufferBytes", "maxProcesses", "maxThreads",
                                     "cpu",      "blockIo",         "network"};

@@ -248,7 +248,7 @@ Loader::Loader(const Options& o) {
       if (!present) {
         if (spec.required)
           throw Error(std::string("this kernel lacks the tracepoint ") + spec.tracepoint +
-                      " (no " + typedefName + " in its BTF); the pipespan kernel source needs Linux 5.15 or newer");
+                      " (no " + typedefName + " in its BTF); the pipespan kernel source needs Linux 6.2 or newer");
         info.reason = "kernel lacks this tracepoint";
       } else if (!groupEnabled(o, spec.group)) {
         info.reason = "disabled by option";

@@ -53,6 +53,8 @@ export interface TraceRunOptions {
   readonly runIdOnMetrics?: boolean;
   readonly statusIntervalMs?: number;
   readonly onStatus?: (s: RunStatus) => void;
+  /** Called once the command is about to run (after all checks), e.g. to print which source measures it. */
+  readonly onStart?: (info: { runId: string; runDir: string; pid: number }) => void;
   readonly onWarning?: (line: string) => void;
   /** Forward SIGINT/SIGTERM/SIGHUP/SIGQUIT received by this process to the command (default true). */
   readonly forwardSignals?: boolean;
@@ -143,6 +145,7 @@ export async function traceRun(o: TraceRunOptions): Promise<TraceRunResult> {
   });
   const rootPid = child.pid as number;
   const exited = waitExit(child);
+  o.onStart?.({ runId, runDir, pid: rootPid });
 
   let cancelled = false;
   const forward = (sig: NodeJS.Signals) => {
@@ -193,6 +196,14 @@ export async function traceRun(o: TraceRunOptions): Promise<TraceRunResult> {
 
   const { code, signal } = await exited;
   const endNs = nowNs();
+  // A cancelled run leaves no strays: what the root started and left running is stopped too.
+  if (cancelled)
+    await stopStrays(
+      table
+        .running()
+        .map((r) => r.key.pid)
+        .filter((p) => p !== rootPid),
+    );
   if (status) clearInterval(status);
   if (o.forwardSignals ?? true) for (const s of FORWARDED) process.off(s, forward);
   await source.stop();
@@ -250,6 +261,34 @@ export async function traceRun(o: TraceRunOptions): Promise<TraceRunResult> {
 function defaultName(command: string): string {
   const base = command.split("/").pop() ?? command;
   return base.replace(/\.(sh|bash|py|nf|smk)$/, "") || "pipeline";
+}
+
+/** SIGTERM, then SIGKILL after a grace period, to processes that outlived a cancelled root. */
+async function stopStrays(pids: readonly number[], graceMs = 2_000): Promise<void> {
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (const pid of pids) {
+    try {
+      process.kill(pid, "SIGTERM");
+    } catch {
+      /* gone */
+    }
+  }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && pids.some(alive)) await new Promise((r) => setTimeout(r, 50));
+  for (const pid of pids.filter(alive)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }
 }
 
 function waitExit(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {

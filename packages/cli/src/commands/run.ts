@@ -57,7 +57,6 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
   const err = process.stderr;
   const style = makeStyle(err);
   const choice = await describeSourceChoice(opts.source);
-  if (!opts.quiet) err.write(`pipespan: ${choice.line}\n`);
   const status = new StatusLine(err);
   const result = await traceRun({
     command,
@@ -68,6 +67,9 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
     createSource: () => createSource(choice.source, { intervalMs: opts.interval }),
     redact: (argv) => redactArgv(argv).commandLine,
     runIdOnMetrics: opts.runIdOnMetrics,
+    onStart: () => {
+      if (!opts.quiet) err.write(`pipespan: ${choice.line}\n`);
+    },
     ...(status.enabled && !opts.quiet ? { onStatus: (s) => status.update(s) } : {}),
     onWarning: (line) => {
       status.clear();

@@ -1,11 +1,12 @@
-// Shared by the kernel tests: run a shell script as a tracked process tree and collect what the kernel saw.
+// Shared by the kernel tests (kept out of test/, where `node --test` would run every file): run a shell
+// script as a tracked process tree and collect what the kernel saw.
 import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { decodeBlockLatency, decodeCounters, decodeEvents } from "../lib/decode.js";
 
 export const isRoot = process.getuid?.() === 0;
-export const ROOT_REASON = "needs root (or CAP_BPF + CAP_PERFMON) to load BPF programs; run `sudo node --test`";
+export const ROOT_REASON = "needs root (loads BPF programs, creates a memory cgroup): run `node --test` as root";
 
 /** @typedef {import("../lib/decode.js").KernelEvent} KernelEvent */
 /** @typedef {import("../lib/decode.js").ProcessCounters} ProcessCounters */
