@@ -24,6 +24,11 @@ function procIo(text) {
   return out;
 }
 
+/** JSON for failure messages (BigInt-safe). @param {unknown} v */
+function show(v) {
+  return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? String(x) : x));
+}
+
 /** @param {import("../lib/decode.js").BlockLatency[]} hists @param {string} op */
 function requestCount(hists, op) {
   return hists.filter((h) => h.opName === op).reduce((a, h) => a + h.count, 0);
@@ -72,21 +77,21 @@ describe("kernel probe", { concurrency: 1 }, () => {
       } finally {
         rmSync(file, { force: true });
       }
-      assert.equal(run.result.code, 0);
+      assert.equal(run.result.code, 0, run.describe());
       const [writer, reader] = execsOf(run.events, "dd");
-      assert.ok(writer && reader, "both dd processes were seen exec'ing");
+      assert.ok(writer && reader, `both dd processes were seen exec'ing (${run.describe()})`);
       assert.deepEqual(writer.args.slice(0, 2), ["dd", "if=/dev/zero"]);
       const w = col.countersOf(writer.tgid);
       const r = col.countersOf(reader.tgid);
-      assert.ok(w?.exited && r?.exited);
+      assert.ok(w?.exited && r?.exited, `final counters of both dd: ${show([w, r])}`);
 
       const target = 64 * MiB;
       assert.ok(relErr(w.blockWriteBytes, target) <= 0.02, `block write bytes ${w.blockWriteBytes} vs ${target}`);
       assert.ok(w.blockWriteOps >= 64, `write ops ${w.blockWriteOps}`);
-      assert.ok(w.offCpuUninterruptibleNs > 0, "the writer waited in D state");
-      assert.ok(w.offCpuIoWaitNs > 0, "the writer waited in io_schedule()");
+      assert.ok(w.offCpuUninterruptibleNs > 0, `the writer waited in D state: ${show(w)}`);
+      assert.ok(w.offCpuIoWaitNs > 0, `the writer waited in io_schedule(): ${show(w)}`);
       assert.ok(relErr(r.blockReadBytes, target) <= 0.02, `block read bytes ${r.blockReadBytes} vs ${target}`);
-      assert.ok(r.offCpuIoWaitNs > 0);
+      assert.ok(r.offCpuIoWaitNs > 0, `the reader waited in io_schedule(): ${show(r)}`);
 
       // Cross-check: the shell's /proc/<pid>/io, read after both dd's were reaped, holds their task I/O
       // accounting (wait_task_zombie adds a reaped child's ioac to the parent's signal->ioac).
@@ -113,7 +118,7 @@ describe("kernel probe", { concurrency: 1 }, () => {
 
   test("(b) 2 s of CPU: on-CPU 2 s ± 10%, agrees with /proc/self/task/*/schedstat", needsRoot, async () => {
     const run = await runTracked(col, `exec "${process.execPath}" "${fixtures}spin.mjs" 2`);
-    assert.equal(run.result.code, 0);
+    assert.equal(run.result.code, 0, run.describe());
     const truth = JSON.parse(run.stdout);
     const c = col.countersOf(run.pid);
     assert.ok(c?.exited);
@@ -143,7 +148,7 @@ describe("kernel probe", { concurrency: 1 }, () => {
           procStartTicks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
         },
       });
-      assert.equal(run.result.code, 0);
+      assert.equal(run.result.code, 0, run.describe());
       const c = col.countersOf(run.pid);
       assert.ok(c?.exited);
       assert.ok(relErr(c.offCpuSleepNs, 1e9) <= 0.05, `sleep ${c.offCpuSleepNs} ns vs 1 s`);
@@ -173,7 +178,7 @@ describe("kernel probe", { concurrency: 1 }, () => {
     const t0 = performance.now();
     const run = await runTracked(col, "for i in $(seq 2000); do /bin/true; done", { timeoutMs: 180_000 });
     const seconds = (performance.now() - t0) / 1000;
-    assert.equal(run.result.code, 0);
+    assert.equal(run.result.code, 0, run.describe());
     const trues = run.events.filter((e) => e.kind === "exec" && e.filename === "/bin/true");
     assert.equal(trues.length, 2000);
     const tgids = new Set(trues.map((e) => e.tgid));
@@ -248,7 +253,7 @@ describe("kernel probe", { concurrency: 1 }, () => {
     assert.ok(addr && typeof addr === "object");
     try {
       const run = await runTracked(col, `exec "${process.execPath}" "${fixtures}net-client.mjs" ${addr.port} ${MiB}`);
-      assert.equal(run.result.code, 0);
+      assert.equal(run.result.code, 0, run.describe());
       const moved = JSON.parse(run.stdout);
       assert.deepEqual(moved, { tx: MiB, rx: toClient });
       const c = col.countersOf(run.pid);

@@ -56,11 +56,16 @@ export class Collector {
  */
 export async function runTracked(col, script, opts = {}) {
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  const child = spawn("sh", ["-c", `read _ && ${script}`], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn("sh", ["-c", `read _ && ${script}`], { stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
+  let stderr = "";
   child.stdout.setEncoding("utf8");
   child.stdout.on("data", (d) => {
     stdout += d;
+  });
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (d) => {
+    if (stderr.length < 64 * 1024) stderr += d;
   });
   /** @type {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} */
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
@@ -86,7 +91,9 @@ export async function runTracked(col, script, opts = {}) {
     await sleep(20);
   }
   const events = col.events.slice(firstEvent).filter((e) => tree.has(e.tgid));
-  return { pid, tree, events, rootExit, stdout, result: await exited };
+  const result = await exited;
+  const describe = () => `${script}: exit ${result.code ?? result.signal}, stdout ${stdout}, stderr ${stderr}`;
+  return { pid, tree, events, rootExit, stdout, stderr, result, describe };
 }
 
 /** The exec events of a run whose filename ends with `name`. @param {KernelEvent[]} events @param {string} name */

@@ -42,7 +42,7 @@ describe("pipespan run → OTLP gRPC", () => {
     const script = `
       set -e
       PIPESPAN_TASK_NAME=prepare bash -c 'head -c 4194304 /dev/urandom > "$0/a"; sleep 0.4' "${work}"
-      bash -c 'gzip -c "$0/a" > "$0/a.gz"; sleep 0.4' "${work}"
+      bash -c 'gzip -c "$0/a" > "$0/a.gz"; sleep 0.4; true' "${work}"
       PIPESPAN_TASK_NAME=checksum bash -c 'sha256sum "$0/a" "$0/a.gz" > "$0/sums"; sleep 0.4' "${work}"
     `;
     const r = await runPipespan(

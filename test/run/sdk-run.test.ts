@@ -1,13 +1,15 @@
 // A pipeline written with the SDK, traced by `pipespan run`: the SDK's task spans, the `pipespan task` span of
 // a bash step and the agent's process spans must form ONE trace under ONE run span.
-import { fileURLToPath } from "node:url";
+
 import { rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import {
   ATTR_CICD_PIPELINE_RUN_ID,
   ATTR_CICD_PIPELINE_TASK_NAME,
   ATTR_PROCESS_EXECUTABLE_NAME,
   ATTR_PROCESS_PID,
 } from "@pipespan/semconv";
+import { readOtlpJsonTraces } from "@pipespan/findings";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPipespan, tmpOutDir } from "../support/cli.js";
 import { OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver.js";
@@ -22,9 +24,12 @@ describe("an SDK pipeline under pipespan run", () => {
 
   beforeAll(async () => {
     const { endpoint } = await receiver.start();
-    const r = await runPipespan(["run", "--name", "sdk-fixture", "--run-id", "sdk-1", "--out", out, "--", process.execPath, fixture], {
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint },
-    });
+    const r = await runPipespan(
+      ["run", "--name", "sdk-fixture", "--run-id", "sdk-1", "--out", out, "--", process.execPath, fixture],
+      {
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint },
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     await receiver.waitFor((rc) => rc.spans().some((s) => s.kind === SERVER), 10_000);
     spans = receiver.spans();
@@ -69,5 +74,14 @@ describe("an SDK pipeline under pipespan run", () => {
       for (const p of under) expect(p.attributes[ATTR_CICD_PIPELINE_TASK_NAME]).toBe(task);
     }
     for (const p of procs) expect(bySpan.has(p.parentSpanId), p.name).toBe(true);
+  });
+
+  it("keeps the CLI task's span in the run folder too, where the findings reader picks it up", async () => {
+    const local = await readOtlpJsonTraces(`${out}/sdk-1`);
+    expect(local.files.some((f) => /traces-task-\d+\.jsonl$/.test(f))).toBe(true);
+    const checksum = local.spans.find((s) => s.name === "checksum" && s.attributes[ATTR_PROCESS_PID] === undefined);
+    expect(checksum?.spanId).toBe(byName("checksum")[0]!.spanId);
+    // Its process spans, written by the agent, point at it.
+    expect(local.spans.some((s) => s.parentSpanId === checksum?.spanId)).toBe(true);
   });
 });

@@ -6,11 +6,7 @@ import {
   ENV_PIPESPAN_PIPELINE_NAME,
   ENV_PIPESPAN_RUN_DIR,
   ENV_PIPESPAN_RUN_ID,
-  ENV_PIPESPAN_TASK_ATTEMPT,
-  ENV_PIPESPAN_TASK_NAME,
-  ENV_PIPESPAN_TASK_RUN_ID,
   ENV_TRACEPARENT,
-  ENV_TRACESTATE,
 } from "@pipespan/semconv";
 import { Attributor } from "../attribution/attributor.js";
 import { formatTraceparent } from "../attribution/traceparent.js";

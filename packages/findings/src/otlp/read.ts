@@ -3,7 +3,7 @@
 // Inputs are untrusted: lines are bounded in size, every line is validated, and a problem is one clear error that
 // names file:line and says what is wrong (malformed JSON, a truncated last line, a non-OTLP shape, ...).
 
-import { open, readFile, stat } from "node:fs/promises";
+import { open, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { z } from "zod";
 import { OtlpJsonError } from "./errors.js";
@@ -43,11 +43,19 @@ export async function readOtlpJsonTraces(
 ): Promise<NormalizedTraces> {
   const registry = new ResourceRegistry();
   const spans: NormalizedSpan[] = [];
-  const { file, problems } = await readRequests(pathOrDir, "traces", options, (json, where) => {
+  const onRequest = (json: unknown, where: SourceLocation) => {
     const parsed = validate(ExportTraceServiceRequest, json, "traces", where);
     for (const s of normalizeTraceRequest(parsed, registry, where)) spans.push(s);
-  });
-  return { spans, resources: registry.resources, files: [file], problems };
+  };
+  const { file, problems } = await readRequests(pathOrDir, "traces", options, onRequest);
+  const files = [file];
+  // A run folder may also hold spans written by helpers of the run (`pipespan task`): traces-<name>.jsonl.
+  for (const extra of await companionFiles(pathOrDir, file)) {
+    const more = await readRequests(extra, "traces", options, onRequest);
+    files.push(more.file);
+    problems.push(...more.problems);
+  }
+  return { spans, resources: registry.resources, files, problems };
 }
 
 /** Reads metric data points from a metrics.jsonl, a folder containing one, or a single OTLP/JSON document. */
@@ -136,6 +144,21 @@ function ioReason(err: unknown): string {
   if (code === "ENOENT") return "no such file or directory";
   if (code === "EACCES") return "permission denied";
   return (err as Error).message ?? String(err);
+}
+
+/** traces-*.jsonl beside the main file, when a run folder (not a single file) was given. */
+async function companionFiles(pathOrDir: string, mainFile: string): Promise<string[]> {
+  if (mainFile === pathOrDir) return [];
+  let names: string[];
+  try {
+    names = await readdir(pathOrDir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => /^traces-[A-Za-z0-9._-]+\.jsonl$/.test(n))
+    .sort()
+    .map((n) => join(pathOrDir, n));
 }
 
 async function readRequests(
