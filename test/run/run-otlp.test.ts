@@ -1,6 +1,6 @@
 // `pipespan run` of a real 3-step shell pipeline, exported over OTLP gRPC to a real in-process receiver:
 // it must arrive as ONE trace run -> tasks -> processes, with the names and attributes of the convention.
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { readOtlpJsonTraces } from "@pipespan/findings";
 import {
   ATTR_CICD_PIPELINE_NAME,
@@ -22,6 +22,7 @@ import {
 } from "@pipespan/semconv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPipespan, scratchDir, tmpOutDir } from "../support/cli.js";
+import { otlpJsonRoundTrip } from "../support/otlp-json-check.js";
 import { OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver.js";
 
 const SERVER = 2;
@@ -144,6 +145,20 @@ describe("pipespan run → OTLP gRPC", () => {
         .map((m) => m.attributes[ATTR_CICD_PIPELINE_TASK_NAME]),
     );
     expect(tasks.has("prepare") || tasks.has("bash")).toBe(true);
+  });
+
+  it("writes files that are valid OTLP: every line round-trips through the official protobuf definitions", () => {
+    for (const [file, kind] of [
+      ["traces.jsonl", "traces"],
+      ["metrics.jsonl", "metrics"],
+    ] as const) {
+      const lines = readFileSync(`${out}/three-1/${file}`, "utf8").split("\n").filter(Boolean);
+      expect(lines.length, file).toBeGreaterThanOrEqual(1);
+      for (const line of lines) {
+        const { decoded } = otlpJsonRoundTrip(JSON.parse(line), kind);
+        expect(decoded).toBeTruthy();
+      }
+    }
   });
 
   it("writes the same trace to the local OTLP/JSON files", async () => {

@@ -3,13 +3,13 @@
 
 import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { readOtlpJsonTraces } from "@pipespan/findings";
 import {
   ATTR_CICD_PIPELINE_RUN_ID,
   ATTR_CICD_PIPELINE_TASK_NAME,
   ATTR_PROCESS_EXECUTABLE_NAME,
   ATTR_PROCESS_PID,
 } from "@pipespan/semconv";
-import { readOtlpJsonTraces } from "@pipespan/findings";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPipespan, tmpOutDir } from "../support/cli.js";
 import { OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver.js";
