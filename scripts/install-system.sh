@@ -2,11 +2,13 @@
 # Installs the Debian packages pipespan needs: a toolchain for the native addon (clang, libbpf, bpftool) and
 # the tools the examples use. Installs only what is missing; needs root (or sudo).
 set -euo pipefail
-pkgs=(ca-certificates git make g++ python3 npm clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config gzip coreutils)
+pkgs=(ca-certificates git make g++ python3 clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config gzip coreutils)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm fetches Node 24 when the host's Node is too old: any npm will do, Debian's only when there is none.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
