@@ -12,7 +12,7 @@ set -euo pipefail
 size_mb="${DEMO_SIZE_MB:-96}"
 work="${DEMO_WORK:-$(mktemp -d /var/tmp/pipespan-demo.XXXXXX)}"
 mkdir -p "$work"
-trap 'rm -rf "$work"' EXIT
+trap 'PIPESPAN_TASK_NAME=cleanup rm -rf "$work"' EXIT
 
 # task NAME CMD...: run CMD as the task NAME (all its child processes belong to the task).
 task() {

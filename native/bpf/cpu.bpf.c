@@ -95,6 +95,7 @@ static __always_inline void pp_switch_out(struct task_struct *prev, bool preempt
     return;
   }
   __u32 kind = preempt ? PP_T_RUNQ : pp_off_kind(prev);
+  if (st->kind != PP_T_ONCPU) pp_stat_inc(8 + (st->kind & 7));
   struct pp_counters *c = pp_counters_get(prev, !exiting);
   if (c) {
     if (st->kind == PP_T_ONCPU && now > st->ts_ns) pp_account(c, PP_T_ONCPU, now - st->ts_ns);
@@ -116,6 +117,7 @@ static __always_inline void pp_switch_in(struct task_struct *next, __u64 now) {
     if (exiting || !pp_tracked_task(next)) return;
     pp_thread_create(next, tid, PP_T_ONCPU, now);
     pp_counters_get(next, true);
+    pp_stat_inc(6);
     return;
   }
   if (!pp_tracked_task(next)) {
@@ -125,6 +127,7 @@ static __always_inline void pp_switch_in(struct task_struct *next, __u64 now) {
   struct pp_counters *c = pp_counters_get(next, !exiting);
   /* Normally RUNQ here. An OFF_* state means the wakeup was not seen (woken before tracking began): the
    * whole gap is charged to the off-CPU cause, none to the run queue. */
+  if (st->kind == PP_T_ONCPU) pp_stat_inc(7);
   if (c && st->kind != PP_T_ONCPU && now > st->ts_ns) pp_account(c, st->kind, now - st->ts_ns);
   st->kind = PP_T_ONCPU;
   st->ts_ns = now;

@@ -192,7 +192,7 @@ enum pp_stat {
   PP_STAT_THREADS_FULL = 3,   /* thread state could not be stored */
   PP_STAT_ARGS_UNREADABLE = 4,
   PP_STAT_BLK_HIST_FULL = 5,
-  PP_STAT_MAX = 8,
+  PP_STAT_MAX = 16,
 };
 
 #endif /* PIPESPAN_H */

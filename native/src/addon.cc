@@ -185,6 +185,9 @@ class KernelProbe : public Napi::ObjectWrap<KernelProbe> {
       o.Set("threadMapFull", static_cast<double>(l.stat(PP_STAT_THREADS_FULL)));
       o.Set("argsUnreadable", static_cast<double>(l.stat(PP_STAT_ARGS_UNREADABLE)));
       o.Set("blockHistogramsFull", static_cast<double>(l.stat(PP_STAT_BLK_HIST_FULL)));
+      o.Set("dbg6", static_cast<double>(l.stat(6)));
+      o.Set("dbg7", static_cast<double>(l.stat(7)));
+      for (int k = 8; k < 16; k++) o.Set("k" + std::to_string(k - 8), static_cast<double>(l.stat(k)));
     });
     return o;
   }
