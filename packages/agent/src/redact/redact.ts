@@ -19,8 +19,8 @@
 //   SAS, X-Goog-Signature, access_token, X-Amz-Security-Token, ...).
 // - well-known token formats anywhere: GitHub (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_), GitLab (glpat-),
 //   Slack (xox?-), sk-... API keys, JWTs and PEM private key blocks.
-// Not covered (documented gaps): `curl -u user:pass` / `--user user:pass`, secrets passed positionally or via
-// stdin, and free-text `--password -starts-with-dash` (in argv form that case is covered).
+// - credentials flags: `-u user:pass`, `--user user:pass`, `--proxy-user`, `-U` keep the user, redact the password.
+// Not covered (documented gaps): secrets passed positionally or via stdin, and free-text `--password -starts-with-dash` (in argv form that case is covered).
 
 import { joinCommandLine } from "./quote.js";
 
@@ -193,13 +193,36 @@ class Redactor {
     return out + s.slice(last);
   }
 
+  /** `user:password` keeps the user; a value without a colon is a plain user name and stays. */
+  private userColonPassword(v: string): string {
+    const i = v.indexOf(":");
+    return i < 0 || v.slice(i + 1) === REDACTED ? v : `${v.slice(0, i)}:${this.hit()}`;
+  }
+
   argv(argv: readonly string[]): string[] {
     const out: string[] = [];
     let pending = false;
+    let credential = false;
     for (const arg of argv) {
       if (pending) {
         pending = false;
         out.push(arg === REDACTED ? arg : this.hit());
+        continue;
+      }
+      if (credential) {
+        credential = false;
+        out.push(this.userColonPassword(arg));
+        continue;
+      }
+      // curl/wget style credentials: -u user:pass, --user user:pass, --proxy-user=user:pass.
+      const cred = /^(-u|--user|--proxy-user|-U)(?:=([\s\S]*))?$/.exec(arg);
+      if (cred !== null) {
+        if (cred[2] === undefined) {
+          out.push(arg);
+          credential = true;
+        } else {
+          out.push(`${cred[1]}=${this.userColonPassword(cred[2])}`);
+        }
         continue;
       }
       const flag = /^(-{1,2})([A-Za-z0-9][\w.-]*)(?:=([\s\S]*))?$/.exec(arg);

@@ -338,3 +338,26 @@ describe("command-line quoting", () => {
     expect(out.toString("utf8").split("\0").slice(0, -1)).toEqual(argv);
   });
 });
+
+describe("credential flags", () => {
+  const R = "***";
+  it("keeps the user and redacts the password of -u/--user/--proxy-user", () => {
+    expect(redactArgv(["curl", "-u", "alice:s3cret", "https://x"]).argv).toEqual([
+      "curl",
+      "-u",
+      `alice:${R}`,
+      "https://x",
+    ]);
+    expect(redactArgv(["curl", "--user=alice:s3cret"]).argv).toEqual(["curl", `--user=alice:${R}`]);
+    expect(redactArgv(["curl", "--proxy-user", "bob:pw", "-U", "c:d"]).argv).toEqual([
+      "curl",
+      "--proxy-user",
+      `bob:${R}`,
+      "-U",
+      `c:${R}`,
+    ]);
+  });
+  it("leaves a plain user name alone", () => {
+    expect(redactArgv(["ps", "-u", "root"]).argv).toEqual(["ps", "-u", "root"]);
+  });
+});
