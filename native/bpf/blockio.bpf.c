@@ -45,6 +45,8 @@ int BPF_PROG(pp_block_bio_queue, struct bio *bio) {
   if (op != REQ_OP_READ && op != REQ_OP_WRITE) return 0; /* discard, write-zeroes, ...: no data moved */
   struct pp_counters *c = pp_counters_for(t);
   if (!c) return 0;
+  /* Which device it waits on: a stall on the process is reported with the device of its latest bio. */
+  c->blk_last_dev = BPF_CORE_READ(bio, bi_bdev, bd_dev);
   if (op == REQ_OP_READ) {
     __sync_fetch_and_add(&c->blk_read_bytes, bytes);
     __sync_fetch_and_add(&c->blk_read_ops, 1);

@@ -150,6 +150,52 @@ static __always_inline struct pp_counters *pp_counters_for(struct task_struct *t
   return pp_counters_get(t, !(t->flags & PF_EXITING));
 }
 
+/* Close an interval of `kind` lasting `delta` ns into the process counters. */
+static __always_inline void pp_account(struct pp_counters *c, __u32 kind, __u64 delta) {
+  switch (kind) {
+  case PP_T_ONCPU:
+    __sync_fetch_and_add(&c->oncpu_ns, delta);
+    break;
+  case PP_T_RUNQ:
+    __sync_fetch_and_add(&c->runq_ns, delta);
+    break;
+  case PP_T_OFF_IOWAIT:
+    __sync_fetch_and_add(&c->offcpu_iowait_ns, delta);
+    __sync_fetch_and_add(&c->offcpu_d_ns, delta);
+    break;
+  case PP_T_OFF_D:
+    __sync_fetch_and_add(&c->offcpu_d_ns, delta);
+    break;
+  case PP_T_OFF_SLEEP:
+    __sync_fetch_and_add(&c->offcpu_sleep_ns, delta);
+    break;
+  case PP_T_OFF_OTHER:
+    __sync_fetch_and_add(&c->offcpu_other_ns, delta);
+    break;
+  default:
+    break;
+  }
+}
+
+/*
+ * A running thread is leaving (switch-out) or exiting. On-CPU time is the growth of the kernel's own
+ * se.sum_exec_runtime since the last switch-out — exact whatever events we miss, and the same clock as
+ * /proc/<pid>/schedstat, getrusage() and process.cpu.time (no steal time, which wall-clock slices between
+ * switch-in and switch-out would include on a VM). If we did not see the thread enter the CPU (its state is
+ * still RUNQ or OFF_*), the interval since that state began is split: what it ran is on-CPU, the rest goes
+ * to the state's cause.
+ */
+static __always_inline void pp_close_running(struct pp_counters *c, struct pp_thread_state *st, __u64 sum_exec,
+                                             __u64 now) {
+  __u64 ran = sum_exec > st->sum_exec_ns ? sum_exec - st->sum_exec_ns : 0;
+  pp_account(c, PP_T_ONCPU, ran);
+  if (st->kind > PP_T_ONCPU && now > st->ts_ns) {
+    __u64 gap = now - st->ts_ns;
+    if (gap > ran) pp_account(c, st->kind, gap - ran);
+    pp_stat_inc(PP_STAT_SWITCH_IN_UNSEEN);
+  }
+}
+
 static __always_inline void pp_fill_header(struct pp_event_header *h, __u16 type, __u32 size,
                                            struct task_struct *t) {
   h->type = type;

@@ -130,27 +130,36 @@ int BPF_PROG(pp_process_exec, struct task_struct *p, pid_t old_pid, struct linux
  *
  * The process is gone when signal->live reaches 0. Reading it (instead of the group_dead argument, which
  * only newer kernels pass) can be true for two threads exiting at once, so the PP_CNT_EXITED flag is set
- * with an atomic fetch-or and only the thread that set it emits the exit event.
+ * with an atomic fetch-or and only the thread that set it emits the exit event. A thread that decremented
+ * signal->live earlier can still reach this tracepoint after the one that saw 0 (it was preempted in
+ * between): see the grace period in Loader::readCounters().
  */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(pp_process_exit, struct task_struct *p) {
   __u32 tid = p->pid;
   __u64 now = bpf_ktime_get_ns();
-  __u64 oncpu = 0;
+  __u64 sum_exec = p->se.sum_exec_runtime; /* up to the last update_curr(): at most a tick behind */
   struct pp_thread_state *st = bpf_map_lookup_elem(&pp_threads, &tid);
+  struct pp_thread_state last = {};
+  bool had_state = st != NULL;
   if (st) {
-    /* The last on-CPU slice ends now: the final switch-out (TASK_DEAD) will find no state. */
-    if (st->kind == PP_T_ONCPU && now > st->ts_ns) oncpu = now - st->ts_ns;
+    /* The thread's last time on a CPU is closed here: its final switch-out (TASK_DEAD) finds no state. */
+    last = *st;
     bpf_map_delete_elem(&pp_threads, &tid);
   }
-  if (!pp_tracked_task(p)) return 0;
 
+  /* A sibling that saw the group die first has already untracked the process; this thread's share still
+   * belongs in its counters, which stay in the map until user space has read them as final (the loader
+   * waits a grace period after the group exit for such late threads). Only a tracked group-dead thread
+   * creates them. */
+  bool tracked = pp_tracked_task(p);
   struct signal_struct *sig = p->signal;
   bool group_dead = sig->live.counter == 0;
-  struct pp_counters *c = pp_counters_get(p, group_dead);
+  struct pp_counters *c = pp_counters_get(p, tracked && group_dead);
+  if (!c && !tracked) return 0;
   if (c) {
-    __sync_fetch_and_add(&c->oncpu_ns, oncpu);
-    __sync_fetch_and_add(&c->exit_cpu_ns, p->se.sum_exec_runtime);
+    if (had_state) pp_close_running(c, &last, sum_exec, now);
+    __sync_fetch_and_add(&c->exit_cpu_ns, sum_exec);
     /* task->ioac is per thread; signal->ioac would also hold reaped children's I/O (wait_task_zombie). */
     __sync_fetch_and_add(&c->exit_rchar, p->ioac.rchar);
     __sync_fetch_and_add(&c->exit_wchar, p->ioac.wchar);
@@ -161,7 +170,7 @@ int BPF_PROG(pp_process_exit, struct task_struct *p) {
     __sync_fetch_and_add(&c->exit_min_flt, p->min_flt);
     __sync_fetch_and_add(&c->exit_threads, 1);
   }
-  if (!group_dead) return 0;
+  if (!group_dead || !tracked) return 0;
 
   /* exit_group() and fatal signals store the group's status in signal->group_exit_code (and every thread
    * exits with it); a plain exit() of the last thread leaves its own code in p->exit_code. */

@@ -108,7 +108,7 @@ struct pp_counters {
   __u64 start_boottime_ns;
   __u64 first_seen_ns;          /* CLOCK_BOOTTIME when counting began for this process */
   /* scheduler (sched_switch / sched_wakeup), summed over threads, from the moment tracking began */
-  __u64 oncpu_ns;
+  __u64 oncpu_ns;               /* se.sum_exec_runtime gained while tracked (the kernel's CPU time) */
   __u64 runq_ns;                /* runnable but waiting for a CPU: wakeup or preemption -> switch-in */
   __u64 offcpu_d_ns;            /* blocked in TASK_UNINTERRUPTIBLE (D): mostly I/O */
   __u64 offcpu_iowait_ns;       /* part of offcpu_d_ns where the task slept in io_schedule() (in_iowait) */
@@ -137,7 +137,9 @@ struct pp_counters {
   __u64 exit_ts_ns;             /* CLOCK_BOOTTIME of the group exit */
   __s32 exit_code;              /* raw wait status, as in pp_exit_event */
   __u32 exit_threads;           /* threads that exited while tracked */
-};                              /* 224 bytes */
+  __u32 blk_last_dev;           /* device (kernel dev_t: major << 20 | minor) of the last bio it submitted */
+  __u32 _pad0;
+};                              /* 232 bytes */
 
 /* ---- block latency histograms (host-wide, per device and direction) ---- */
 enum pp_blk_op {
@@ -180,6 +182,7 @@ enum pp_thread_kind {
 struct pp_thread_state {
   __u64 ts_ns;             /* CLOCK_MONOTONIC ns when `kind` began */
   __u64 start_boottime_ns; /* of the thread's process (counters key) */
+  __u64 sum_exec_ns;       /* the thread's se.sum_exec_runtime at its last switch-out (or first sight) */
   __u32 tgid;
   __u32 kind;              /* enum pp_thread_kind */
 };
@@ -192,7 +195,8 @@ enum pp_stat {
   PP_STAT_THREADS_FULL = 3,   /* thread state could not be stored */
   PP_STAT_ARGS_UNREADABLE = 4,
   PP_STAT_BLK_HIST_FULL = 5,
-  PP_STAT_MAX = 16,
+  PP_STAT_SWITCH_IN_UNSEEN = 6, /* a thread left a CPU we did not see it enter (see cpu.bpf.c) */
+  PP_STAT_MAX = 8,
 };
 
 #endif /* PIPESPAN_H */

@@ -23,8 +23,9 @@ export * from "./decode.js";
  * @property {(on: boolean) => void} setHostWide
  * @property {() => boolean} hostWide
  * @property {(maxEvents?: number) => Buffer} pollEvents packed ring-buffer records (decodeEvents)
- * @property {(options?: { inflight?: boolean }) => Buffer} readCounters packed pp_counters (decodeCounters);
- *   records of exited processes are returned once, then removed
+ * @property {(options?: { inflight?: boolean, exitGraceMs?: number }) => Buffer} readCounters packed pp_counters
+ *   (decodeCounters); a process's final record (exited) is returned once, exitGraceMs (default 250) after its
+ *   group exit, then removed
  * @property {() => Buffer} readBlockLatency packed pp_blk_record (decodeBlockLatency), cumulative
  * @property {() => number} lostEvents ring-buffer records dropped since open
  * @property {() => Record<string, number>} stats every drop/health counter

@@ -156,9 +156,19 @@ class KernelProbe : public Napi::ObjectWrap<KernelProbe> {
   Napi::Value ReadCounters(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     bool inflight = true;
-    if (info.Length() > 0 && info[0].IsObject()) inflight = optBool(env, info[0].As<Napi::Object>(), "inflight", true);
+    uint64_t graceNs = PP_EXIT_GRACE_NS_DEFAULT;
+    if (info.Length() > 0 && !info[0].IsUndefined()) {
+      if (!info[0].IsObject() || info[0].IsArray())
+        throw Napi::TypeError::New(env, "readCounters(options): options must be an object");
+      Napi::Object o = info[0].As<Napi::Object>();
+      inflight = optBool(env, o, "inflight", true);
+      uint32_t graceMs = optU32(env, o, "exitGraceMs", static_cast<uint32_t>(graceNs / 1000000));
+      if (graceMs > 60000)
+        throw Napi::RangeError::New(env, "readCounters(options): exitGraceMs must be at most 60000");
+      graceNs = static_cast<uint64_t>(graceMs) * 1000000;
+    }
     std::vector<uint8_t> out;
-    guarded(env, [&](Loader& l) { return l.readCounters(out, inflight); });
+    guarded(env, [&](Loader& l) { return l.readCounters(out, inflight, graceNs); });
     return toBuffer(env, out);
   }
 
@@ -185,9 +195,7 @@ class KernelProbe : public Napi::ObjectWrap<KernelProbe> {
       o.Set("threadMapFull", static_cast<double>(l.stat(PP_STAT_THREADS_FULL)));
       o.Set("argsUnreadable", static_cast<double>(l.stat(PP_STAT_ARGS_UNREADABLE)));
       o.Set("blockHistogramsFull", static_cast<double>(l.stat(PP_STAT_BLK_HIST_FULL)));
-      o.Set("dbg6", static_cast<double>(l.stat(6)));
-      o.Set("dbg7", static_cast<double>(l.stat(7)));
-      for (int k = 8; k < 16; k++) o.Set("k" + std::to_string(k - 8), static_cast<double>(l.stat(k)));
+      o.Set("switchInUnseen", static_cast<double>(l.stat(PP_STAT_SWITCH_IN_UNSEEN)));
     });
     return o;
   }
@@ -309,6 +317,7 @@ Napi::Object Layout(Napi::Env env) {
     PP_FIELD(f, pp_counters, exit_ts_ns);
     PP_FIELD(f, pp_counters, exit_code);
     PP_FIELD(f, pp_counters, exit_threads);
+    PP_FIELD(f, pp_counters, blk_last_dev);
     add("pp_counters", sizeof(pp_counters), f);
   }
   {

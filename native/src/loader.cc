@@ -160,7 +160,8 @@ void forEachEntry(int fd, size_t keySize, size_t valueSize, uint32_t maxEntries,
   }
 }
 
-constexpr int kPollStop = -ECANCELED;  // returned by the callback when maxEvents is reached
+constexpr int kPollStop = -ECANCELED;           // returned by the callback when maxEvents is reached
+constexpr uint32_t kExitPending = 0x80000000u;  // readCounters() bookkeeping bit, never returned
 
 template <typename PollState>
 int onEvent(void* ctx, void* data, size_t len) {
@@ -179,6 +180,19 @@ int onEvent(void* ctx, void* data, size_t len) {
   memcpy(c->out->data() + off + offsetof(pp_event_header, size), &size32, sizeof size32);
   c->count++;
   return c->count >= c->max ? kPollStop : 0;
+}
+
+// se.sum_exec_runtime of a thread now: /proc/<tid>/schedstat field 1 (ns). False when unreadable.
+bool threadRuntimeNs(uint32_t tid, uint64_t* out) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%u/schedstat", tid);
+  FILE* f = fopen(path, "re");
+  if (f == nullptr) return false;
+  unsigned long long v = 0;
+  bool ok = fscanf(f, "%llu", &v) == 1;
+  fclose(f);
+  if (ok) *out = v;
+  return ok;
 }
 
 // Tgid of /proc/<pid>/status, or -1 when the process does not exist.
@@ -372,9 +386,10 @@ size_t Loader::pollEvents(size_t maxEvents, std::vector<uint8_t>& out) {
   return count;
 }
 
-size_t Loader::readCounters(std::vector<uint8_t>& out, bool inflight) {
+size_t Loader::readCounters(std::vector<uint8_t>& out, bool inflight, uint64_t exitGraceNs) {
   requireOpen();
   int cfd = bpf_map__fd(skel_->maps.pp_counters);
+  uint64_t bootNow = clockNs(CLOCK_BOOTTIME);  // exit_ts_ns is bpf_ktime_get_boot_ns()
   std::vector<pp_counters> rows;
   std::vector<pp_proc_key> exited;
   std::set<std::pair<uint32_t, uint64_t>> seen;  // the key-by-key fallback can visit an entry twice
@@ -388,8 +403,17 @@ size_t Loader::readCounters(std::vector<uint8_t>& out, bool inflight) {
                  // The kernel fills these right after inserting; a racing read may see zeros.
                  c.tgid = key.tgid;
                  c.start_boottime_ns = key.start_boottime_ns;
+                 if (c.flags & PP_CNT_EXITED) {
+                   // exit_ts_ns is written before the flag; 0 means we raced that write.
+                   bool settled =
+                       c.exit_ts_ns != 0 && bootNow >= c.exit_ts_ns && bootNow - c.exit_ts_ns >= exitGraceNs;
+                   if (settled)
+                     exited.push_back(key);
+                   else
+                     c.flags &= ~static_cast<uint32_t>(PP_CNT_EXITED);
+                   c.flags |= kExitPending;  // internal: no in-flight intervals (its threads are gone)
+                 }
                  rows.push_back(c);
-                 if (c.flags & PP_CNT_EXITED) exited.push_back(key);
                });
 
   if (inflight && !rows.empty()) {
@@ -399,9 +423,11 @@ size_t Loader::readCounters(std::vector<uint8_t>& out, bool inflight) {
     uint64_t now = clockNs(CLOCK_MONOTONIC);  // bpf_ktime_get_ns() is CLOCK_MONOTONIC
     std::map<std::pair<uint32_t, uint64_t>, size_t> index;
     for (size_t i = 0; i < rows.size(); i++)
-      if (!(rows[i].flags & PP_CNT_EXITED)) index[{rows[i].tgid, rows[i].start_boottime_ns}] = i;
+      if (!(rows[i].flags & kExitPending)) index[{rows[i].tgid, rows[i].start_boottime_ns}] = i;
     forEachEntry(bpf_map__fd(skel_->maps.pp_threads), sizeof(uint32_t), sizeof(pp_thread_state),
-                 bpf_map__max_entries(skel_->maps.pp_threads), [&](const uint8_t*, const uint8_t* v) {
+                 bpf_map__max_entries(skel_->maps.pp_threads), [&](const uint8_t* k, const uint8_t* v) {
+                   uint32_t tid;
+                   memcpy(&tid, k, sizeof tid);
                    pp_thread_state st;
                    memcpy(&st, v, sizeof st);
                    if (st.ts_ns >= now) return;
@@ -410,7 +436,16 @@ size_t Loader::readCounters(std::vector<uint8_t>& out, bool inflight) {
                    pp_counters& c = rows[it->second];
                    uint64_t d = now - st.ts_ns;
                    switch (st.kind) {
-                     case PP_T_ONCPU: c.oncpu_ns += d; break;
+                     case PP_T_ONCPU: {
+                       // The kernel counts CPU time as se.sum_exec_runtime growth; so do we, up to now
+                       // (schedstat brings a running task's runtime up to date). Wall clock if unreadable.
+                       uint64_t sum = 0;
+                       if (threadRuntimeNs(tid, &sum))
+                         c.oncpu_ns += sum > st.sum_exec_ns ? sum - st.sum_exec_ns : 0;
+                       else
+                         c.oncpu_ns += d;
+                       break;
+                     }
                      case PP_T_RUNQ: c.runq_ns += d; break;
                      case PP_T_OFF_IOWAIT: c.offcpu_iowait_ns += d; c.offcpu_d_ns += d; break;
                      case PP_T_OFF_D: c.offcpu_d_ns += d; break;
@@ -421,6 +456,7 @@ size_t Loader::readCounters(std::vector<uint8_t>& out, bool inflight) {
                  });
   }
 
+  for (pp_counters& c : rows) c.flags &= ~kExitPending;
   size_t off = out.size();
   out.resize(off + rows.size() * sizeof(pp_counters));
   if (!rows.empty()) memcpy(out.data() + off, rows.data(), rows.size() * sizeof(pp_counters));

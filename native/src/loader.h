@@ -12,6 +12,8 @@ extern "C" {
 #include "pipespan.h"
 }
 
+#define PP_EXIT_GRACE_NS_DEFAULT (250ull * 1000 * 1000)
+
 struct pipespan_bpf;
 struct ring_buffer;
 
@@ -57,9 +59,11 @@ class Loader {
   // Returns the number of records appended.
   size_t pollEvents(size_t maxEvents, std::vector<uint8_t>& out);
   // Appends one struct pp_counters per counted process. With `inflight`, intervals still open (a thread
-  // on a CPU right now, a sleep not yet woken) are included up to now. Entries flagged PP_CNT_EXITED are
-  // deleted from the map after being appended: each final record is returned exactly once.
-  size_t readCounters(std::vector<uint8_t>& out, bool inflight);
+  // on a CPU right now, a sleep not yet woken) are included up to now. A process whose group exited at
+  // least `exitGraceNs` ago is appended with PP_CNT_EXITED and deleted from the map: each final record is
+  // returned exactly once. Within the grace period it is appended without the flag (a sibling thread
+  // preempted inside do_exit() may still add its share).
+  size_t readCounters(std::vector<uint8_t>& out, bool inflight, uint64_t exitGraceNs);
   // Appends one struct pp_blk_record per (device, direction) seen; cumulative since load.
   size_t readBlockLatency(std::vector<uint8_t>& out);
   uint64_t stat(uint32_t index) const;

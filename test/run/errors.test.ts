@@ -1,6 +1,6 @@
 // Bad input and hard endings: one clear line each, the right exit code, and the local files still complete.
 
-import { readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { readOtlpJsonTraces } from "@pipespan/findings";
 import {
@@ -124,6 +124,22 @@ describe("hard endings", () => {
     expect(root.attributes[ATTR_ERROR_TYPE]).toBe("SIGKILL");
   });
 
+  it("a SIGTERM that arrives while pipespan starts up still ends the run cleanly", async () => {
+    const dir = out();
+    let pid = 0;
+    const running = runPipespan(["run", "--run-id", "early", "--out", dir, "--", "sleep", "30"], {
+      onSpawn: (p) => {
+        pid = p;
+      },
+    });
+    await new Promise((r) => setTimeout(r, 400));
+    process.kill(pid, "SIGTERM");
+    const r = await running;
+    // Either pipespan had not installed its handlers yet (killed by the signal) or it forwarded it: never a hang.
+    expect(r.durationMs).toBeLessThan(15_000);
+    expect(r.code === 143 || r.signal === "SIGTERM").toBe(true);
+  });
+
   it("SIGTERM to pipespan is forwarded; the run is recorded as cancelled and the files are complete", async () => {
     const dir = out();
     let pid = 0;
@@ -132,7 +148,10 @@ describe("hard endings", () => {
         pid = p;
       },
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Wait until the command runs (pipespan prints its source line then), then stop the run.
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(`${dir}/term`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 800));
     process.kill(pid, "SIGTERM");
     const r = await running;
     expect(r.code).toBe(143);

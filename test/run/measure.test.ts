@@ -38,7 +38,19 @@ describe("known-truth measurements (procfs)", () => {
         setTimeout(() => {}, 600);' > "${work}/spin.txt"
       PIPESPAN_TASK_NAME=nap sleep 1
     `;
-    const r = await runPipespan(["run", "--run-id", "m1", "--out", out, "--", "bash", "-c", script]);
+    const r = await runPipespan([
+      "run",
+      "--source",
+      "procfs",
+      "--run-id",
+      "m1",
+      "--out",
+      out,
+      "--",
+      "bash",
+      "-c",
+      script,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     spans = (await readOtlpJsonTraces(`${out}/m1`)).spans;
     const { readFileSync } = await import("node:fs");

@@ -47,7 +47,7 @@ describe("pipespan run → OTLP gRPC", () => {
       PIPESPAN_TASK_NAME=checksum bash -c 'sha256sum "$0/a" "$0/a.gz" > "$0/sums"; sleep 0.4' "${work}"
     `;
     const r = await runPipespan(
-      ["run", "--name", "three", "--run-id", "three-1", "--out", out, "--", "bash", "-c", script],
+      ["run", "--source", "procfs", "--name", "three", "--run-id", "three-1", "--out", out, "--", "bash", "-c", script],
       {
         env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_METRIC_EXPORT_INTERVAL: "1000" },
       },

@@ -13,14 +13,14 @@ export { OWN_ENV_KEYS } from "./run/own-env.js";
 export { checkRunId, newRunId } from "./run/run-id.js";
 export { createTelemetry, type Telemetry, type TelemetryOptions } from "./run/telemetry.js";
 export { type RunStatus, type TraceRunOptions, type TraceRunResult, traceRun } from "./run/trace-run.js";
-export { ProcfsSource, type ProcfsSourceOptions, type ProcfsSourceStats } from "./source/procfs/index.js";
 export {
-  type CreateSourceOptions,
-  createSource,
-  describeSourceChoice,
-  type SourceChoice,
-  type SourceDecision,
-} from "./source/select.js";
+  type KernelAvailability,
+  KernelSource,
+  type KernelSourceOptions,
+  openKernelProbe,
+} from "./source/kernel/index.js";
+export { ProcfsSource, type ProcfsSourceOptions, type ProcfsSourceStats } from "./source/procfs/index.js";
+export { type ChooseSourceOptions, type ChosenSource, chooseSource, type SourceChoice } from "./source/select.js";
 export * from "./source/types.js";
 export { addTotals, cpuNs, measureAttributes, type Totals } from "./spans/measure-attributes.js";
 export {

@@ -1,5 +1,6 @@
 import { isUserError } from "@pipespan/agent";
 import { Command, CommanderError } from "commander";
+import { analyzeCommand } from "./commands/analyze.js";
 import { runCommand } from "./commands/run.js";
 import { taskCommand } from "./commands/task.js";
 
@@ -16,8 +17,10 @@ function program(): Command {
       // Commander's own errors become one clear line.
       outputError: (str, write) => write(`pipespan: ${str.replace(/^error: /, "").trim()} (see --help)\n`),
     });
-  for (const sub of [runCommand(), taskCommand()]) {
-    sub.exitOverride().passThroughOptions();
+  for (const sub of [runCommand(), taskCommand(), analyzeCommand()]) {
+    sub.exitOverride();
+    // run and task end in a command line whose options are not ours; analyze takes its options anywhere.
+    if (sub.name() !== "analyze") sub.passThroughOptions();
     sub.configureOutput({
       outputError: (str, write) =>
         write(`pipespan ${sub.name()}: ${str.replace(/^error: /, "").trim()} (see --help)\n`),

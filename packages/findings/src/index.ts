@@ -1,1 +1,57 @@
+// @pipespan/findings: turns a run's spans into findings (rules), cost per run and instance recommendations.
+// Reads spans only (OTLP/JSON files, backend exports, in-memory SDK spans); never agent internals.
+
+export {
+  type Catalog,
+  DEFAULT_CATALOG_PATH,
+  type InstanceType,
+  loadCatalog,
+  parseCatalog,
+  requireInstanceType,
+} from "./catalog/catalog.js";
+export { CsvError, parseCsv } from "./catalog/csv.js";
+export {
+  type AnalysisConfig,
+  type CostOptions,
+  CostOptionsSchema,
+  defaultConfig,
+  loadConfig,
+  parseConfig,
+  type RuleSettings,
+} from "./config/config.js";
+export { type BindingLimit, type Projection, project, type SegmentFacts, segmentFacts } from "./cost/project.js";
+export { analyzeCost, type Baseline, type CostAnalysis, type Recommendation } from "./cost/recommend.js";
+export { type AnalyzeOptions, analyzeRun } from "./engine/analyze.js";
+export {
+  FINDINGS_TRACES_FILE,
+  type LoadedRun,
+  type LoadRunOptions,
+  loadRun,
+  RUN_JSON_FILE,
+  type RunJson,
+} from "./engine/load.js";
+export { type AnalysisReport, type Finding, type InsufficientData, toJsonReport } from "./engine/report.js";
+export { FindingsError, type FindingsErrorKind } from "./errors.js";
+export * as format from "./format.js";
+export { type BuildRunModelOptions, buildRunModel, RunModelBuilder, WHOLE_RUN_KEY } from "./model/build.js";
+export { type CriticalPath, criticalPath, type PathSegment } from "./model/critical-path.js";
+export { addMeasures, readMeasures, storageBytes } from "./model/measures.js";
+export { buildProfile, integralOf, type Profile, peakOf, secondsAtOrAbove } from "./model/profile.js";
+export { hasOffCpuData, splitOf, type TimeSplit, timeSplit } from "./model/split.js";
+export type { Coverage, Measures, ProcessNode, RunModel, TaskNode } from "./model/types.js";
 export * from "./otlp/index.js";
+export { normalizeReadableSpans, type ReadableSpanLike } from "./otlp/readable.js";
+export { RULES } from "./rules/index.js";
+export {
+  type CostFindingId,
+  type Evidence,
+  type FindingId,
+  RULE_IDS,
+  type RuleContext,
+  type RuleDefinition,
+  type RuleId,
+  type Severity,
+  type Subject,
+  type Verdict,
+} from "./rules/types.js";
+export { type FindingSpanSpec, findingSpans } from "./spans/finding-spans.js";

@@ -8,7 +8,7 @@ import {
   ENV_TRACESTATE,
 } from "@pipespan/semconv";
 import type { ProcessId } from "../source/types.js";
-import type { ProcessRecord } from "../table/process-record.js";
+import type { ProcessImage, ProcessRecord } from "../table/process-record.js";
 import type { TaskInfo } from "./task.js";
 import { parseTraceparent } from "./traceparent.js";
 
@@ -30,7 +30,7 @@ function clean(value: string | undefined): string | undefined {
   return v.length === 0 ? undefined : v.slice(0, MAX_NAME);
 }
 
-function sameArgv(a: readonly string[], b: readonly string[]): boolean {
+export function sameArgv(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
@@ -39,10 +39,19 @@ function sameArgv(a: readonly string[], b: readonly string[]): boolean {
  * shows the parent's image until it execs), by executable file name — comm is cut to 15 characters and some
  * runtimes rename their main thread.
  */
-function taskImageName(record: ProcessRecord, parent: ProcessRecord | undefined): string {
-  const image = record.images.find((i) => !parent || !sameArgv(i.argv, parent.argv)) ?? record.images.at(-1) ?? record;
+export function taskImageName(record: ProcessRecord, parent: ProcessRecord | undefined): string {
+  const image = mainImage(record, parent);
   const exe = image.exe ? basename(image.exe.replace(/ \(deleted\)$/, "")) : undefined;
   return clean(exe) ?? clean(image.comm) ?? `pid-${record.key.pid}`;
+}
+
+/**
+ * The program a process was started to run: its first image that is not a copy of one of its parent's (a fork
+ * shows the parent's image until it execs; the parent may have exec'd again since), else its latest image.
+ */
+export function mainImage(record: ProcessRecord, parent: ProcessRecord | undefined): ProcessImage {
+  const inherited = (i: ProcessImage) => parent?.images.some((p) => sameArgv(p.argv, i.argv)) ?? false;
+  return record.images.find((i) => !inherited(i)) ?? record.images.at(-1) ?? record;
 }
 
 /**

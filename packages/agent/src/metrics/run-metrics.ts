@@ -96,6 +96,8 @@ export class RunMetrics {
     };
     add(this.#cpu, c.cpuUserNs !== undefined ? c.cpuUserNs / 1e9 : undefined, { [ATTR_CPU_MODE]: "user" });
     add(this.#cpu, c.cpuSystemNs !== undefined ? c.cpuSystemNs / 1e9 : undefined, { [ATTR_CPU_MODE]: "system" });
+    // A source without a user/system split reports the total: no cpu.mode then.
+    add(this.#cpu, c.cpuTotalNs !== undefined ? c.cpuTotalNs / 1e9 : undefined, {});
     // CPU of descendants the source never saw: its user/system split is unknown, so no cpu.mode.
     add(this.#cpu, t.unattributedCpuNs !== undefined ? t.unattributedCpuNs / 1e9 : undefined, {});
     add(this.#disk, c.diskReadBytes, { [ATTR_DISK_IO_DIRECTION]: "read" });

@@ -2,6 +2,14 @@ import { type ChildProcess, type StdioOptions, spawn } from "node:child_process"
 import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 
+/** The script of the stop-then-exec wrapper: an image of pipespan's, never the user's. */
+export const STOP_WRAPPER_SCRIPT = 'kill -STOP $$ && exec "$0" "$@"';
+
+/** True for the wrapper's argv (its image is replaced by the user's command at the first exec). */
+export function isStopWrapper(argv: readonly string[]): boolean {
+  return argv[1] === "-c" && argv[2] === STOP_WRAPPER_SCRIPT;
+}
+
 /**
  * Starts `command args…` stopped, so the event source can begin following it before it runs a single
  * instruction of its own: a tiny /bin/sh stops itself with SIGSTOP, then (after SIGCONT) execs the command.
@@ -12,7 +20,7 @@ export async function spawnStopped(
   args: readonly string[],
   opts: { env: NodeJS.ProcessEnv; stdio: StdioOptions; cwd?: string },
 ): Promise<ChildProcess> {
-  const child = spawn("/bin/sh", ["-c", 'kill -STOP $$ && exec "$0" "$@"', command, ...args], {
+  const child = spawn("/bin/sh", ["-c", STOP_WRAPPER_SCRIPT, command, ...args], {
     env: opts.env,
     stdio: opts.stdio,
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),

@@ -21,7 +21,7 @@ import { resolveCommand } from "./command-lookup.js";
 import { UserError } from "./errors.js";
 import { OWN_ENV_KEYS } from "./own-env.js";
 import { checkRunId, newRunId } from "./run-id.js";
-import { spawnStopped } from "./spawn-stopped.js";
+import { isStopWrapper, spawnStopped } from "./spawn-stopped.js";
 import { createTelemetry, type Telemetry } from "./telemetry.js";
 
 export interface RunStatus {
@@ -38,7 +38,7 @@ export interface TraceRunOptions {
   /** Output folder; the run writes `<outDir>/<runId>/`. */
   readonly outDir: string;
   /** Creates the event source (the CLI picks procfs or eBPF). */
-  readonly createSource: () => Source;
+  readonly createSource: () => Source | Promise<Source>;
   /** Redacts an argv into a command line before anything leaves the process. */
   readonly redact: (argv: readonly string[]) => string;
   readonly env?: NodeJS.ProcessEnv;
@@ -74,6 +74,17 @@ const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
  * OTLP/JSON under the run folder and exported over OTLP gRPC when the standard OTEL_* variables ask for it.
  */
 export async function traceRun(o: TraceRunOptions): Promise<TraceRunResult> {
+  // Signals are caught from the very start: one that arrives while pipespan is still setting up is passed to the
+  // command as soon as it exists (it then ends at once, and the run is recorded as cancelled).
+  const signals = new SignalForwarder(o.forwardSignals ?? true);
+  try {
+    return await traceRunInner(o, signals);
+  } finally {
+    signals.dispose();
+  }
+}
+
+async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Promise<TraceRunResult> {
   const env = o.env ?? process.env;
   const executable = resolveCommand(o.command, env, o.cwd);
   const runId = checkRunId(o.runId ?? newRunId());
@@ -84,7 +95,7 @@ export async function traceRun(o: TraceRunOptions): Promise<TraceRunResult> {
     throw new UserError(`output folder ${runDir} already holds a run; pick another --run-id or --out`);
   }
 
-  const source = o.createSource();
+  const source = await o.createSource();
   const telemetry: Telemetry = await createTelemetry({
     runDir,
     env,
@@ -99,7 +110,7 @@ export async function traceRun(o: TraceRunOptions): Promise<TraceRunResult> {
     ...(o.runIdOnMetrics !== undefined ? { runIdOnMetrics: o.runIdOnMetrics } : {}),
   });
 
-  const table = new ProcessTable();
+  const table = new ProcessTable({ transientImage: isStopWrapper });
   let rootId: string | undefined;
   let runSpanId = "";
   const attributor = new Attributor({
@@ -143,16 +154,7 @@ export async function traceRun(o: TraceRunOptions): Promise<TraceRunResult> {
   const exited = waitExit(child);
   o.onStart?.({ runId, runDir, pid: rootPid });
 
-  let cancelled = false;
-  const forward = (sig: NodeJS.Signals) => {
-    if (sig === "SIGINT" || sig === "SIGTERM") cancelled = true;
-    try {
-      process.kill(rootPid, sig);
-    } catch {
-      /* already gone */
-    }
-  };
-  if (o.forwardSignals ?? true) for (const s of FORWARDED) process.on(s, forward);
+  signals.attach(rootPid);
 
   try {
     await source.start(rootPid, {
@@ -193,6 +195,7 @@ export async function traceRun(o: TraceRunOptions): Promise<TraceRunResult> {
   const { code, signal } = await exited;
   const endNs = nowNs();
   // A cancelled run leaves no strays: what the root started and left running is stopped too.
+  const cancelled = signals.cancelled;
   if (cancelled)
     await stopStrays(
       table
@@ -201,7 +204,6 @@ export async function traceRun(o: TraceRunOptions): Promise<TraceRunResult> {
         .filter((p) => p !== rootPid),
     );
   if (status) clearInterval(status);
-  if (o.forwardSignals ?? true) for (const s of FORWARDED) process.off(s, forward);
   await source.stop();
 
   const signum = signal ? signalNumber(signal) : undefined;
@@ -257,6 +259,41 @@ export async function traceRun(o: TraceRunOptions): Promise<TraceRunResult> {
 function defaultName(command: string): string {
   const base = command.split("/").pop() ?? command;
   return base.replace(/\.(sh|bash|py|nf|smk)$/, "") || "pipeline";
+}
+
+/** Catches SIGINT/SIGTERM/SIGHUP/SIGQUIT and passes them to the command (queued until it exists). */
+class SignalForwarder {
+  #pid: number | undefined;
+  #queued: NodeJS.Signals[] = [];
+  cancelled = false;
+  readonly #handler = (sig: NodeJS.Signals) => {
+    if (sig === "SIGINT" || sig === "SIGTERM") this.cancelled = true;
+    if (this.#pid === undefined) this.#queued.push(sig);
+    else this.#send(sig);
+  };
+  readonly #enabled: boolean;
+
+  constructor(enabled: boolean) {
+    this.#enabled = enabled;
+    if (enabled) for (const s of FORWARDED) process.on(s, this.#handler);
+  }
+
+  attach(pid: number): void {
+    this.#pid = pid;
+    for (const s of this.#queued.splice(0)) this.#send(s);
+  }
+
+  #send(sig: NodeJS.Signals): void {
+    try {
+      if (this.#pid !== undefined) process.kill(this.#pid, sig);
+    } catch {
+      /* already gone */
+    }
+  }
+
+  dispose(): void {
+    if (this.#enabled) for (const s of FORWARDED) process.off(s, this.#handler);
+  }
 }
 
 /** SIGTERM, then SIGKILL after a grace period, to processes that outlived a cancelled root. */

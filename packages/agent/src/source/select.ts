@@ -1,39 +1,50 @@
+import { UserError } from "../run/errors.js";
 import { OWN_ENV_KEYS } from "../run/own-env.js";
+import { openKernelProbe } from "./kernel/availability.js";
+import { KernelSource } from "./kernel/kernel-source.js";
 import { ProcfsSource } from "./procfs/index.js";
 import type { Source, SourceName } from "./types.js";
 
 /** What the user asked for: a source by name, or the best one available. */
-export type SourceChoice = "auto" | SourceName;
+export type SourceChoice = "auto" | Exclude<SourceName, "replay">;
 
-export interface SourceDecision {
-  readonly source: Exclude<SourceName, "replay">;
+export interface ChosenSource {
+  readonly source: Source;
   /** One line saying which source and why, printed by `pipespan run`. */
   readonly line: string;
 }
 
-/** Picks the event source. This build has the procfs source only; the kernel (eBPF) source plugs in here. */
-export async function describeSourceChoice(choice: SourceChoice): Promise<SourceDecision> {
-  if (choice === "procfs") return { source: "procfs", line: "source procfs (asked for with --source procfs)" };
-  return {
-    source: "procfs",
-    line: "source procfs (sampling /proc; the kernel-level eBPF source is not part of this build)",
-  };
-}
-
-export interface CreateSourceOptions {
+export interface ChooseSourceOptions {
+  /** procfs sampling interval (ms). */
   readonly intervalMs?: number;
+  /** eBPF counter read interval (ms). */
+  readonly kernelIntervalMs?: number;
   readonly onWarning?: (line: string) => void;
 }
 
-export function createSource(name: SourceDecision["source"], o: CreateSourceOptions = {}): Source {
-  switch (name) {
-    case "procfs":
-      return new ProcfsSource({
-        envKeys: OWN_ENV_KEYS,
-        ...(o.intervalMs !== undefined ? { intervalMs: o.intervalMs } : {}),
-        ...(o.onWarning ? { onWarning: o.onWarning } : {}),
-      });
-    default:
-      throw new Error(`source ${name} is not available in this build`);
+/**
+ * Picks the event source: eBPF when it can run here (privileges, BTF, the addon built and its programs load),
+ * otherwise procfs. `--source ebpf` where eBPF cannot run is an error that says why.
+ */
+export async function chooseSource(choice: SourceChoice, o: ChooseSourceOptions = {}): Promise<ChosenSource> {
+  const procfs = () =>
+    new ProcfsSource({
+      envKeys: OWN_ENV_KEYS,
+      ...(o.intervalMs !== undefined ? { intervalMs: o.intervalMs } : {}),
+      ...(o.onWarning ? { onWarning: o.onWarning } : {}),
+    });
+  if (choice === "procfs") return { source: procfs(), line: "source procfs (asked for with --source procfs)" };
+  const k = await openKernelProbe();
+  if (k.ok) {
+    const source = new KernelSource({
+      native: k.native,
+      probe: k.probe,
+      envKeys: OWN_ENV_KEYS,
+      ...(o.kernelIntervalMs !== undefined ? { intervalMs: o.kernelIntervalMs } : {}),
+      ...(o.onWarning ? { onWarning: o.onWarning } : {}),
+    });
+    return { source, line: `source ebpf (kernel tracepoints; ${k.detail})` };
   }
+  if (choice === "ebpf") throw new UserError(`--source ebpf: the kernel source cannot run here: ${k.reason}`);
+  return { source: procfs(), line: `source procfs (eBPF unavailable: ${k.reason})` };
 }

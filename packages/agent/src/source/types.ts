@@ -21,6 +21,8 @@ export function processId(key: ProcessKey): ProcessId {
  * Times are nanoseconds, sizes bytes.
  */
 export interface ProcessCounters {
+  /** On-CPU total, for sources that cannot split user from system time (eBPF: the kernel's sum_exec_runtime). */
+  cpuTotalNs?: number;
   cpuUserNs?: number;
   cpuSystemNs?: number;
   /** CPU of reaped descendants (cutime + cstime), used to account for children a sampler never saw. */
@@ -39,6 +41,8 @@ export interface ProcessCounters {
   blockWriteBytes?: number;
   blockReadOps?: number;
   blockWriteOps?: number;
+  /** The block device of the process's latest I/O: its name (e.g. "nvme1n1") or "major:minor". */
+  blockDevice?: string;
   netTxBytes?: number;
   netRxBytes?: number;
   peakRssBytes?: number;
@@ -47,6 +51,11 @@ export interface ProcessCounters {
   voluntaryCtxSwitches?: number;
   involuntaryCtxSwitches?: number;
 }
+
+/** The numeric fields of ProcessCounters (all but the device name). */
+export type NumericCounter = {
+  [K in keyof ProcessCounters]-?: ProcessCounters[K] extends number | undefined ? K : never;
+}[keyof ProcessCounters];
 
 /** Only the environment keys pipespan owns (see conventions/env-protocol.yaml); never the whole environment. */
 export type OwnEnv = Readonly<Record<string, string>>;

@@ -25,7 +25,7 @@ import {
   ATTR_PIPESPAN_OFFCPU_SLEEP_TIME,
   ATTR_PIPESPAN_RUNQUEUE_DELAY,
 } from "@pipespan/semconv";
-import type { ProcessCounters } from "../source/types.js";
+import type { NumericCounter, ProcessCounters } from "../source/types.js";
 
 /** Totals of a process, task or run: counters plus CPU of unseen descendants. */
 export interface Totals {
@@ -33,7 +33,8 @@ export interface Totals {
   unattributedCpuNs?: number;
 }
 
-const SUMMED: readonly (keyof ProcessCounters)[] = [
+const SUMMED: readonly NumericCounter[] = [
+  "cpuTotalNs",
   "cpuUserNs",
   "cpuSystemNs",
   "offCpuIoWaitNs",
@@ -72,11 +73,12 @@ export function addTotals(into: Totals, from: Totals): void {
 /** On-CPU ns of these totals, including CPU of descendants the source never saw. */
 export function cpuNs(t: Totals): number | undefined {
   const c = t.counters;
+  if (c.cpuTotalNs !== undefined) return c.cpuTotalNs + (t.unattributedCpuNs ?? 0);
   if (c.cpuUserNs === undefined && c.cpuSystemNs === undefined) return undefined;
   return (c.cpuUserNs ?? 0) + (c.cpuSystemNs ?? 0) + (t.unattributedCpuNs ?? 0);
 }
 
-const SECONDS: [keyof ProcessCounters, string][] = [
+const SECONDS: [NumericCounter, string][] = [
   ["cpuUserNs", ATTR_PIPESPAN_CPU_USER_TIME],
   ["cpuSystemNs", ATTR_PIPESPAN_CPU_SYSTEM_TIME],
   ["offCpuIoWaitNs", ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME],
@@ -84,7 +86,7 @@ const SECONDS: [keyof ProcessCounters, string][] = [
   ["runqueueDelayNs", ATTR_PIPESPAN_RUNQUEUE_DELAY],
 ];
 
-const COUNTS: [keyof ProcessCounters, string][] = [
+const COUNTS: [NumericCounter, string][] = [
   ["diskReadBytes", ATTR_PIPESPAN_DISK_READ_BYTES],
   ["diskWriteBytes", ATTR_PIPESPAN_DISK_WRITE_BYTES],
   ["diskCancelledWriteBytes", ATTR_PIPESPAN_DISK_CANCELLED_WRITE_BYTES],

@@ -30,6 +30,8 @@ import {
   ATTR_PIPESPAN_RUN_SOURCE,
   ATTR_PIPESPAN_RUN_TASK_COUNT,
   ATTR_PIPESPAN_SOURCE_LOST_EVENTS,
+  ATTR_PIPESPAN_STALL_DEVICE,
+  ATTR_PIPESPAN_STALL_DURATION,
   ATTR_PIPESPAN_TASK_ATTEMPT,
   ATTR_PIPESPAN_TASK_ATTRIBUTION,
   ATTR_PIPESPAN_TASK_PROCESS_COUNT,
@@ -44,18 +46,20 @@ import {
   CICD_PIPELINE_RESULT_VALUE_CANCELLATION,
   CICD_PIPELINE_RESULT_VALUE_FAILURE,
   CICD_PIPELINE_RESULT_VALUE_SUCCESS,
+  EVENT_PIPESPAN_STALL,
 } from "@pipespan/semconv";
-import type { Attributor } from "../attribution/attributor.js";
+import { type Attributor, mainImage } from "../attribution/attributor.js";
 import type { TaskInfo } from "../attribution/task.js";
-import type { ProcessCounters, SourceName } from "../source/types.js";
+import type { NumericCounter, ProcessCounters, SourceName } from "../source/types.js";
 import type { ProcessRecord } from "../table/process-record.js";
 import type { TableChange } from "../table/process-table.js";
 import { addTotals, cpuNs, measureAttributes, type Totals } from "./measure-attributes.js";
 import { signalName } from "./signals.js";
+import { StallDetector, type StallOptions } from "./stall-detector.js";
 import { hrTime } from "./time.js";
 
 /** I/O counters that procfs reports including reaped children (task I/O accounting is summed at reap). */
-const INCLUSIVE_IO: readonly (keyof ProcessCounters)[] = [
+const INCLUSIVE_IO: readonly NumericCounter[] = [
   "diskReadBytes",
   "diskWriteBytes",
   "diskCancelledWriteBytes",
@@ -82,6 +86,8 @@ export interface RunRecorderOptions {
   readonly startTimeNs: number;
   /** The source's I/O counters include reaped children (see Source.ioIncludesReapedChildren). */
   readonly ioIncludesReapedChildren?: boolean;
+  /** Stall detection (I/O-wait windows become span events on process spans). */
+  readonly stalls?: StallOptions;
   /** Called when a process span ends, with the task it belongs to (undefined: the run's root). */
   readonly onProcessEnd?: (record: ProcessRecord, task: TaskInfo | undefined, totals: Totals) => void;
 }
@@ -199,6 +205,17 @@ export class RunRecorder {
         }
         return;
       }
+      case "updated": {
+        const r = change.record;
+        if (r.counters.offCpuIoWaitNs === undefined) return;
+        let d = this.#stalls.get(r.id);
+        if (!d) {
+          d = new StallDetector(this.#o.stalls);
+          this.#stalls.set(r.id, d);
+        }
+        d.observe(change.timeNs ?? Date.now() * 1e6, r.counters);
+        return;
+      }
       case "exited":
         // The root's span ends in finish(), where its exit status from the parent (us) is known.
         if (change.record.id !== this.#rootId) this.#endProcess(change.record);
@@ -287,6 +304,7 @@ export class RunRecorder {
   }
 
   readonly #ended = new Set<string>();
+  readonly #stalls = new Map<string, StallDetector>();
 
   #taskState(task: TaskInfo, record: ProcessRecord): TaskState {
     const known = this.#tasks.get(task);
@@ -301,6 +319,7 @@ export class RunRecorder {
       const attrs: Attributes = {
         [ATTR_CICD_PIPELINE_TASK_NAME]: task.name,
         [ATTR_CICD_PIPELINE_TASK_RUN_ID]: task.runId,
+        [ATTR_CICD_PIPELINE_NAME]: this.#o.pipelineName,
         [ATTR_CICD_PIPELINE_RUN_ID]: this.#o.runId,
         [ATTR_PIPESPAN_TASK_ATTRIBUTION]: task.attribution,
         [ATTR_CICD_PIPELINE_TASK_RUN_URL_FULL]: pathToFileURL(task.workDir ?? process.cwd()).href,
@@ -355,8 +374,10 @@ export class RunRecorder {
     return entry;
   }
 
+  /** A process is named after the program it was started to run (not a later exec, e.g. a shell's last command). */
   #executableName(r: ProcessRecord): string {
-    return r.exe ? basename(r.exe.replace(/ \(deleted\)$/, "")) : r.comm;
+    const image = mainImage(r, r.parentId !== undefined ? this.#o.lookup(r.parentId) : undefined);
+    return image.exe ? basename(image.exe.replace(/ \(deleted\)$/, "")) : image.comm;
   }
 
   #endProcess(record: ProcessRecord, fallbackEndNs?: number, rootOutcome?: RunOutcome): void {
@@ -370,16 +391,17 @@ export class RunRecorder {
 
     const exitCode = rootOutcome ? rootOutcome.exitCode : record.exit?.exitCode;
     const signal = rootOutcome ? rootOutcome.signal : record.exit?.signal;
+    const image = mainImage(record, record.parentId !== undefined ? this.#o.lookup(record.parentId) : undefined);
     const attrs: Attributes = {
       [ATTR_PROCESS_PID]: record.key.pid,
       [ATTR_PROCESS_PARENT_PID]: record.ppid,
       [ATTR_PROCESS_EXECUTABLE_NAME]: this.#executableName(record),
-      [ATTR_PROCESS_COMMAND_LINE]: this.#o.redact(record.argv.length > 0 ? record.argv : [record.comm]),
+      [ATTR_PROCESS_COMMAND_LINE]: this.#o.redact(image.argv.length > 0 ? image.argv : [image.comm]),
       [ATTR_PIPESPAN_PROCESS_START_TICKS]: record.key.startTicks,
       [ATTR_PIPESPAN_PROCESS_EXIT_OBSERVED]: rootOutcome !== undefined || record.exit?.observed === true,
       ...measureAttributes(totals, endNs - record.startTimeNs),
     };
-    if (record.exe) attrs[ATTR_PROCESS_EXECUTABLE_PATH] = record.exe;
+    if (image.exe) attrs[ATTR_PROCESS_EXECUTABLE_PATH] = image.exe;
     if (record.cwd) attrs[ATTR_PROCESS_WORKING_DIRECTORY] = record.cwd;
     const task = this.#o.attributor.taskOf(record);
     if (task) {
@@ -408,6 +430,20 @@ export class RunRecorder {
       span.setStatus({ code: SpanStatusCode.ERROR, message: "killed by the OOM killer" });
     }
     span.setAttributes(attrs);
+    const detector = this.#stalls.get(record.id);
+    if (detector) {
+      for (const st of detector.finish(endNs, record.counters)) {
+        span.addEvent(
+          EVENT_PIPESPAN_STALL,
+          {
+            [ATTR_PIPESPAN_STALL_DURATION]: Math.round((st.endNs - st.startNs) / 1e6) / 1e3,
+            ...(st.device !== undefined ? { [ATTR_PIPESPAN_STALL_DEVICE]: st.device } : {}),
+          },
+          hrTime(st.startNs),
+        );
+      }
+      this.#stalls.delete(record.id);
+    }
     span.end(hrTime(endNs));
 
     addTotals(this.#runTotals, totals);
@@ -446,7 +482,7 @@ export class RunRecorder {
    * reaping of its children (it vanished between two samples), so the sum of what its children account for is
    * a lower bound too: take the larger.
    */
-  #inclusive(record: ProcessRecord, k: keyof ProcessCounters): number {
+  #inclusive(record: ProcessRecord, k: NumericCounter): number {
     const endNs = record.exit?.timeNs ?? Number.POSITIVE_INFINITY;
     let children = 0;
     for (const c of this.#children.get(record.id) ?? []) if (reapedBy(c, endNs)) children += this.#inclusive(c, k);

@@ -9,7 +9,7 @@ const MAX_IMAGES = 16;
 export type TableChange =
   | { readonly type: "started"; readonly record: ProcessRecord }
   | { readonly type: "exec"; readonly record: ProcessRecord }
-  | { readonly type: "updated"; readonly record: ProcessRecord }
+  | { readonly type: "updated"; readonly record: ProcessRecord; readonly timeNs?: number }
   | { readonly type: "exited"; readonly record: ProcessRecord }
   | { readonly type: "lost"; readonly count: number; readonly reason: string };
 
@@ -18,9 +18,15 @@ export type TableChange =
  * repeat or reorder themselves slightly (a counters event for an unknown process is ignored and counted).
  */
 export class ProcessTable {
+  readonly #transient: (argv: readonly string[]) => boolean;
   readonly #records = new Map<ProcessId, ProcessRecord>();
   readonly #children = new Map<ProcessId, ProcessRecord[]>();
   #ignored = 0;
+
+  /** `transientImage`: argv of images that are not the program's own (replaced by the next exec). */
+  constructor(opts: { transientImage?: (argv: readonly string[]) => boolean } = {}) {
+    this.#transient = opts.transientImage ?? (() => false);
+  }
 
   get size(): number {
     return this.#records.size;
@@ -87,6 +93,9 @@ export class ProcessTable {
       case "exec": {
         if (!existing || existing.exit) return this.#ignore();
         existing.comm = event.comm;
+        // An image that only prepared the process (pipespan's stop-then-exec wrapper) is replaced, not kept.
+        const first = existing.images[0];
+        if (existing.images.length === 1 && first && this.#transient(first.argv)) existing.images.pop();
         if (existing.images.length < MAX_IMAGES) {
           existing.images.push({
             comm: event.comm,
@@ -104,7 +113,7 @@ export class ProcessTable {
       case "counters": {
         if (!existing || existing.exit) return this.#ignore();
         existing.counters = { ...existing.counters, ...event.counters };
-        return { type: "updated", record: existing };
+        return { type: "updated", record: existing, timeNs: event.timeNs };
       }
       case "exit": {
         if (!existing || existing.exit) return this.#ignore();

@@ -1,8 +1,9 @@
-import { createSource, describeSourceChoice, redactArgv, type SourceChoice, traceRun } from "@pipespan/agent";
+import { chooseSource, redactArgv, type SourceChoice, traceRun } from "@pipespan/agent";
 import { Command, Option } from "commander";
 import { StatusLine } from "../output/status-line.js";
 import { makeStyle } from "../output/style.js";
 import { renderSummary } from "../output/summary.js";
+import { findingsAfterRun } from "./analyze.js";
 
 export function runCommand(): Command {
   return new Command("run")
@@ -15,12 +16,13 @@ export function runCommand(): Command {
     .option("-o, --out <dir>", "output folder; the run writes <dir>/<run-id>/", "./pipespan-runs")
     .addOption(
       new Option("--source <source>", "event source: auto picks the best available")
-        .choices(["auto", "procfs"])
+        .choices(["auto", "ebpf", "procfs"])
         .default("auto"),
     )
     .option("--interval <ms>", "procfs sampling interval in milliseconds", parseInterval, 200)
     .option("--run-id-on-metrics", "put cicd.pipeline.run.id on metrics (more series)", false)
     .option("-q, --quiet", "print no summary, only errors", false)
+    .option("--no-findings", "do not analyse the run when it ends (no findings, no traces-findings.jsonl)")
     .addHelpText(
       "after",
       `
@@ -45,6 +47,7 @@ interface RunOpts {
   interval: number;
   runIdOnMetrics: boolean;
   quiet: boolean;
+  findings: boolean;
 }
 
 function parseInterval(v: string): number {
@@ -56,7 +59,7 @@ function parseInterval(v: string): number {
 async function doRun(command: string, args: string[], opts: RunOpts): Promise<number> {
   const err = process.stderr;
   const style = makeStyle(err);
-  const choice = await describeSourceChoice(opts.source);
+  let sourceLine = "";
   const status = new StatusLine(err);
   const result = await traceRun({
     command,
@@ -64,11 +67,18 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
     ...(opts.name !== undefined ? { pipelineName: opts.name } : {}),
     ...(opts.runId !== undefined ? { runId: opts.runId } : {}),
     outDir: opts.out,
-    createSource: () => createSource(choice.source, { intervalMs: opts.interval }),
+    createSource: async () => {
+      const chosen = await chooseSource(opts.source, {
+        intervalMs: opts.interval,
+        onWarning: (line) => err.write(`pipespan: ${line}\n`),
+      });
+      sourceLine = chosen.line;
+      return chosen.source;
+    },
     redact: (argv) => redactArgv(argv).commandLine,
     runIdOnMetrics: opts.runIdOnMetrics,
     onStart: () => {
-      if (!opts.quiet) err.write(`pipespan: ${choice.line}\n`);
+      if (!opts.quiet) err.write(`pipespan: ${sourceLine}\n`);
     },
     ...(status.enabled && !opts.quiet ? { onStatus: (s) => status.update(s) } : {}),
     onWarning: (line) => {
@@ -79,5 +89,9 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
   status.clear();
   if (!opts.quiet) err.write(renderSummary(result, style));
   else for (const p of result.exportProblems) err.write(`${p}\n`);
+  // The findings, read back from the run folder like `pipespan analyze` would (short form; spans written).
+  if (opts.findings) {
+    await findingsAfterRun(result.runDir, style, { print: !opts.quiet, remote: result.exportProblems.length === 0 });
+  }
   return result.exitCode;
 }

@@ -2,13 +2,14 @@ import type { TraceRunResult } from "@pipespan/agent";
 import { cpuNs } from "@pipespan/agent";
 import { formatBytes, formatSeconds, renderTable } from "./format.js";
 import type { Style } from "./style.js";
+import { type TaskRow, taskRows } from "./task-rows.js";
 
 /** The short summary `pipespan run` prints when the command ends: one row per task, then the total. */
 export function renderSummary(r: TraceRunResult, style: Style, cwd = process.cwd()): string {
   const s = r.summary;
   const wall = (s.endNs - s.startNs) / 1e9;
-  const rows = s.tasks.map((t) => [
-    t.failed ? style.red(`${t.name} ✗`) : t.name,
+  const rows = taskRows(s.tasks).map((t) => [
+    `${t.failed > 0 ? style.red(`${label(t)} ✗`) : label(t)}`,
     formatSeconds((t.endNs - t.startNs) / 1e9),
     formatSeconds(secs(cpuNs(t.totals))),
     formatBytes(t.totals.counters.diskReadBytes),
@@ -32,6 +33,10 @@ export function renderSummary(r: TraceRunResult, style: Style, cwd = process.cwd
   const rel = r.runDir.startsWith(`${cwd}/`) ? r.runDir.slice(cwd.length + 1) : r.runDir;
   out.push(`pipespan: trace ${s.traceId} · OTLP/JSON in ${rel}/ (traces.jsonl, metrics.jsonl, run.json)`);
   return `${out.join("\n")}\n`;
+}
+
+function label(t: TaskRow): string {
+  return t.runs > 1 ? `${t.name} ×${t.runs}` : t.name;
 }
 
 function secs(ns: number | undefined): number | undefined {

@@ -4,12 +4,18 @@
 // names file:line and says what is wrong (malformed JSON, a truncated last line, a non-OTLP shape, ...).
 
 import { open, readdir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { z } from "zod";
 import { OtlpJsonError } from "./errors.js";
+import { isValidTraceRequest } from "./fast-check.js";
 import type { NormalizedMetrics, NormalizedSpan, NormalizedTraces, SourceLocation } from "./model.js";
 import { normalizeMetricsRequest, normalizeTraceRequest, ResourceRegistry } from "./normalize.js";
-import { describeZodError, ExportMetricsServiceRequest, ExportTraceServiceRequest } from "./schema.js";
+import {
+  describeZodError,
+  ExportMetricsServiceRequest,
+  ExportTraceServiceRequest,
+  type ExportTraceServiceRequestJson,
+} from "./schema.js";
 
 export const TRACES_FILE = "traces.jsonl";
 export const METRICS_FILE = "metrics.jsonl";
@@ -22,6 +28,16 @@ export interface ReadOtlpJsonOptions {
   onProblem?: "throw" | "collect";
   /** Bound on one line or one whole-document file, in bytes (default 64 MiB). */
   maxLineBytes?: number;
+  /** Companion files of a run folder to leave out, by file name (e.g. earlier finding spans). */
+  skipFiles?: readonly string[];
+}
+
+export interface ReadOtlpJsonTracesOptions extends ReadOtlpJsonOptions {
+  /**
+   * Streaming: each request's spans are handed here as they are read and NOT kept (the result's `spans` is then
+   * empty), so a large file costs memory for what the consumer keeps only.
+   */
+  onSpans?: (spans: NormalizedSpan[]) => void;
 }
 
 type Signal = "traces" | "metrics";
@@ -39,18 +55,26 @@ const OTHER_KEYS: Record<string, string> = {
 /** Reads spans from a traces.jsonl, a folder containing one, or a single OTLP/JSON document. */
 export async function readOtlpJsonTraces(
   pathOrDir: string,
-  options: ReadOtlpJsonOptions = {},
+  options: ReadOtlpJsonTracesOptions = {},
 ): Promise<NormalizedTraces> {
   const registry = new ResourceRegistry();
   const spans: NormalizedSpan[] = [];
+  const sink = options.onSpans;
   const onRequest = (json: unknown, where: SourceLocation) => {
-    const parsed = validate(ExportTraceServiceRequest, json, "traces", where);
-    for (const s of normalizeTraceRequest(parsed, registry, where)) spans.push(s);
+    // The fast check accepts only what the schema accepts; anything else goes through zod (rarer forms, errors).
+    const parsed = isValidTraceRequest(json)
+      ? (json as ExportTraceServiceRequestJson)
+      : validate(ExportTraceServiceRequest, json, "traces", where);
+    const batch = normalizeTraceRequest(parsed, registry, where);
+    if (sink) sink(batch);
+    else for (const s of batch) spans.push(s);
   };
   const { file, problems } = await readRequests(pathOrDir, "traces", options, onRequest);
   const files = [file];
   // A run folder may also hold spans written by helpers of the run (`pipespan task`): traces-<name>.jsonl.
+  const skip = new Set(options.skipFiles ?? []);
   for (const extra of await companionFiles(pathOrDir, file)) {
+    if (skip.has(basename(extra))) continue;
     const more = await readRequests(extra, "traces", options, onRequest);
     files.push(more.file);
     problems.push(...more.problems);
@@ -81,7 +105,9 @@ export function parseOtlpJsonTraces(
   where: SourceLocation = { file: "<input>", line: 1 },
 ): NormalizedSpan[] {
   return normalizeTraceRequest(
-    validate(ExportTraceServiceRequest, json, "traces", where),
+    isValidTraceRequest(json)
+      ? (json as ExportTraceServiceRequestJson)
+      : validate(ExportTraceServiceRequest, json, "traces", where),
     new ResourceRegistry(),
     where,
   );

@@ -39,8 +39,20 @@ export const ATTR_PIPESPAN_FILE_READ_BYTES = "pipespan.file.read_bytes" as const
 export const ATTR_PIPESPAN_FILE_WRITE_BYTES = "pipespan.file.write_bytes" as const;
 /** What to do about it. */
 export const ATTR_PIPESPAN_FINDING_ADVICE = "pipespan.finding.advice" as const;
+/** Which instance limit would bound the run on the recommended instance type. */
+export const ATTR_PIPESPAN_FINDING_BINDING_LIMIT = "pipespan.finding.binding_limit" as const;
+export const PIPESPAN_FINDING_BINDING_LIMIT_VALUE_CPU = "cpu" as const;
+export const PIPESPAN_FINDING_BINDING_LIMIT_VALUE_EBS = "ebs" as const;
+export const PIPESPAN_FINDING_BINDING_LIMIT_VALUE_NETWORK = "network" as const;
+export const PIPESPAN_FINDING_BINDING_LIMIT_VALUE_NONE = "none" as const;
+/** Estimated relative change of the cost per run on the recommended instance type (-0.37 is 37% cheaper). */
+export const ATTR_PIPESPAN_FINDING_COST_CHANGE = "pipespan.finding.cost_change" as const;
+/** Cost of one run on pipespan.finding.instance_type (on-demand price per hour times the observed or estimated runtime), in US dollars. */
+export const ATTR_PIPESPAN_FINDING_COST_PER_RUN = "pipespan.finding.cost_per_run" as const;
 /** The numbers that decided the verdict, as a JSON object. */
 export const ATTR_PIPESPAN_FINDING_EVIDENCE = "pipespan.finding.evidence" as const;
+/** The EC2 instance type a cost finding is about (the type the run used, or a recommended candidate). */
+export const ATTR_PIPESPAN_FINDING_INSTANCE_TYPE = "pipespan.finding.instance_type" as const;
 /** Id of the rule that produced the finding. */
 export const ATTR_PIPESPAN_FINDING_RULE = "pipespan.finding.rule" as const;
 /** How much the finding matters. */
@@ -48,6 +60,8 @@ export const ATTR_PIPESPAN_FINDING_SEVERITY = "pipespan.finding.severity" as con
 export const PIPESPAN_FINDING_SEVERITY_VALUE_INFO = "info" as const;
 export const PIPESPAN_FINDING_SEVERITY_VALUE_WARNING = "warning" as const;
 export const PIPESPAN_FINDING_SEVERITY_VALUE_CRITICAL = "critical" as const;
+/** Estimated speed-up of the run on the recommended instance type (observed runtime divided by estimated runtime; above 1 is faster). */
+export const ATTR_PIPESPAN_FINDING_SPEEDUP = "pipespan.finding.speedup" as const;
 /** One-line verdict. */
 export const ATTR_PIPESPAN_FINDING_SUMMARY = "pipespan.finding.summary" as const;
 /** Page faults that needed I/O. */

@@ -43,9 +43,14 @@ const v_pipespan_export_signal = z.enum(["traces", "metrics"]);
 const v_pipespan_file_read_bytes = z.int();
 const v_pipespan_file_write_bytes = z.int();
 const v_pipespan_finding_advice = z.string();
+const v_pipespan_finding_binding_limit = z.enum(["cpu", "ebs", "network", "none"]);
+const v_pipespan_finding_cost_change = z.number();
+const v_pipespan_finding_cost_per_run = z.number();
 const v_pipespan_finding_evidence = z.string();
+const v_pipespan_finding_instance_type = z.string();
 const v_pipespan_finding_rule = z.string();
 const v_pipespan_finding_severity = z.enum(["info", "warning", "critical"]);
+const v_pipespan_finding_speedup = z.number();
 const v_pipespan_finding_summary = z.string();
 const v_pipespan_memory_major_faults = z.int();
 const v_pipespan_memory_minor_faults = z.int();
@@ -126,9 +131,14 @@ export const ATTRIBUTE_VALUE_SCHEMAS = {
   "pipespan.file.read_bytes": v_pipespan_file_read_bytes,
   "pipespan.file.write_bytes": v_pipespan_file_write_bytes,
   "pipespan.finding.advice": v_pipespan_finding_advice,
+  "pipespan.finding.binding_limit": v_pipespan_finding_binding_limit,
+  "pipespan.finding.cost_change": v_pipespan_finding_cost_change,
+  "pipespan.finding.cost_per_run": v_pipespan_finding_cost_per_run,
   "pipespan.finding.evidence": v_pipespan_finding_evidence,
+  "pipespan.finding.instance_type": v_pipespan_finding_instance_type,
   "pipespan.finding.rule": v_pipespan_finding_rule,
   "pipespan.finding.severity": v_pipespan_finding_severity,
+  "pipespan.finding.speedup": v_pipespan_finding_speedup,
   "pipespan.finding.summary": v_pipespan_finding_summary,
   "pipespan.memory.major_faults": v_pipespan_memory_major_faults,
   "pipespan.memory.minor_faults": v_pipespan_memory_minor_faults,
@@ -213,6 +223,7 @@ const TaskSpanAttributesShape = {
   "cicd.pipeline.task.run.id": v_cicd_pipeline_task_run_id,
   "cicd.pipeline.task.run.url.full": v_cicd_pipeline_task_run_url_full,
   "cicd.pipeline.task.run.result": v_cicd_pipeline_task_run_result,
+  "cicd.pipeline.name": v_cicd_pipeline_name.optional(),
   "cicd.pipeline.run.id": v_cicd_pipeline_run_id.optional(),
   "pipespan.task.attempt": v_pipespan_task_attempt.optional(),
   "pipespan.task.attribution": v_pipespan_task_attribution.optional(),
@@ -299,6 +310,13 @@ const FindingSpanAttributesShape = {
   "pipespan.finding.evidence": v_pipespan_finding_evidence.optional(),
   "cicd.pipeline.run.id": v_cicd_pipeline_run_id,
   "cicd.pipeline.task.name": v_cicd_pipeline_task_name.optional(),
+  "process.pid": v_process_pid.optional(),
+  "process.executable.name": v_process_executable_name.optional(),
+  "pipespan.finding.instance_type": v_pipespan_finding_instance_type.optional(),
+  "pipespan.finding.cost_per_run": v_pipespan_finding_cost_per_run.optional(),
+  "pipespan.finding.speedup": v_pipespan_finding_speedup.optional(),
+  "pipespan.finding.cost_change": v_pipespan_finding_cost_change.optional(),
+  "pipespan.finding.binding_limit": v_pipespan_finding_binding_limit.optional(),
 };
 /** Attributes of a `finding` span (span.pipespan.finding): required ones must be present, the others are optional; unknown keys are allowed. */
 export const FindingSpanAttributesSchema = z.looseObject(FindingSpanAttributesShape);

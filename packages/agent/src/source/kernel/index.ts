@@ -1,0 +1,2 @@
+export { type KernelAvailability, openKernelProbe } from "./availability.js";
+export { KernelSource, type KernelSourceOptions } from "./kernel-source.js";

@@ -1,0 +1,362 @@
+import { readFileSync } from "node:fs";
+// The kernel source: eBPF programs on tracepoints (native/) report the run's process tree as it happens.
+// Lifecycle comes from the ring buffer (fork, exec, exit, OOM); counters are aggregated per process in the
+// kernel and read every interval. A process is added to the tracked set in the kernel at fork, before it
+// runs, so nothing escapes, however short-lived.
+
+import { decodeWaitStatus, parseCmdline, parseEnviron, parseStat } from "../procfs/parse.js";
+import { ProcfsReader } from "../procfs/procfs-reader.js";
+import {
+  type OwnEnv,
+  type ProcessCounters,
+  type ProcessKey,
+  processId,
+  type Source,
+  type SourceSink,
+} from "../types.js";
+import type { KernelProbe, NativeCounters, NativeEvent, NativeModule } from "./native.js";
+
+/** USER_HZ: /proc/<pid>/stat field 22 is start_boottime in these ticks (nsec_to_clock_t). */
+const NS_PER_TICK = 10_000_000n;
+
+export interface KernelSourceOptions {
+  readonly native: NativeModule;
+  readonly probe: KernelProbe;
+  /** The only environment keys read from /proc/<pid>/environ (at exec). */
+  readonly envKeys: readonly string[];
+  /** How often counters are read (ms, default 500). */
+  readonly intervalMs?: number;
+  /** How often the ring buffer is drained (ms, default 50). */
+  readonly pollMs?: number;
+  readonly procRoot?: string;
+  readonly maxArgs?: number;
+  readonly maxArgLength?: number;
+  readonly onWarning?: (line: string) => void;
+}
+
+interface Tracked {
+  readonly key: ProcessKey;
+  comm: string;
+  exe?: string;
+  argv: readonly string[];
+  cwd?: string;
+  env: OwnEnv;
+  exit?: { timeNs: number; exitCode?: number; signal?: number; oomKilled?: boolean };
+  oomKilled: boolean;
+  last: ProcessCounters;
+  done: boolean;
+}
+
+export class KernelSource implements Source {
+  readonly name = "ebpf" as const;
+  /** Per-thread I/O accounting summed at exit: a process's own, without its children. */
+  readonly ioIncludesReapedChildren = false;
+  readonly #o: KernelSourceOptions;
+  readonly #reader: ProcfsReader;
+  readonly #envKeys: ReadonlySet<string>;
+  readonly #procs = new Map<string, Tracked>();
+  #sink: SourceSink | undefined;
+  #offsetNs = 0;
+  #timers: NodeJS.Timeout[] = [];
+  #lost = 0;
+  #warned = new Set<string>();
+
+  constructor(o: KernelSourceOptions) {
+    this.#o = o;
+    this.#envKeys = new Set(o.envKeys);
+    this.#reader = new ProcfsReader(o.procRoot ?? "/proc", () => undefined);
+  }
+
+  async start(rootPid: number, sink: SourceSink): Promise<void> {
+    this.#sink = sink;
+    this.#calibrate();
+    // Track first, then describe: a fork after this point is seen by the kernel side.
+    this.#o.probe.addTrackedPid(rootPid);
+    const stat = parseStat(this.#reader.readText(this.#reader.path(rootPid, "stat"))?.text ?? "");
+    if (!stat) throw new Error(`process ${rootPid} is gone before tracing started`);
+    const key: ProcessKey = { pid: rootPid, startTicks: stat.starttime };
+    const t = this.#describe(key, stat.comm);
+    this.#procs.set(processId(key), t);
+    this.#emit({
+      type: "start",
+      key,
+      ppid: stat.ppid,
+      startTimeNs: this.#bootNsToEpoch(BigInt(stat.starttime) * NS_PER_TICK),
+      comm: t.comm,
+      ...(t.exe !== undefined ? { exe: t.exe } : {}),
+      argv: t.argv,
+      ...(t.cwd !== undefined ? { cwd: t.cwd } : {}),
+      env: t.env,
+    });
+    this.#timers.push(setInterval(() => this.#drain(), this.#o.pollMs ?? 50));
+    this.#timers.push(setInterval(() => this.#readCounters(), this.#o.intervalMs ?? 500));
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.#timers) clearInterval(t);
+    this.#timers = [];
+    // Final records become available a grace period after a process's exit (late threads): wait for them,
+    // bounded.
+    const deadline = Date.now() + 2_000;
+    for (;;) {
+      this.#drain();
+      this.#readCounters();
+      const pending = [...this.#procs.values()].filter((t) => !t.done && t.exit !== undefined);
+      if (pending.length === 0 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    // Whatever is still running (a stray the root left behind) or whose final record never came ends now.
+    const now = this.#nowEpochNs();
+    for (const t of this.#procs.values()) if (!t.done) this.#finish(t, t.last, t.exit?.timeNs ?? now, false);
+    try {
+      this.#o.probe.close();
+    } catch {
+      /* already closed */
+    }
+  }
+
+  #emit(e: Parameters<SourceSink["onEvent"]>[0]): void {
+    this.#sink?.onEvent(e);
+  }
+
+  #warn(kind: string, line: string): void {
+    if (this.#warned.has(kind)) return;
+    this.#warned.add(kind);
+    this.#o.onWarning?.(line);
+  }
+
+  /** Kernel timestamps are CLOCK_BOOTTIME: keep the offset to the wall clock. */
+  #calibrate(): void {
+    const before = this.#nowEpochNs();
+    const boot = Number(this.#o.native.loadNative().clockBoottimeNs());
+    const after = this.#nowEpochNs();
+    this.#offsetNs = (before + after) / 2 - boot;
+  }
+
+  #nowEpochNs(): number {
+    return Math.round((performance.timeOrigin + performance.now()) * 1e6);
+  }
+
+  #bootNsToEpoch(ns: bigint): number {
+    return Number(ns) + this.#offsetNs;
+  }
+
+  #keyOf(tgid: number, startBoottimeNs: bigint): ProcessKey {
+    return { pid: tgid, startTicks: Number(startBoottimeNs / NS_PER_TICK) };
+  }
+
+  /** What /proc still tells about a process (best effort: it may be gone already). */
+  #describe(key: ProcessKey, comm: string): Tracked {
+    const r = this.#reader;
+    const cmd = r.readBytes(r.path(key.pid, "cmdline"), 64 * 1024);
+    const env = r.readBytes(r.path(key.pid, "environ"), 256 * 1024);
+    const exe = r.readLink(r.path(key.pid, "exe"));
+    const cwd = r.readLink(r.path(key.pid, "cwd"));
+    return {
+      key,
+      comm,
+      ...(exe !== undefined ? { exe } : {}),
+      argv: cmd ? parseCmdline(cmd.data, this.#o.maxArgs ?? 256, this.#o.maxArgLength ?? 4096, cmd.truncated) : [comm],
+      ...(cwd !== undefined ? { cwd } : {}),
+      env: env ? parseEnviron(env.data, this.#envKeys, 4096) : {},
+      oomKilled: false,
+      last: {},
+      done: false,
+    };
+  }
+
+  #drain(): void {
+    let events: NativeEvent[];
+    try {
+      events = this.#o.native.decodeEvents(this.#o.probe.pollEvents(4096));
+    } catch (err) {
+      this.#warn("decode", `kernel events could not be decoded: ${(err as Error).message}`);
+      return;
+    }
+    for (const e of events) {
+      switch (e.kind) {
+        case "fork":
+          this.#onFork(e.tgid, e.startBoottimeNs, e.ppid, e.parentStartBoottimeNs);
+          break;
+        case "exec": {
+          const key = this.#keyOf(e.tgid, e.startBoottimeNs);
+          let t = this.#procs.get(processId(key));
+          if (!t) t = this.#onFork(e.tgid, e.startBoottimeNs, e.ppid, undefined);
+          if (!t || t.done) break;
+          const fresh = this.#describe(key, e.comm);
+          t.comm = e.comm;
+          const exe = fresh.exe ?? (e.filename.startsWith("/") ? e.filename : undefined);
+          if (exe !== undefined) t.exe = exe;
+          t.argv = e.args.length > 0 ? e.args.slice(0, this.#o.maxArgs ?? 256) : fresh.argv;
+          if (fresh.cwd !== undefined) t.cwd = fresh.cwd;
+          // The environment as of this exec; gone already for a very short process: keep the inherited one.
+          if (Object.keys(fresh.env).length > 0 || this.#reader.readLink(this.#reader.path(key.pid, "exe"))) {
+            t.env = fresh.env;
+          }
+          this.#emit({
+            type: "exec",
+            key,
+            timeNs: this.#bootNsToEpoch(e.tsNs),
+            comm: t.comm,
+            ...(t.exe !== undefined ? { exe: t.exe } : {}),
+            argv: t.argv,
+            ...(t.cwd !== undefined ? { cwd: t.cwd } : {}),
+            env: t.env,
+          });
+          break;
+        }
+        case "exit": {
+          const t = this.#procs.get(processId(this.#keyOf(e.tgid, e.startBoottimeNs)));
+          if (!t) break;
+          t.exit = {
+            timeNs: this.#bootNsToEpoch(e.tsNs),
+            ...(e.status.exitCode !== null ? { exitCode: e.status.exitCode } : {}),
+            ...(e.status.signal !== null ? { signal: e.status.signal } : {}),
+            ...(e.oomKilled ? { oomKilled: true } : {}),
+          };
+          break;
+        }
+        case "oom": {
+          const t = this.#procs.get(processId(this.#keyOf(e.tgid, e.startBoottimeNs)));
+          if (t) t.oomKilled = true;
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    const lost = this.#o.probe.lostEvents();
+    if (lost > this.#lost) {
+      this.#emit({ type: "lost", count: lost - this.#lost, reason: "kernel ring buffer full" });
+      this.#lost = lost;
+    }
+  }
+
+  #onFork(tgid: number, start: bigint, ppid: number, parentStart: bigint | undefined): Tracked | undefined {
+    const key = this.#keyOf(tgid, start);
+    const id = processId(key);
+    const known = this.#procs.get(id);
+    if (known) return known;
+    const parent =
+      parentStart !== undefined
+        ? this.#procs.get(processId(this.#keyOf(ppid, parentStart)))
+        : [...this.#procs.values()].find((p) => p.key.pid === ppid && !p.done);
+    // A fork is a copy of its parent's image until it execs.
+    const t: Tracked = {
+      key,
+      comm: parent?.comm ?? "",
+      ...(parent?.exe !== undefined ? { exe: parent.exe } : {}),
+      argv: parent?.argv ?? [],
+      ...(parent?.cwd !== undefined ? { cwd: parent.cwd } : {}),
+      env: parent?.env ?? {},
+      oomKilled: false,
+      last: {},
+      done: false,
+    };
+    if (!parent) Object.assign(t, this.#describe(key, t.comm));
+    this.#procs.set(id, t);
+    this.#emit({
+      type: "start",
+      key,
+      ppid,
+      ...(parent ? { parentKey: parent.key } : {}),
+      startTimeNs: this.#bootNsToEpoch(start),
+      comm: t.comm,
+      ...(t.exe !== undefined ? { exe: t.exe } : {}),
+      argv: t.argv,
+      ...(t.cwd !== undefined ? { cwd: t.cwd } : {}),
+      env: t.env,
+    });
+    return t;
+  }
+
+  #readCounters(): void {
+    let records: NativeCounters[];
+    try {
+      records = this.#o.native.decodeCounters(this.#o.probe.readCounters());
+    } catch (err) {
+      this.#warn("counters", `kernel counters could not be read: ${(err as Error).message}`);
+      return;
+    }
+    const now = this.#nowEpochNs();
+    for (const c of records) {
+      const t = this.#procs.get(processId(this.#keyOf(c.tgid, c.startBoottimeNs)));
+      if (!t || t.done) continue;
+      const counters = toCounters(c);
+      if (c.exited) {
+        const raw = (c as { exitCode?: number }).exitCode;
+        const fallback = raw !== undefined ? decodeWaitStatus(raw) : {};
+        t.exit ??= { timeNs: c.exitTsNs > 0n ? this.#bootNsToEpoch(c.exitTsNs) : now, ...fallback };
+        if (c.oomKilled) t.oomKilled = true;
+        this.#finish(t, counters, t.exit.timeNs, true);
+      } else {
+        t.last = counters;
+        this.#emit({ type: "counters", key: t.key, timeNs: now, counters });
+      }
+    }
+  }
+
+  #finish(t: Tracked, counters: ProcessCounters, timeNs: number, observed: boolean): void {
+    t.done = true;
+    const oom = t.oomKilled || t.exit?.oomKilled === true;
+    this.#emit({
+      type: "exit",
+      key: t.key,
+      timeNs,
+      ...(t.exit?.exitCode !== undefined ? { exitCode: t.exit.exitCode } : {}),
+      ...(t.exit?.signal !== undefined ? { signal: t.exit.signal } : {}),
+      ...(oom ? { oomKilled: true } : {}),
+      observedExit: observed,
+      counters,
+    });
+  }
+}
+
+const deviceNames = new Map<number, string>();
+
+/** "vda" for the kernel's dev_t of /dev/vda (from /sys/dev/block/<major>:<minor>/uevent), else "major:minor". */
+function deviceName(dev: number): string {
+  const known = deviceNames.get(dev);
+  if (known) return known;
+  const majMin = `${dev >>> 20}:${dev & 0xfffff}`;
+  let name = majMin;
+  try {
+    const m = /^DEVNAME=(.+)$/m.exec(readFileSync(`/sys/dev/block/${majMin}/uevent`, "utf8"));
+    if (m?.[1]) name = m[1].trim().slice(0, 64);
+  } catch {
+    /* not a block device we can name */
+  }
+  if (deviceNames.size < 256) deviceNames.set(dev, name);
+  return name;
+}
+
+/** Kernel counters in the source contract's units. Storage and syscall I/O are known at exit only. */
+function toCounters(c: NativeCounters): ProcessCounters {
+  const counters: ProcessCounters = {
+    cpuTotalNs: c.exited ? Math.max(c.exitCpuNs, c.onCpuNs) : c.onCpuNs,
+    // D state: the off-CPU time our convention calls I/O wait (the strict io_schedule part is a subset).
+    offCpuIoWaitNs: c.offCpuUninterruptibleNs,
+    offCpuSleepNs: c.offCpuSleepNs,
+    runqueueDelayNs: c.runQueueNs,
+    blockReadBytes: c.blockReadBytes,
+    blockWriteBytes: c.blockWriteBytes,
+    blockReadOps: c.blockReadOps,
+    blockWriteOps: c.blockWriteOps,
+    netTxBytes: c.netTxBytes,
+    netRxBytes: c.netRxBytes,
+    voluntaryCtxSwitches: c.voluntarySwitches,
+    involuntaryCtxSwitches: c.involuntarySwitches,
+  };
+  if (c.blkLastDev) counters.blockDevice = deviceName(c.blkLastDev);
+  if (c.exited) {
+    counters.diskReadBytes = c.exitReadBytes;
+    counters.diskWriteBytes = c.exitWriteBytes;
+    counters.diskCancelledWriteBytes = c.exitCancelledWriteBytes;
+    counters.fileReadBytes = c.exitRchar;
+    counters.fileWriteBytes = c.exitWchar;
+    counters.majorFaults = c.exitMajorFaults;
+    counters.minorFaults = c.exitMinorFaults;
+    if (c.exitMaxRssBytes > 0) counters.peakRssBytes = c.exitMaxRssBytes;
+  }
+  return counters;
+}

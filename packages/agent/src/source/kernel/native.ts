@@ -1,0 +1,96 @@
+// The shape of @pipespan/native (plain JS with JSDoc types) as the kernel source uses it, and its loading.
+// Loading is lazy: a machine without the addon never touches it.
+
+export interface NativeForkEvent {
+  kind: "fork";
+  tgid: number;
+  startBoottimeNs: bigint;
+  tsNs: bigint;
+  ppid: number;
+  parentPid: number;
+  parentStartBoottimeNs: bigint;
+}
+export interface NativeExecEvent {
+  kind: "exec";
+  tgid: number;
+  startBoottimeNs: bigint;
+  tsNs: bigint;
+  ppid: number;
+  comm: string;
+  filename: string;
+  args: string[];
+}
+export interface NativeExitEvent {
+  kind: "exit";
+  tgid: number;
+  startBoottimeNs: bigint;
+  tsNs: bigint;
+  comm: string;
+  oomKilled: boolean;
+  status: { exitCode: number | null; signal: number | null; coreDumped: boolean };
+}
+export interface NativeOomEvent {
+  kind: "oom";
+  tgid: number;
+  startBoottimeNs: bigint;
+  tsNs: bigint;
+}
+export type NativeEvent = NativeForkEvent | NativeExecEvent | NativeExitEvent | NativeOomEvent | { kind: "unknown" };
+
+export interface NativeCounters {
+  tgid: number;
+  startBoottimeNs: bigint;
+  onCpuNs: number;
+  runQueueNs: number;
+  offCpuUninterruptibleNs: number;
+  offCpuIoWaitNs: number;
+  offCpuSleepNs: number;
+  voluntarySwitches: number;
+  involuntarySwitches: number;
+  blockReadBytes: number;
+  blockWriteBytes: number;
+  blockReadOps: number;
+  blockWriteOps: number;
+  netTxBytes: number;
+  netRxBytes: number;
+  exitCpuNs: number;
+  exitRchar: number;
+  exitWchar: number;
+  exitReadBytes: number;
+  exitWriteBytes: number;
+  exitCancelledWriteBytes: number;
+  exitMajorFaults: number;
+  exitMinorFaults: number;
+  exitMaxRssBytes: number;
+  exitTsNs: bigint;
+  /** Kernel dev_t (major << 20 | minor) of the latest bio the process submitted; 0 for none. */
+  blkLastDev?: number;
+  exited: boolean;
+  oomKilled: boolean;
+}
+
+export interface KernelProbe {
+  addTrackedPid(tgid: number): void;
+  setHostWide(on: boolean): void;
+  pollEvents(maxEvents?: number): Buffer;
+  readCounters(options?: { inflight?: boolean; exitGraceMs?: number }): Buffer;
+  lostEvents(): number;
+  stats(): Record<string, number>;
+  programs(): { name: string; tracepoint: string; group: string; attached: boolean; reason?: string }[];
+  close(): void;
+}
+
+export interface NativeModule {
+  loadNative(): {
+    open(options?: { hostWide?: boolean; cpu?: boolean; blockIo?: boolean; network?: boolean }): KernelProbe;
+    clockBoottimeNs(): bigint;
+  };
+  decodeEvents(buf: Buffer): NativeEvent[];
+  decodeCounters(buf: Buffer): NativeCounters[];
+}
+
+/** Imports @pipespan/native; throws an Error with the reason when it is missing or was not built. */
+export async function importNative(): Promise<NativeModule> {
+  const name = "@pipespan/native";
+  return (await import(name)) as NativeModule;
+}

@@ -1,0 +1,218 @@
+// The findings engine: run model → rules → cost model → one report (findings, "not enough data", recommendations).
+import { ATTR_HOST_TYPE } from "@pipespan/semconv";
+import { type Catalog, type InstanceType, loadCatalog, requireInstanceType } from "../catalog/catalog.js";
+import { type AnalysisConfig, defaultConfig } from "../config/config.js";
+import { analyzeCost } from "../cost/recommend.js";
+import { duration, round, usd } from "../format.js";
+import { type CriticalPath, criticalPath } from "../model/critical-path.js";
+import { buildProfile, DEFAULT_BINS } from "../model/profile.js";
+import { splitOf, type TimeSplit } from "../model/split.js";
+import type { RunModel, TaskNode } from "../model/types.js";
+import { RULES } from "../rules/index.js";
+import { type RuleContext, SEVERITY_ORDER, type Verdict } from "../rules/types.js";
+import { finding, insufficient } from "../rules/verdicts.js";
+import type { AnalysisReport, Finding, InsufficientData } from "./report.js";
+
+export interface AnalyzeOptions {
+  /** The instance catalog (default: the packaged one). */
+  catalog?: Catalog;
+  /** Thresholds and cost options (default: the built-in defaults). */
+  config?: AnalysisConfig;
+  /** The instance type the run used; wins over host.type. Unknown types throw FindingsError("unknown-instance"). */
+  instanceType?: string;
+  /** Time bins of the instance profile (default 2048). */
+  bins?: number;
+}
+
+/** Analyses one run. Pure apart from loading the packaged catalog on first use. */
+export function analyzeRun(run: RunModel, options: AnalyzeOptions = {}): AnalysisReport {
+  const catalog = options.catalog ?? loadCatalog();
+  const config = options.config ?? defaultConfig();
+  const { instance, from, missing } = pickInstance(run, catalog, options.instanceType);
+  const tolerance = Number(config.rules["critical-path"].toleranceSeconds ?? 0.5);
+  const critical = criticalPath(run, tolerance);
+  const ctx = context(run, critical, instance, missing, options.bins ?? DEFAULT_BINS);
+
+  const verdicts: Verdict[] = [];
+  for (const rule of RULES) {
+    const settings = config.rules[rule.id];
+    if (!settings.enabled) continue;
+    verdicts.push(...rule.evaluate(ctx, settings as never));
+  }
+  const cost = analyzeCost(ctx, catalog, config.cost);
+  if (cost.baseline) {
+    const b = cost.baseline;
+    verdicts.push(
+      finding(
+        "instance-cost",
+        {},
+        "info",
+        `this run cost ${usd(b.costPerRunUsd)} on ${b.instanceType} (${duration(b.runtimeSeconds)} at $${b.pricePerHourUsd}/h on demand)`,
+        {
+          instance_type: b.instanceType,
+          price_per_hour_usd: b.pricePerHourUsd,
+          runtime_s: round(b.runtimeSeconds),
+          cost_per_run_usd: b.costPerRunUsd,
+          binding_limit: cost.current?.bindingLimit ?? null,
+        },
+        cost.recommendations.length > 0
+          ? `Cheaper or faster types exist for this run: ${cost.recommendations[0]?.instanceType} first (see the recommendations).`
+          : "Keep it unless the findings point elsewhere.",
+        run.wallS,
+      ),
+    );
+  }
+  for (const r of cost.recommendations) {
+    verdicts.push(
+      finding(
+        "instance-recommendation",
+        {},
+        r.costChange <= -0.2 || r.speedup >= 1.25 ? "warning" : "info",
+        r.summary,
+        {
+          instance_type: r.instanceType,
+          est_runtime_s: round(r.estRuntimeSeconds, 1),
+          est_cost_per_run_usd: r.estCostPerRunUsd,
+          speedup: round(r.speedup),
+          cost_change: round(r.costChange),
+          break_even_speedup: round(r.breakEvenSpeedup),
+          binding_limit: r.bindingLimit,
+          baseline_instance_type: r.baseline.instanceType,
+          baseline_cost_per_run_usd: r.baseline.costPerRunUsd,
+          baseline_runtime_s: round(r.baseline.runtimeSeconds, 1),
+        },
+        `Try ${r.instanceType} for this pipeline; it pays off as long as it is at least ${round(r.breakEvenSpeedup, 2)}× as fast as ${r.baseline.instanceType}.`,
+        run.wallS,
+      ),
+    );
+  }
+  if (cost.refused) {
+    verdicts.push(
+      insufficient(
+        "instance-recommendation",
+        {},
+        `no instance recommendation: ${cost.refused.reason}`,
+        cost.refused.missing,
+        run.wallS,
+      ),
+    );
+  }
+
+  const findings = verdicts.filter((v) => v.verdict === "finding").map(toFinding);
+  const order = new Map<string, number>(RULES.map((r, i) => [r.id, i]));
+  findings.sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      (order.get(a.rule) ?? 99) - (order.get(b.rule) ?? 99) ||
+      a.atSeconds - b.atSeconds,
+  );
+  const evaluated: AnalysisReport["evaluated"] = {};
+  for (const v of verdicts) {
+    let e = evaluated[v.rule];
+    if (!e) {
+      e = { finding: 0, clear: 0, insufficientData: 0 };
+      evaluated[v.rule] = e;
+    }
+    if (v.verdict === "finding") e.finding++;
+    else if (v.verdict === "clear") e.clear++;
+    else e.insufficientData++;
+  }
+  return {
+    run: {
+      traceId: run.traceId,
+      ...(run.runSpanId !== undefined ? { runSpanId: run.runSpanId } : {}),
+      ...(run.runId !== undefined ? { runId: run.runId } : {}),
+      ...(run.pipelineName !== undefined ? { pipelineName: run.pipelineName } : {}),
+      ...(run.source !== undefined ? { source: run.source } : {}),
+      startTimeUnixNano: String(run.startNs),
+      wallSeconds: run.wallS,
+      tasks: run.tasks.filter((t) => !t.wholeRun).length,
+      processes: run.processes.length,
+      ...(instance ? { instanceType: instance.type, instanceTypeFrom: from } : {}),
+    },
+    findings,
+    insufficientData: groupInsufficient(verdicts),
+    evaluated,
+    criticalPath: critical.segments.slice(0, 200).map((s) => ({
+      ...(s.task && !s.task.wholeRun ? { task: s.task.name } : {}),
+      startSeconds: round(s.startS, 3),
+      seconds: round(s.seconds, 3),
+      share: round(run.wallS > 0 ? s.seconds / run.wallS : 0),
+    })),
+    cost,
+    recommendations: cost.recommendations,
+    verdicts,
+  };
+}
+
+function pickInstance(
+  run: RunModel,
+  catalog: Catalog,
+  explicit: string | undefined,
+): { instance?: InstanceType; from?: "--instance" | "resource"; missing?: string } {
+  if (explicit !== undefined) return { instance: requireInstanceType(catalog, explicit), from: "--instance" };
+  if (run.hostType === undefined) return { missing: `no ${ATTR_HOST_TYPE} on the spans' resource` };
+  const found = catalog.get(run.hostType);
+  if (!found) return { missing: `${ATTR_HOST_TYPE} ${run.hostType} is not in the catalog` };
+  return { instance: found, from: "resource" };
+}
+
+function context(
+  run: RunModel,
+  critical: CriticalPath,
+  instance: InstanceType | undefined,
+  missing: string | undefined,
+  bins: number,
+): RuleContext {
+  const profile = buildProfile(run.processes, 0, run.wallS, bins);
+  const splits = new Map<TaskNode, TimeSplit | undefined>();
+  const onPath = new Map<TaskNode, number>();
+  for (const s of critical.segments) if (s.task) onPath.set(s.task, (onPath.get(s.task) ?? 0) + s.seconds);
+  return {
+    run,
+    profile,
+    critical,
+    ...(instance ? { instance } : {}),
+    ...(missing !== undefined ? { instanceMissing: missing } : {}),
+    split(t) {
+      if (splits.has(t)) return splits.get(t);
+      const m = t.m;
+      const s =
+        m.ioWaitS === undefined ? undefined : splitOf(m.cpuS ?? 0, m.ioWaitS, m.runqueueS ?? 0, m.sleepS ?? 0, t.wallS);
+      splits.set(t, s);
+      return s;
+    },
+    criticalSeconds: (t) => onPath.get(t) ?? 0,
+  };
+}
+
+function toFinding(v: Verdict): Finding {
+  return {
+    rule: v.rule,
+    severity: v.severity ?? "info",
+    ...(v.subject.task !== undefined ? { task: v.subject.task } : {}),
+    ...(v.subject.taskRunId !== undefined ? { taskRunId: v.subject.taskRunId } : {}),
+    ...(v.subject.process ? { process: v.subject.process } : {}),
+    summary: v.summary,
+    evidence: v.evidence,
+    advice: v.advice ?? "",
+    atSeconds: v.atS,
+  };
+}
+
+/** One entry per rule and missing data, listing the tasks it concerns (at most 10 names). */
+function groupInsufficient(verdicts: readonly Verdict[]): InsufficientData[] {
+  const groups = new Map<string, InsufficientData>();
+  for (const v of verdicts) {
+    if (v.verdict !== "insufficient-data") continue;
+    const key = `${v.rule}\u0000${(v.missing ?? []).join(",")}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { rule: v.rule, reason: v.summary, missing: v.missing ?? [], tasks: [], count: 0 };
+      groups.set(key, g);
+    }
+    g.count++;
+    if (v.subject.task !== undefined && g.tasks.length < 10) g.tasks.push(v.subject.task);
+  }
+  return [...groups.values()];
+}

@@ -1,0 +1,86 @@
+// Loading a run for analysis: a run folder (traces*.jsonl + run.json, as `pipespan run` writes it) or a single
+// OTLP/JSON file (any trace export). Earlier finding spans (traces-findings.jsonl) are never read back in.
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { RunModelBuilder } from "../model/build.js";
+import type { RunModel } from "../model/types.js";
+import { type ReadOtlpJsonOptions, readOtlpJsonTraces } from "../otlp/read.js";
+
+/** Where a run folder's finding spans go (rewritten by every analysis, never read as input). */
+export const FINDINGS_TRACES_FILE = "traces-findings.jsonl";
+export const RUN_JSON_FILE = "run.json";
+
+const RunJson = z.looseObject({
+  runId: z.string().optional(),
+  pipelineName: z.string().optional(),
+  traceId: z.string().regex(/^[0-9a-f]{32}$/),
+  runSpanId: z.string().regex(/^[0-9a-f]{16}$/),
+  source: z.string().optional(),
+});
+export type RunJson = z.infer<typeof RunJson>;
+
+export interface LoadedRun {
+  model: RunModel;
+  /** The run folder, when the input was one. */
+  runDir?: string;
+  /** run.json of the run folder, when present and valid. */
+  runJson?: RunJson;
+  files: string[];
+  /** One line each: things that did not stop the analysis (a malformed run.json, ...). */
+  warnings: string[];
+}
+
+export interface LoadRunOptions extends ReadOtlpJsonOptions {
+  traceId?: string;
+}
+
+/** Reads and models a run. Throws OtlpJsonError (bad files) or FindingsError (nothing to analyse, ambiguous). */
+export async function loadRun(pathOrDir: string, options: LoadRunOptions = {}): Promise<LoadedRun> {
+  const warnings: string[] = [];
+  let isDir = false;
+  try {
+    isDir = (await stat(pathOrDir)).isDirectory();
+  } catch {
+    // readOtlpJsonTraces reports a missing path with its own clear message.
+  }
+  let runJson: RunJson | undefined;
+  if (isDir) {
+    const file = join(pathOrDir, RUN_JSON_FILE);
+    const text = await readFile(file, "utf8").catch(() => undefined);
+    if (text !== undefined) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      const r = RunJson.safeParse(parsed);
+      if (r.success) runJson = r.data;
+      else warnings.push(`${file} is not a valid run.json (no traceId/runSpanId); analysing the spans alone`);
+    }
+  }
+  const { traceId: wantedTrace, ...readOptions } = options;
+  const traceId = wantedTrace ?? runJson?.traceId;
+  const builder = new RunModelBuilder({
+    ...(traceId !== undefined ? { traceId } : {}),
+    ...(runJson ? { runSpanId: runJson.runSpanId } : {}),
+  });
+  // Streamed: spans go into the model builder as they are read and are not kept.
+  const traces = await readOtlpJsonTraces(pathOrDir, {
+    ...readOptions,
+    skipFiles: [...(readOptions.skipFiles ?? []), FINDINGS_TRACES_FILE],
+    onSpans: (batch) => {
+      for (const s of batch) builder.add(s);
+    },
+  });
+  for (const p of traces.problems) warnings.push(p.message);
+  const model = builder.build();
+  return {
+    model,
+    ...(isDir ? { runDir: pathOrDir } : {}),
+    ...(runJson ? { runJson } : {}),
+    files: traces.files,
+    warnings,
+  };
+}

@@ -1,0 +1,66 @@
+// The critical path of a run: the chain of tasks that set its wall time. Walking back from the run's end, the
+// task that finished last is on it; before that task started, the task that finished last (within a small
+// tolerance, since a sampled source knows ends only to within its interval) is what it waited for; and so on.
+// Time on the path not covered by a task is "outside tasks" (the root command itself, scheduling gaps).
+// Tasks that ran alongside the path without ending it are off the path: making them faster would not shorten
+// the run. O(tasks · log tasks).
+import type { RunModel, TaskNode } from "./types.js";
+
+export interface PathSegment {
+  /** Undefined for time outside any task. */
+  task?: TaskNode;
+  startS: number;
+  endS: number;
+  seconds: number;
+}
+
+export interface CriticalPath {
+  /** In time order. */
+  segments: PathSegment[];
+  /** Seconds of the run's wall time covered by tasks on the path. */
+  taskSeconds: number;
+  /** Seconds outside any task. */
+  outsideSeconds: number;
+}
+
+export function criticalPath(run: RunModel, toleranceS = 0.5): CriticalPath {
+  const tasks = run.tasks.filter((t) => t.endS > t.startS).sort((a, b) => a.endS - b.endS);
+  const ends = tasks.map((t) => t.endS);
+  const used = new Set<TaskNode>();
+  const backwards: PathSegment[] = [];
+  let cursor = run.wallS;
+  while (cursor > 0) {
+    // The last task ending at or before cursor + tolerance that started before the cursor.
+    let i = upperBound(ends, cursor + toleranceS) - 1;
+    while (i >= 0 && (used.has(tasks[i] as TaskNode) || (tasks[i] as TaskNode).startS >= cursor)) i--;
+    if (i < 0) break;
+    const t = tasks[i] as TaskNode;
+    used.add(t);
+    const end = Math.min(t.endS, cursor);
+    if (cursor - end > 0) backwards.push({ startS: end, endS: cursor, seconds: cursor - end });
+    const start = Math.max(0, t.startS);
+    backwards.push({ task: t, startS: start, endS: end, seconds: Math.max(0, end - start) });
+    cursor = start;
+  }
+  if (cursor > 0) backwards.push({ startS: 0, endS: cursor, seconds: cursor });
+  const segments = backwards.reverse();
+  let taskSeconds = 0;
+  let outsideSeconds = 0;
+  for (const s of segments) {
+    if (s.task) taskSeconds += s.seconds;
+    else outsideSeconds += s.seconds;
+  }
+  return { segments, taskSeconds, outsideSeconds };
+}
+
+/** First index whose value is > x (values ascending). */
+function upperBound(values: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((values[mid] as number) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

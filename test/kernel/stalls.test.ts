@@ -1,0 +1,58 @@
+// An I/O stall (a process blocked on a throttled disk for seconds) becomes ONE aggregated span event on its
+// process span, with its duration — never an event per kernel event.
+import { readFileSync, rmSync } from "node:fs";
+import { readOtlpJsonTraces } from "@pipespan/findings";
+import {
+  ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME,
+  ATTR_PIPESPAN_STALL_DEVICE,
+  ATTR_PIPESPAN_STALL_DURATION,
+  ATTR_PROCESS_EXECUTABLE_NAME,
+  EVENT_PIPESPAN_STALL,
+} from "@pipespan/semconv";
+import { afterAll, describe, expect, it } from "vitest";
+import { runPipespan, scratchDir, tmpOutDir } from "../support/cli.js";
+import { blkioThrottle } from "../support/throttle.js";
+
+const work = scratchDir();
+const out = tmpOutDir();
+const throttle = blkioThrottle(work, 8 * 1024 * 1024);
+afterAll(() => {
+  throttle.remove();
+  rmSync(work, { recursive: true, force: true });
+  rmSync(out, { recursive: true, force: true });
+});
+
+describe("I/O stalls (eBPF)", () => {
+  it("a 3 s write at 8 MB/s is one stall event of about its length", async () => {
+    // 24 MiB with O_DIRECT through an 8 MiB/s limit: ~3 s in D state.
+    const cmd = `${throttle.join} exec dd if=/dev/zero of=${work}/f bs=1M count=24 oflag=direct status=none`;
+    const r = await runPipespan([
+      "run",
+      "--source",
+      "ebpf",
+      "--run-id",
+      "st",
+      "--out",
+      out,
+      "--no-findings",
+      "--",
+      "bash",
+      "-c",
+      `bash -c '${cmd}'`,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const { spans } = await readOtlpJsonTraces(`${out}/st`);
+    const dd = spans.find((s) => s.attributes[ATTR_PROCESS_EXECUTABLE_NAME] === "dd")!;
+    expect(Number(dd.attributes[ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME])).toBeGreaterThan(2);
+    const stalls = dd.events.filter((e) => e.name === EVENT_PIPESPAN_STALL);
+    expect(stalls.length).toBeGreaterThanOrEqual(1);
+    expect(stalls.length).toBeLessThanOrEqual(2);
+    const total = stalls.reduce((a, e) => a + Number(e.attributes[ATTR_PIPESPAN_STALL_DURATION]), 0);
+    // Windows are built from 500 ms readings: the total is the stall's length within about one reading each end.
+    expect(total).toBeGreaterThan(1.8);
+    expect(total).toBeLessThan(4);
+    // The device it waited on: the throttled disk, by name (e.g. "vda") from /sys/dev/block/<major>:<minor>.
+    const devName = readFileSync(`/sys/dev/block/${throttle.device}/uevent`, "utf8").match(/^DEVNAME=(.+)$/m)?.[1];
+    for (const e of stalls) expect(e.attributes[ATTR_PIPESPAN_STALL_DEVICE]).toBe(devName);
+  });
+});
