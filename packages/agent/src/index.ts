@@ -4,6 +4,7 @@ export { Attributor, type AttributorOptions } from "./attribution/attributor.js"
 export type { TaskAttribution, TaskInfo } from "./attribution/task.js";
 export { formatTraceparent, parseTraceparent } from "./attribution/traceparent.js";
 export * from "./export/index.js";
+export { type HostAgentOptions, type HostAgentResult, runHostAgent } from "./host/host-agent.js";
 export { ROOT_TASK_LABEL, RunMetrics } from "./metrics/run-metrics.js";
 export * from "./redact/index.js";
 export * from "./resource/index.js";

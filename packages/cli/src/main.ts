@@ -1,5 +1,6 @@
 import { isUserError } from "@pipespan/agent";
 import { Command, CommanderError } from "commander";
+import { agentCommand } from "./commands/agent.js";
 import { analyzeCommand } from "./commands/analyze.js";
 import { runCommand } from "./commands/run.js";
 import { taskCommand } from "./commands/task.js";
@@ -17,7 +18,7 @@ function program(): Command {
       // Commander's own errors become one clear line.
       outputError: (str, write) => write(`pipespan: ${str.replace(/^error: /, "").trim()} (see --help)\n`),
     });
-  for (const sub of [runCommand(), taskCommand(), analyzeCommand()]) {
+  for (const sub of [runCommand(), taskCommand(), analyzeCommand(), agentCommand()]) {
     sub.exitOverride();
     // run and task end in a command line whose options are not ours; analyze takes its options anywhere.
     if (sub.name() !== "analyze") sub.passThroughOptions();

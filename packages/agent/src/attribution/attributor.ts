@@ -19,6 +19,9 @@ export interface AttributorOptions {
   readonly childrenOf: (id: ProcessId) => readonly ProcessRecord[];
   /** True for span ids this agent created (the run span): such a TRACEPARENT is not a foreign task span. */
   readonly isOwnSpan: (spanId: string) => boolean;
+  /** Make each direct child of the root a task when nothing else names one (default true; the host agent
+   * records only processes that name their task). */
+  readonly fallback?: boolean;
 }
 
 const MAX_NAME = 256;
@@ -90,7 +93,7 @@ export class Attributor {
     if (explicit) return explicit;
     if (record.id === this.#opts.rootId()) return undefined;
     if (parentTask) return parentTask;
-    return this.#wrapped(record) ?? this.#fallback(record);
+    return this.#wrapped(record) ?? (this.#opts.fallback === false ? undefined : this.#fallback(record));
   }
 
   #fromEnv(record: ProcessRecord, parentTask: TaskInfo | undefined): TaskInfo | undefined {

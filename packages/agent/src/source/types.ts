@@ -82,6 +82,8 @@ export interface ProcessStartEvent {
 export interface ProcessExecEvent {
   readonly type: "exec";
   readonly key: ProcessKey;
+  /** Parent pid, where the source knows it. */
+  readonly ppid?: number;
   readonly timeNs: number;
   readonly comm: string;
   readonly exe?: string;

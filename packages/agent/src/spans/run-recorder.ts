@@ -4,6 +4,7 @@ import {
   type Attributes,
   type Context,
   context,
+  INVALID_SPAN_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -86,6 +87,11 @@ export interface RunRecorderOptions {
   readonly startTimeNs: number;
   /** The source's I/O counters include reaped children (see Source.ioIncludesReapedChildren). */
   readonly ioIncludesReapedChildren?: boolean;
+  /**
+   * False for the host agent: no pipeline_run span of its own; only processes of tasks named elsewhere
+   * (TRACEPARENT + PIPESPAN_TASK_NAME) get spans, under those tasks' spans.
+   */
+  readonly emitRunSpan?: boolean;
   /** Stall detection (I/O-wait windows become span events on process spans). */
   readonly stalls?: StallOptions;
   /** Called when a process span ends, with the task it belongs to (undefined: the run's root). */
@@ -156,6 +162,11 @@ export class RunRecorder {
 
   constructor(opts: RunRecorderOptions) {
     this.#o = opts;
+    if (opts.emitRunSpan === false) {
+      this.#runSpan = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+      this.#runContext = context.active();
+      return;
+    }
     this.#runSpan = opts.tracer.startSpan(
       `${CICD_PIPELINE_ACTION_NAME_VALUE_RUN} ${opts.pipelineName}`,
       {
@@ -265,6 +276,19 @@ export class RunRecorder {
     tasks.sort((a, b) => a.startNs - b.startNs);
 
     const lost = this.#lost + outcome.lostEvents;
+    if (this.#o.emitRunSpan === false) {
+      return {
+        traceId: "",
+        runSpanId: "",
+        startNs: this.#o.startTimeNs,
+        endNs: outcome.endTimeNs,
+        tasks,
+        totals: this.#runTotals,
+        processes: this.#processes,
+        lostEvents: lost,
+        result: "",
+      };
+    }
     const result = outcome.cancelled
       ? CICD_PIPELINE_RESULT_VALUE_CANCELLATION
       : outcome.exitCode === 0
@@ -383,6 +407,8 @@ export class RunRecorder {
   #endProcess(record: ProcessRecord, fallbackEndNs?: number, rootOutcome?: RunOutcome): void {
     if (this.#ended.has(record.id)) return;
     this.#ended.add(record.id);
+    // Without a run span, a process that belongs to no named task is not recorded.
+    if (this.#o.emitRunSpan === false && !this.#o.attributor.taskOf(record)) return;
     const { span } = this.#ensureSpan(record);
     const endNs = Math.max(record.exit?.timeNs ?? fallbackEndNs ?? record.startTimeNs, record.startTimeNs);
     const totals: Totals = { counters: this.#ownCounters(record) };

@@ -59,6 +59,7 @@ export class KernelSource implements Source {
   #offsetNs = 0;
   #timers: NodeJS.Timeout[] = [];
   #lost = 0;
+  #hostWide = false;
   #warned = new Set<string>();
 
   constructor(o: KernelSourceOptions) {
@@ -88,6 +89,20 @@ export class KernelSource implements Source {
       ...(t.cwd !== undefined ? { cwd: t.cwd } : {}),
       env: t.env,
     });
+    this.#timers.push(setInterval(() => this.#drain(), this.#o.pollMs ?? 50));
+    this.#timers.push(setInterval(() => this.#readCounters(), this.#o.intervalMs ?? 500));
+  }
+
+  /**
+   * Host-wide mode (`pipespan agent`): every user process of the host, from now on. Processes that already
+   * run are reported when they first exec, exit or are counted. Records of ended processes are dropped, so
+   * memory follows the live processes, not the host's history.
+   */
+  async startHostWide(sink: SourceSink): Promise<void> {
+    this.#sink = sink;
+    this.#hostWide = true;
+    this.#calibrate();
+    this.#o.probe.setHostWide(true);
     this.#timers.push(setInterval(() => this.#drain(), this.#o.pollMs ?? 50));
     this.#timers.push(setInterval(() => this.#readCounters(), this.#o.intervalMs ?? 500));
   }
@@ -185,7 +200,8 @@ export class KernelSource implements Source {
           if (!t || t.done) break;
           const fresh = this.#describe(key, e.comm);
           t.comm = e.comm;
-          const exe = fresh.exe ?? (e.filename.startsWith("/") ? e.filename : undefined);
+          // The event's own path first: by the time /proc is read the process may have exec'd again.
+          const exe = e.filename.startsWith("/") ? e.filename : fresh.exe;
           if (exe !== undefined) t.exe = exe;
           t.argv = e.args.length > 0 ? e.args.slice(0, this.#o.maxArgs ?? 256) : fresh.argv;
           if (fresh.cwd !== undefined) t.cwd = fresh.cwd;
@@ -196,6 +212,7 @@ export class KernelSource implements Source {
           this.#emit({
             type: "exec",
             key,
+            ppid: e.ppid,
             timeNs: this.#bootNsToEpoch(e.tsNs),
             comm: t.comm,
             ...(t.exe !== undefined ? { exe: t.exe } : {}),
@@ -298,6 +315,7 @@ export class KernelSource implements Source {
 
   #finish(t: Tracked, counters: ProcessCounters, timeNs: number, observed: boolean): void {
     t.done = true;
+    if (this.#hostWide) this.#procs.delete(processId(t.key));
     const oom = t.oomKilled || t.exit?.oomKilled === true;
     this.#emit({
       type: "exit",
