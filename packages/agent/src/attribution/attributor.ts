@@ -125,10 +125,10 @@ export class Attributor {
    * children that all carry the same explicit task: it belongs to that task rather than becoming one.
    */
   #wrapped(record: ProcessRecord): TaskInfo | undefined {
-    const children = this.#opts.childrenOf(record.id);
-    if (children.length === 0) return undefined;
     let found: TaskInfo | undefined;
-    for (const c of children) {
+    for (const c of this.#opts.childrenOf(record.id)) {
+      // A child that never ran a program of its own (a subshell, a command substitution) says nothing.
+      if (c.images.every((i) => record.images.some((p) => sameArgv(p.argv, i.argv)))) continue;
       const t = this.#fromEnv(c, undefined);
       if (!t || (found && t !== found)) return undefined;
       found = t;

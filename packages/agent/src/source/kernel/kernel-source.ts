@@ -26,7 +26,7 @@ export interface KernelSourceOptions {
   readonly envKeys: readonly string[];
   /** How often counters are read (ms, default 500). */
   readonly intervalMs?: number;
-  /** How often the ring buffer is drained (ms, default 50). */
+  /** How often the ring buffer is drained (ms, default 10 while processes come and go, backing off to 5× that when idle). */
   readonly pollMs?: number;
   readonly procRoot?: string;
   readonly maxArgs?: number;
@@ -60,6 +60,7 @@ export class KernelSource implements Source {
   #timers: NodeJS.Timeout[] = [];
   #lost = 0;
   #hostWide = false;
+  #drainTimer: NodeJS.Timeout | undefined;
   #warned = new Set<string>();
 
   constructor(o: KernelSourceOptions) {
@@ -89,7 +90,7 @@ export class KernelSource implements Source {
       ...(t.cwd !== undefined ? { cwd: t.cwd } : {}),
       env: t.env,
     });
-    this.#timers.push(setInterval(() => this.#drain(), this.#o.pollMs ?? 50));
+    this.#scheduleDrain();
     this.#timers.push(setInterval(() => this.#readCounters(), this.#o.intervalMs ?? 500));
   }
 
@@ -103,11 +104,30 @@ export class KernelSource implements Source {
     this.#hostWide = true;
     this.#calibrate();
     this.#o.probe.setHostWide(true);
-    this.#timers.push(setInterval(() => this.#drain(), this.#o.pollMs ?? 50));
+    this.#scheduleDrain();
     this.#timers.push(setInterval(() => this.#readCounters(), this.#o.intervalMs ?? 500));
   }
 
+  /**
+   * Drains the ring buffer often while processes come and go (an exec's environment keys are read from /proc
+   * then, before a short-lived process is gone), and backs off to `pollMs` × 5 when nothing happens, so a
+   * quiet or compute-heavy run is not disturbed by wake-ups.
+   */
+  #scheduleDrain(): void {
+    const fast = this.#o.pollMs ?? 10;
+    const slow = fast * 5;
+    let delay = fast;
+    const tick = () => {
+      const n = this.#drain();
+      delay = n > 0 ? fast : Math.min(slow, delay * 2);
+      this.#drainTimer = setTimeout(tick, delay);
+    };
+    this.#drainTimer = setTimeout(tick, delay);
+  }
+
   async stop(): Promise<void> {
+    if (this.#drainTimer) clearTimeout(this.#drainTimer);
+    this.#drainTimer = undefined;
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
     // Final records become available a grace period after a process's exit (late threads): wait for them,
@@ -180,13 +200,14 @@ export class KernelSource implements Source {
     };
   }
 
-  #drain(): void {
+  /** Handles the pending lifecycle events; returns how many there were. */
+  #drain(): number {
     let events: NativeEvent[];
     try {
       events = this.#o.native.decodeEvents(this.#o.probe.pollEvents(4096));
     } catch (err) {
       this.#warn("decode", `kernel events could not be decoded: ${(err as Error).message}`);
-      return;
+      return 0;
     }
     for (const e of events) {
       switch (e.kind) {
@@ -247,6 +268,7 @@ export class KernelSource implements Source {
       this.#emit({ type: "lost", count: lost - this.#lost, reason: "kernel ring buffer full" });
       this.#lost = lost;
     }
+    return events.length;
   }
 
   #onFork(tgid: number, start: bigint, ppid: number, parentStart: bigint | undefined): Tracked | undefined {
