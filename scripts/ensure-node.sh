@@ -22,7 +22,7 @@ if ! _pipespan_node_ok; then
   fi
   echo "pipespan: host Node $(node --version 2>/dev/null || echo missing) is older than 22.15; installing Node ${PIPESPAN_NODE_VERSION} from the npm registry into .tools/node (system Node untouched)"
   mkdir -p "$_pipespan_prefix"
-  (cd "$_pipespan_prefix" && [ -f package.json ] || echo '{"private":true}' > "$_pipespan_prefix/package.json")
+  (cd "$_pipespan_prefix" && [ -f package.json ] || echo '{"private":true,"allowScripts":{"node":true}}' > "$_pipespan_prefix/package.json")
   npm install --silent --no-audit --no-fund --prefix "$_pipespan_prefix" "node@${PIPESPAN_NODE_VERSION}" >&2 || {
     echo "pipespan: could not install node@${PIPESPAN_NODE_VERSION} from the npm registry" >&2
     return 1 2>/dev/null || exit 1
