@@ -112,6 +112,20 @@ export async function runTaskCommand(options: TaskCommandOptions): Promise<TaskC
   const signals = options.forwardSignals ?? FORWARDED_SIGNALS;
   let forwarded: NodeJS.Signals | null = null;
   const handlers = new Map<NodeJS.Signals, () => void>();
+  // Listening for a signal also stops Node's default of dying on it: this process outlives the command, ends
+  // the span, and reports the command's status. The handlers go in before the command starts: it may run (and
+  // be signalled) before spawn() even returns here; a signal that comes that early is passed on at once.
+  let running: { kill(signal: NodeJS.Signals): boolean } | undefined;
+  const early: NodeJS.Signals[] = [];
+  for (const signal of signals) {
+    const handler = (): void => {
+      forwarded = signal;
+      if (running) running.kill(signal);
+      else early.push(signal);
+    };
+    handlers.set(signal, handler);
+    process.on(signal, handler);
+  }
   let outcome: ChildOutcome;
   try {
     outcome = await runChild(options.command, options.args ?? [], {
@@ -120,16 +134,8 @@ export async function runTaskCommand(options: TaskCommandOptions): Promise<TaskC
       stdio: options.stdio ?? "inherit",
       label: "pipespan task",
       onSpawn: (child) => {
-        // Listening for a signal also stops Node's default of dying on it: this process outlives the command,
-        // ends the span, and reports the command's status.
-        for (const signal of signals) {
-          const handler = (): void => {
-            forwarded = signal;
-            child.kill(signal);
-          };
-          handlers.set(signal, handler);
-          process.on(signal, handler);
-        }
+        running = child;
+        for (const signal of early.splice(0)) child.kill(signal);
       },
     });
   } catch (error) {
