@@ -44,6 +44,7 @@ import {
   ENV_PIPESPAN_RUN_ID,
 } from "@pipespan/semconv";
 import { type ChildOutcome, CommandStartError, runChild } from "./child.js";
+import { spanTime } from "./clock.js";
 import { type EnvRecord, type ExtractedEnv, extractEnv, injectEnv, withoutProtocolEnv } from "./env-protocol.js";
 import { checkAttempt, checkName, MAX_NAME_LENGTH } from "./limits.js";
 import {
@@ -439,7 +440,7 @@ class RunImpl implements PipelineRun {
         this.span.setAttribute(ATTR_ERROR_TYPE, final);
         this.span.setStatus({ code: SpanStatusCode.ERROR, message });
       }
-      this.span.end();
+      this.span.end(spanTime());
     }
     this.isEnded = true;
     this.finalResult = final;
@@ -513,6 +514,7 @@ export function startPipelineRun(options: PipelineRunOptions): PipelineRun {
     `${CICD_PIPELINE_ACTION_NAME_VALUE_RUN} ${name}`,
     {
       kind: SpanKind.SERVER,
+      startTime: spanTime(),
       attributes: {
         ...options.attributes,
         [ATTR_CICD_PIPELINE_NAME]: name,

@@ -26,6 +26,7 @@ import {
   ATTR_PROCESS_EXIT_CODE,
 } from "@pipespan/semconv";
 import { signalNumber } from "./child.js";
+import { spanTime } from "./clock.js";
 import { isUnsuccessful, type PipelineResult, RESULT_CANCELLATION, RESULT_FAILURE, RESULT_SUCCESS } from "./result.js";
 
 /** Instrumentation scope of every span the SDK makes. */
@@ -70,7 +71,7 @@ export function startTaskSpan(tracer: Tracer, init: TaskSpanInit): { span: Span;
     [ATTR_PIPESPAN_TASK_ATTEMPT]: init.attempt,
   };
   if (init.runId !== undefined) attributes[ATTR_CICD_PIPELINE_RUN_ID] = init.runId;
-  const span = tracer.startSpan(init.name, { kind: SpanKind.INTERNAL, attributes }, init.parent);
+  const span = tracer.startSpan(init.name, { kind: SpanKind.INTERNAL, attributes, startTime: spanTime() }, init.parent);
   return { span, context: trace.setSpan(init.parent, span) };
 }
 
@@ -130,5 +131,5 @@ export function endTaskSpan(span: Span, end: TaskEnd): void {
     const message = end.statusMessage ?? (end.error instanceof Error ? end.error.message : `task ${end.result}`);
     span.setStatus({ code: SpanStatusCode.ERROR, message });
   }
-  span.end();
+  span.end(spanTime());
 }
