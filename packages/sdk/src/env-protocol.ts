@@ -11,21 +11,14 @@ import {
   ENV_PIPESPAN_TASK_ATTEMPT,
   ENV_PIPESPAN_TASK_NAME,
   ENV_PIPESPAN_TASK_RUN_ID,
+  ENV_PROTOCOL_KEYS,
   ENV_TRACEPARENT,
   ENV_TRACESTATE,
 } from "@pipespan/semconv";
 import { attemptProblem, checkAttempt, checkName, nameProblem, preview } from "./limits.js";
 
-/** Every variable of the protocol, in the order they are documented. */
-export const ENV_PROTOCOL_KEYS = [
-  ENV_TRACEPARENT,
-  ENV_TRACESTATE,
-  ENV_PIPESPAN_RUN_ID,
-  ENV_PIPESPAN_PIPELINE_NAME,
-  ENV_PIPESPAN_TASK_NAME,
-  ENV_PIPESPAN_TASK_RUN_ID,
-  ENV_PIPESPAN_TASK_ATTEMPT,
-] as const;
+/** Every variable of the protocol, in the order they are documented (defined once, in @pipespan/semconv). */
+export { ENV_PROTOCOL_KEYS };
 
 /** Longest TRACEPARENT accepted. Version 00 is exactly 55 characters; later versions may append fields. */
 export const MAX_TRACEPARENT_LENGTH = 512;

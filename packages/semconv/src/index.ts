@@ -1,3 +1,4 @@
+export * from "./env-keys.js";
 export * from "./generated/metadata.js";
 export * from "./generated/names.js";
 export * from "./generated/schemas.js";

@@ -48,13 +48,17 @@ export function taskImageName(record: ProcessRecord, parent: ProcessRecord | und
   return clean(exe) ?? clean(image.comm) ?? `pid-${record.key.pid}`;
 }
 
+/** True when `image` is one of the parent's own images: a fork that has not exec'd a program of its own. */
+function isInherited(image: ProcessImage, parent: ProcessRecord | undefined): boolean {
+  return parent?.images.some((p) => sameArgv(p.argv, image.argv)) ?? false;
+}
+
 /**
  * The program a process was started to run: its first image that is not a copy of one of its parent's (a fork
  * shows the parent's image until it execs; the parent may have exec'd again since), else its latest image.
  */
 export function mainImage(record: ProcessRecord, parent: ProcessRecord | undefined): ProcessImage {
-  const inherited = (i: ProcessImage) => parent?.images.some((p) => sameArgv(p.argv, i.argv)) ?? false;
-  return record.images.find((i) => !inherited(i)) ?? record.images.at(-1) ?? record;
+  return record.images.find((i) => !isInherited(i, parent)) ?? record.images.at(-1) ?? record;
 }
 
 /**
@@ -89,22 +93,21 @@ export class Attributor {
     const parent = record.parentId !== undefined ? this.#opts.lookup(record.parentId) : undefined;
     const parentTask = parent ? this.taskOf(parent) : undefined;
 
-    const explicit = this.#fromEnv(record, parentTask);
+    const explicit = this.#fromEnv(record);
     if (explicit) return explicit;
     if (record.id === this.#opts.rootId()) return undefined;
     if (parentTask) return parentTask;
     return this.#wrapped(record) ?? (this.#opts.fallback === false ? undefined : this.#fallback(record));
   }
 
-  #fromEnv(record: ProcessRecord, parentTask: TaskInfo | undefined): TaskInfo | undefined {
+  #fromEnv(record: ProcessRecord): TaskInfo | undefined {
     const name = clean(record.env[ENV_PIPESPAN_TASK_NAME]);
     if (name === undefined) return undefined;
     const taskRunId = clean(record.env[ENV_PIPESPAN_TASK_RUN_ID]);
     const tp = parseTraceparent(record.env[ENV_TRACEPARENT], record.env[ENV_TRACESTATE]);
     const remote: SpanContext | undefined = tp && !this.#opts.isOwnSpan(tp.spanId) ? tp : undefined;
-    // Same keys as the parent's task (inherited environment): the same task.
+    // The same keys (for example an environment inherited from the parent) name the same task.
     const key = taskRunId ?? (remote ? `${name}@${remote.spanId}` : name);
-    if (parentTask && parentTask.attribution === "env" && this.#keyOf(parentTask) === key) return parentTask;
     const known = this.#tasks.get(`env:${key}`);
     if (known) return known;
     const attemptRaw = Number.parseInt(record.env[ENV_PIPESPAN_TASK_ATTEMPT] ?? "", 10);
@@ -128,17 +131,12 @@ export class Attributor {
     let found: TaskInfo | undefined;
     for (const c of this.#opts.childrenOf(record.id)) {
       // A child that never ran a program of its own (a subshell, a command substitution) says nothing.
-      if (c.images.every((i) => record.images.some((p) => sameArgv(p.argv, i.argv)))) continue;
-      const t = this.#fromEnv(c, undefined);
+      if (c.images.every((i) => isInherited(i, record))) continue;
+      const t = this.#fromEnv(c);
       if (!t || (found && t !== found)) return undefined;
       found = t;
     }
     return found;
-  }
-
-  #keyOf(task: TaskInfo): string | undefined {
-    for (const [k, t] of this.#tasks) if (t === task) return k.slice(4);
-    return undefined;
   }
 
   #fallback(record: ProcessRecord): TaskInfo {

@@ -67,6 +67,8 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
     tracer: telemetry.tracerProvider.getTracer("pipespan"),
     attributor,
     lookup: (id) => table.get(id),
+    childrenOf: (id) => table.childrenOf(id),
+    records: () => table.records(),
     pipelineName: "(agent)",
     runId: "",
     source: "ebpf",

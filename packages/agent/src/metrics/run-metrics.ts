@@ -11,6 +11,12 @@ import {
   ATTR_PIPESPAN_OFFCPU_CAUSE,
   ATTR_PIPESPAN_RUN_SOURCE,
   ATTR_PROCESS_PAGING_FAULT_TYPE,
+  CICD_PIPELINE_TASK_RUN_RESULT_VALUE_FAILURE,
+  CICD_PIPELINE_TASK_RUN_RESULT_VALUE_SUCCESS,
+  CPU_MODE_VALUE_SYSTEM,
+  CPU_MODE_VALUE_USER,
+  DISK_IO_DIRECTION_VALUE_READ,
+  DISK_IO_DIRECTION_VALUE_WRITE,
   METRIC_PIPESPAN_EXPORT_FAILURES,
   METRIC_PIPESPAN_MEMORY_PEAK_RSS,
   METRIC_PIPESPAN_OFFCPU_TIME,
@@ -21,8 +27,12 @@ import {
   METRIC_PROCESS_DISK_IO,
   METRIC_PROCESS_NETWORK_IO,
   METRIC_PROCESS_PAGING_FAULTS,
+  NETWORK_IO_DIRECTION_VALUE_RECEIVE,
+  NETWORK_IO_DIRECTION_VALUE_TRANSMIT,
   PIPESPAN_OFFCPU_CAUSE_VALUE_IO_WAIT,
   PIPESPAN_OFFCPU_CAUSE_VALUE_SLEEP,
+  SYSTEM_PAGING_FAULT_TYPE_VALUE_MAJOR,
+  SYSTEM_PAGING_FAULT_TYPE_VALUE_MINOR,
 } from "@pipespan/semconv";
 import type { SourceName } from "../source/types.js";
 import type { Totals } from "../spans/measure-attributes.js";
@@ -94,18 +104,20 @@ export class RunMetrics {
     const add = (counter: Counter, v: number | undefined, extra: Attributes) => {
       if (v !== undefined && v > 0) counter.add(v, { ...base, ...extra });
     };
-    add(this.#cpu, c.cpuUserNs !== undefined ? c.cpuUserNs / 1e9 : undefined, { [ATTR_CPU_MODE]: "user" });
-    add(this.#cpu, c.cpuSystemNs !== undefined ? c.cpuSystemNs / 1e9 : undefined, { [ATTR_CPU_MODE]: "system" });
+    add(this.#cpu, c.cpuUserNs !== undefined ? c.cpuUserNs / 1e9 : undefined, { [ATTR_CPU_MODE]: CPU_MODE_VALUE_USER });
+    add(this.#cpu, c.cpuSystemNs !== undefined ? c.cpuSystemNs / 1e9 : undefined, {
+      [ATTR_CPU_MODE]: CPU_MODE_VALUE_SYSTEM,
+    });
     // A source without a user/system split reports the total: no cpu.mode then.
     add(this.#cpu, c.cpuTotalNs !== undefined ? c.cpuTotalNs / 1e9 : undefined, {});
     // CPU of descendants the source never saw: its user/system split is unknown, so no cpu.mode.
     add(this.#cpu, t.unattributedCpuNs !== undefined ? t.unattributedCpuNs / 1e9 : undefined, {});
-    add(this.#disk, c.diskReadBytes, { [ATTR_DISK_IO_DIRECTION]: "read" });
-    add(this.#disk, c.diskWriteBytes, { [ATTR_DISK_IO_DIRECTION]: "write" });
-    add(this.#net, c.netTxBytes, { [ATTR_NETWORK_IO_DIRECTION]: "transmit" });
-    add(this.#net, c.netRxBytes, { [ATTR_NETWORK_IO_DIRECTION]: "receive" });
-    add(this.#faults, c.majorFaults, { [ATTR_PROCESS_PAGING_FAULT_TYPE]: "major" });
-    add(this.#faults, c.minorFaults, { [ATTR_PROCESS_PAGING_FAULT_TYPE]: "minor" });
+    add(this.#disk, c.diskReadBytes, { [ATTR_DISK_IO_DIRECTION]: DISK_IO_DIRECTION_VALUE_READ });
+    add(this.#disk, c.diskWriteBytes, { [ATTR_DISK_IO_DIRECTION]: DISK_IO_DIRECTION_VALUE_WRITE });
+    add(this.#net, c.netTxBytes, { [ATTR_NETWORK_IO_DIRECTION]: NETWORK_IO_DIRECTION_VALUE_TRANSMIT });
+    add(this.#net, c.netRxBytes, { [ATTR_NETWORK_IO_DIRECTION]: NETWORK_IO_DIRECTION_VALUE_RECEIVE });
+    add(this.#faults, c.majorFaults, { [ATTR_PROCESS_PAGING_FAULT_TYPE]: SYSTEM_PAGING_FAULT_TYPE_VALUE_MAJOR });
+    add(this.#faults, c.minorFaults, { [ATTR_PROCESS_PAGING_FAULT_TYPE]: SYSTEM_PAGING_FAULT_TYPE_VALUE_MINOR });
     add(this.#offcpu, c.offCpuIoWaitNs !== undefined ? c.offCpuIoWaitNs / 1e9 : undefined, {
       [ATTR_PIPESPAN_OFFCPU_CAUSE]: PIPESPAN_OFFCPU_CAUSE_VALUE_IO_WAIT,
     });
@@ -119,7 +131,9 @@ export class RunMetrics {
     const base = this.#base(task.name);
     this.#duration.record(Math.max(0, task.endNs - task.startNs) / 1e9, {
       ...base,
-      [ATTR_CICD_PIPELINE_TASK_RUN_RESULT]: task.failed ? "failure" : "success",
+      [ATTR_CICD_PIPELINE_TASK_RUN_RESULT]: task.failed
+        ? CICD_PIPELINE_TASK_RUN_RESULT_VALUE_FAILURE
+        : CICD_PIPELINE_TASK_RUN_RESULT_VALUE_SUCCESS,
     });
     if (task.totals.counters.peakRssBytes !== undefined) this.#rss.record(task.totals.counters.peakRssBytes, base);
   }

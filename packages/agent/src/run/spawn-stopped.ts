@@ -1,6 +1,7 @@
 import { type ChildProcess, type StdioOptions, spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
+import { parseStat } from "../source/procfs/parse.js";
 
 /** The script of the stop-then-exec wrapper: an image of pipespan's, never the user's. */
 export const STOP_WRAPPER_SCRIPT = 'kill -STOP $$ && exec "$0" "$@"';
@@ -43,8 +44,7 @@ export async function spawnStopped(
 
 async function procState(pid: number): Promise<string | undefined> {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return parseStat(await readFile(`/proc/${pid}/stat`, "utf8"))?.state;
   } catch {
     return undefined;
   }

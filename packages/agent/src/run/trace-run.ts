@@ -1,7 +1,6 @@
 import type { ChildProcess, StdioOptions } from "node:child_process";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { context, trace } from "@opentelemetry/api";
 import {
   ENV_PIPESPAN_PIPELINE_NAME,
   ENV_PIPESPAN_RUN_DIR,
@@ -125,6 +124,8 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
     tracer,
     attributor,
     lookup: (id) => table.get(id),
+    childrenOf: (id) => table.childrenOf(id),
+    records: () => table.records(),
     pipelineName,
     runId,
     source: source.name,
@@ -164,7 +165,7 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
           recorder.setRoot(rootId);
         }
         const change = table.apply(e);
-        if (change) context.with(trace.setSpan(context.active(), recorder.runSpan), () => recorder.handle(change));
+        if (change) recorder.handle(change);
       },
     });
   } catch (err) {

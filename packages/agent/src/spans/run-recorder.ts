@@ -47,6 +47,8 @@ import {
   CICD_PIPELINE_RESULT_VALUE_CANCELLATION,
   CICD_PIPELINE_RESULT_VALUE_FAILURE,
   CICD_PIPELINE_RESULT_VALUE_SUCCESS,
+  CICD_PIPELINE_TASK_RUN_RESULT_VALUE_FAILURE,
+  CICD_PIPELINE_TASK_RUN_RESULT_VALUE_SUCCESS,
   EVENT_PIPESPAN_STALL,
 } from "@pipespan/semconv";
 import { type Attributor, mainImage } from "../attribution/attributor.js";
@@ -77,6 +79,9 @@ export interface RunRecorderOptions {
   readonly tracer: Tracer;
   readonly attributor: Attributor;
   readonly lookup: (id: string) => ProcessRecord | undefined;
+  /** The process table's children index and records (the recorder keeps no copy of its own). */
+  readonly childrenOf: (id: string) => readonly ProcessRecord[];
+  readonly records: () => Iterable<ProcessRecord>;
   readonly pipelineName: string;
   readonly runId: string;
   readonly source: SourceName;
@@ -154,7 +159,6 @@ export class RunRecorder {
   readonly #runContext: Context;
   readonly #spans = new Map<string, { span: Span; context: Context }>();
   readonly #tasks = new Map<TaskInfo, TaskState>();
-  readonly #children = new Map<string, ProcessRecord[]>();
   readonly #runTotals: Totals = { counters: {} };
   #rootId: string | undefined;
   #processes = 0;
@@ -208,12 +212,6 @@ export class RunRecorder {
     switch (change.type) {
       case "started": {
         this.#processes++;
-        const parentId = change.record.parentId;
-        if (parentId !== undefined) {
-          const list = this.#children.get(parentId) ?? [];
-          list.push(change.record);
-          this.#children.set(parentId, list);
-        }
         return;
       }
       case "updated": {
@@ -256,8 +254,8 @@ export class RunRecorder {
           ...measureAttributes(t.totals, wall),
           [ATTR_PIPESPAN_TASK_PROCESS_COUNT]: t.processes,
           [ATTR_CICD_PIPELINE_TASK_RUN_RESULT]: t.failed
-            ? CICD_PIPELINE_RESULT_VALUE_FAILURE
-            : CICD_PIPELINE_RESULT_VALUE_SUCCESS,
+            ? CICD_PIPELINE_TASK_RUN_RESULT_VALUE_FAILURE
+            : CICD_PIPELINE_TASK_RUN_RESULT_VALUE_SUCCESS,
         });
         if (t.failed) t.span.setStatus({ code: SpanStatusCode.ERROR, message: "a process of the task failed" });
         t.span.end(hrTime(t.endNs));
@@ -374,9 +372,7 @@ export class RunRecorder {
   }
 
   *#allRecordsOf(task: TaskInfo): Iterable<ProcessRecord> {
-    for (const list of this.#children.values()) {
-      for (const r of list) if (this.#o.attributor.taskOf(r) === task) yield r;
-    }
+    for (const r of this.#o.records()) if (this.#o.attributor.taskOf(r) === task) yield r;
   }
 
   #ensureSpan(record: ProcessRecord): { span: Span; context: Context } {
@@ -497,7 +493,7 @@ export class RunRecorder {
       const v = own[k];
       if (v === undefined) continue;
       let seen = 0;
-      for (const c of this.#children.get(record.id) ?? []) if (reapedBy(c, endNs)) seen += this.#inclusive(c, k);
+      for (const c of this.#o.childrenOf(record.id)) if (reapedBy(c, endNs)) seen += this.#inclusive(c, k);
       own[k] = Math.max(0, v - seen);
     }
     return own;
@@ -511,7 +507,7 @@ export class RunRecorder {
   #inclusive(record: ProcessRecord, k: NumericCounter): number {
     const endNs = record.exit?.timeNs ?? Number.POSITIVE_INFINITY;
     let children = 0;
-    for (const c of this.#children.get(record.id) ?? []) if (reapedBy(c, endNs)) children += this.#inclusive(c, k);
+    for (const c of this.#o.childrenOf(record.id)) if (reapedBy(c, endNs)) children += this.#inclusive(c, k);
     return Math.max(record.counters[k] ?? 0, children);
   }
 
@@ -525,7 +521,7 @@ export class RunRecorder {
     if (reaped === undefined) return undefined;
     const endNs = record.exit?.timeNs ?? Number.POSITIVE_INFINITY;
     let seen = 0;
-    for (const c of this.#children.get(record.id) ?? []) if (reapedBy(c, endNs)) seen += this.#inclusiveCpu(c);
+    for (const c of this.#o.childrenOf(record.id)) if (reapedBy(c, endNs)) seen += this.#inclusiveCpu(c);
     return Math.max(0, reaped - seen);
   }
 
@@ -536,7 +532,7 @@ export class RunRecorder {
   #inclusiveCpu(record: ProcessRecord): number {
     const endNs = record.exit?.timeNs ?? Number.POSITIVE_INFINITY;
     let children = 0;
-    for (const c of this.#children.get(record.id) ?? []) if (reapedBy(c, endNs)) children += this.#inclusiveCpu(c);
+    for (const c of this.#o.childrenOf(record.id)) if (reapedBy(c, endNs)) children += this.#inclusiveCpu(c);
     const own = cpuNs({ counters: record.counters }) ?? 0;
     return own + Math.max(record.counters.childrenCpuNs ?? 0, children);
   }

@@ -77,7 +77,7 @@ export class KernelSource implements Source {
     const stat = parseStat(this.#reader.readText(this.#reader.path(rootPid, "stat"))?.text ?? "");
     if (!stat) throw new Error(`process ${rootPid} is gone before tracing started`);
     const key: ProcessKey = { pid: rootPid, startTicks: stat.starttime };
-    const t = this.#describe(key, stat.comm);
+    const { envRead: _root, ...t } = this.#describe(key, stat.comm);
     this.#procs.set(processId(key), t);
     this.#emit({
       type: "start",
@@ -180,20 +180,31 @@ export class KernelSource implements Source {
     return { pid: tgid, startTicks: Number(startBoottimeNs / NS_PER_TICK) };
   }
 
-  /** What /proc still tells about a process (best effort: it may be gone already). */
-  #describe(key: ProcessKey, comm: string): Tracked {
+  /**
+   * What /proc still tells about a process (best effort: it may be gone already). What the caller already
+   * knows from the kernel event (argv, executable path) is not read again. `envRead` is false when the
+   * environment could not be read (the process is gone), as opposed to holding none of our keys.
+   */
+  #describe(
+    key: ProcessKey,
+    comm: string,
+    known: { argv?: readonly string[]; exe?: string } = {},
+  ): Tracked & { envRead: boolean } {
     const r = this.#reader;
-    const cmd = r.readBytes(r.path(key.pid, "cmdline"), 64 * 1024);
+    const cmd = known.argv ? undefined : r.readBytes(r.path(key.pid, "cmdline"), 64 * 1024);
     const env = r.readBytes(r.path(key.pid, "environ"), 256 * 1024);
-    const exe = r.readLink(r.path(key.pid, "exe"));
+    const exe = known.exe ?? r.readLink(r.path(key.pid, "exe"));
     const cwd = r.readLink(r.path(key.pid, "cwd"));
     return {
       key,
       comm,
       ...(exe !== undefined ? { exe } : {}),
-      argv: cmd ? parseCmdline(cmd.data, this.#o.maxArgs ?? 256, this.#o.maxArgLength ?? 4096, cmd.truncated) : [comm],
+      argv:
+        known.argv ??
+        (cmd ? parseCmdline(cmd.data, this.#o.maxArgs ?? 256, this.#o.maxArgLength ?? 4096, cmd.truncated) : [comm]),
       ...(cwd !== undefined ? { cwd } : {}),
       env: env ? parseEnviron(env.data, this.#envKeys, 4096) : {},
+      envRead: env !== undefined,
       oomKilled: false,
       last: {},
       done: false,
@@ -219,17 +230,17 @@ export class KernelSource implements Source {
           let t = this.#procs.get(processId(key));
           if (!t) t = this.#onFork(e.tgid, e.startBoottimeNs, e.ppid, undefined);
           if (!t || t.done) break;
-          const fresh = this.#describe(key, e.comm);
+          // The event's own path and argv first: by the time /proc is read the process may have exec'd again.
+          const fresh = this.#describe(key, e.comm, {
+            ...(e.args.length > 0 ? { argv: e.args.slice(0, this.#o.maxArgs ?? 256) } : {}),
+            ...(e.filename.startsWith("/") ? { exe: e.filename } : {}),
+          });
           t.comm = e.comm;
-          // The event's own path first: by the time /proc is read the process may have exec'd again.
-          const exe = e.filename.startsWith("/") ? e.filename : fresh.exe;
-          if (exe !== undefined) t.exe = exe;
-          t.argv = e.args.length > 0 ? e.args.slice(0, this.#o.maxArgs ?? 256) : fresh.argv;
+          if (fresh.exe !== undefined) t.exe = fresh.exe;
+          t.argv = fresh.argv;
           if (fresh.cwd !== undefined) t.cwd = fresh.cwd;
           // The environment as of this exec; gone already for a very short process: keep the inherited one.
-          if (Object.keys(fresh.env).length > 0 || this.#reader.readLink(this.#reader.path(key.pid, "exe"))) {
-            t.env = fresh.env;
-          }
+          if (fresh.envRead) t.env = fresh.env;
           this.#emit({
             type: "exec",
             key,
@@ -292,7 +303,10 @@ export class KernelSource implements Source {
       last: {},
       done: false,
     };
-    if (!parent) Object.assign(t, this.#describe(key, t.comm));
+    if (!parent) {
+      const { envRead: _orphan, ...described } = this.#describe(key, t.comm);
+      Object.assign(t, described);
+    }
     this.#procs.set(id, t);
     this.#emit({
       type: "start",

@@ -1,0 +1,24 @@
+import {
+  ENV_PIPESPAN_PIPELINE_NAME,
+  ENV_PIPESPAN_RUN_ID,
+  ENV_PIPESPAN_TASK_ATTEMPT,
+  ENV_PIPESPAN_TASK_NAME,
+  ENV_PIPESPAN_TASK_RUN_ID,
+  ENV_TRACEPARENT,
+  ENV_TRACESTATE,
+} from "./generated/names.js";
+
+/**
+ * The environment-protocol keys a process carries to name its run and task, in the order they are documented:
+ * what the SDK sets for a child, and the only keys pipespan ever reads from /proc/<pid>/environ.
+ * (PIPESPAN_RUN_DIR is for pipespan's own helpers and is not read from processes.)
+ */
+export const ENV_PROTOCOL_KEYS = [
+  ENV_TRACEPARENT,
+  ENV_TRACESTATE,
+  ENV_PIPESPAN_RUN_ID,
+  ENV_PIPESPAN_PIPELINE_NAME,
+  ENV_PIPESPAN_TASK_NAME,
+  ENV_PIPESPAN_TASK_RUN_ID,
+  ENV_PIPESPAN_TASK_ATTEMPT,
+] as const;
