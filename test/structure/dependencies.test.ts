@@ -19,8 +19,8 @@ const readJson = <T>(p: string): T => JSON.parse(readFileSync(join(root, p), "ut
 const workspaces = readJson<{ workspaces: string[] }>("package.json").workspaces;
 const manifests = workspaces.map((w) => ({ dir: w, m: readJson<Manifest>(`${w}/package.json`) }));
 
-/** Package names a workspace's src imports (bare specifiers, first path segment or scope/name). */
-function importedPackages(dir: string): Set<string> {
+/** Package names the code under `dir`'s shipped folders imports (bare specifiers: scope/name or name). */
+function importedPackages(dir: string, subdirs: readonly string[] = ["src", "lib", "bin"]): Set<string> {
   const out = new Set<string>();
   const walk = (d: string) => {
     for (const e of readdirSync(join(root, d), { withFileTypes: true })) {
@@ -37,9 +37,9 @@ function importedPackages(dir: string): Set<string> {
       }
     }
   };
-  for (const sub of ["src", "lib", "bin"]) {
+  for (const sub of subdirs) {
     try {
-      walk(`${dir}/${sub}`);
+      walk(dir === "." ? sub : `${dir}/${sub}`);
     } catch {
       /* the workspace has no such folder */
     }
@@ -97,6 +97,18 @@ describe("dependencies", () => {
       for (const p of importedPackages(dir)) if (!declared.has(p)) undeclared.push(`${m.name}: ${p}`);
     }
     expect(undeclared).toEqual([]);
+  });
+
+  it("every package the repository's tests, benches and examples import is declared at the root or is a workspace", () => {
+    const rootManifest = readJson<Manifest>("package.json");
+    const declared = new Set([
+      ...Object.keys(rootManifest.dependencies ?? {}),
+      ...Object.keys(rootManifest.devDependencies ?? {}),
+      ...manifests.map((x) => x.m.name),
+    ]);
+    const used = importedPackages(".", ["test", "bench", "examples"]);
+    for (const { dir } of manifests) for (const p of importedPackages(dir, ["test"])) used.add(p);
+    expect([...used].filter((p) => !declared.has(p)).sort()).toEqual([]);
   });
 
   it("the kernel addon is an optional dependency of the agent, never a hard one", () => {
