@@ -1,14 +1,22 @@
 // The literal guard: no attribute, metric or event name from the registry may appear as a string literal in
 // code outside packages/semconv. Use the @pipespan/semconv constants (ATTR_*, METRIC_*, EVENT_*) instead.
 // A test file may opt a single line out with a trailing `// semconv-literal-ok` comment.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ATTR_PROCESS_PID, EVENT_PIPESPAN_STALL, METRIC_PROCESS_CPU_TIME } from "@pipespan/semconv";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadRegistry, type Registry } from "../../packages/semconv/scripts/resolve.ts";
-import { guardedFiles, isTestFile, OPT_OUT, scanRepository, scanSource } from "./literal-scan.ts";
+import {
+  collectorConfigNames,
+  guardedFiles,
+  isTestFile,
+  OPT_OUT,
+  scanIdentifiers,
+  scanRepository,
+  scanSource,
+} from "./literal-scan.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -117,5 +125,61 @@ describe("the repository", () => {
         (h.ignoredOptOut ? ` (// ${OPT_OUT} only counts in test files)` : ""),
     );
     expect(report, `registry names written as literals:\n${report.join("\n")}`).toEqual([]);
+  });
+});
+
+describe("deprecated upstream names", () => {
+  it("appear nowhere in code outside packages/semconv, as a literal or through their deprecated constants", () => {
+    expect(registry.aliases.length).toBeGreaterThan(0);
+    const literals = new Set(registry.aliases.map((a) => a.name));
+    const constants = new Set(registry.aliases.flatMap((a) => [a.constName, ...a.members.map((m) => m.constName)]));
+    const hits = guardedFiles(root).flatMap((f) => {
+      const text = readFileSync(join(root, f), "utf8");
+      return [...scanSource(f, text, literals), ...scanIdentifiers(f, text, constants)];
+    });
+    const report = hits.map((h) => {
+      const alias = registry.aliases.find((a) => a.name === h.literal || a.constName === h.literal);
+      return `${h.file}:${h.line}: ${h.literal} is deprecated upstream${alias ? `; use ${alias.replacement.name}` : ""}`;
+    });
+    expect(report).toEqual([]);
+  });
+});
+
+describe("collector-config/*.yaml", () => {
+  it("names in OTTL statements and span_metrics dimensions are attributes the registry defines", () => {
+    const refs = collectorConfigNames(root);
+    expect(refs.length).toBeGreaterThan(10);
+    const attributes = new Set(registry.attributes.map((a) => a.name));
+    const unknown = refs.filter((r) => !attributes.has(r.name)).map((r) => `${r.file}:${r.line}: ${r.name}`);
+    expect(unknown).toEqual([]);
+  });
+
+  it("the scanner finds OTTL attribute paths and dimension names, not other list entries", () => {
+    const tree = mkdtempSync(join(tmpdir(), "pipespan-guard-"));
+    try {
+      mkdirSync(join(tree, "collector-config"));
+      writeFileSync(
+        join(tree, "collector-config", "x.yaml"),
+        [
+          "processors:",
+          "  filter/a:",
+          "    trace_conditions:",
+          `      - 'span.attributes["${ATTR_PROCESS_PID}"] != nil' # and attributes["not.this"] in a comment`,
+          "connectors:",
+          "  span_metrics/b:",
+          "    dimensions:",
+          "      - name: no.such.attribute",
+          "    exclude_dimensions: [span.name]",
+          "    policies:",
+          "      - name: keep-runs",
+        ].join("\n"),
+      );
+      expect(collectorConfigNames(tree).map((r) => `${r.line}:${r.name}`)).toEqual([
+        `4:${ATTR_PROCESS_PID}`,
+        "8:no.such.attribute",
+      ]);
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
   });
 });

@@ -81,3 +81,55 @@ export function scanRepository(root: string, names: ReadonlySet<string>): { file
   const hits = files.flatMap((f) => scanSource(f, readFileSync(join(root, f), "utf8"), names));
   return { files: files.length, hits };
 }
+
+/** Every identifier in `text` (code, not strings or comments) that is one of `identifiers`. */
+export function scanIdentifiers(relPath: string, text: string, identifiers: ReadonlySet<string>): Hit[] {
+  const source = ts.createSourceFile(relPath, text, ts.ScriptTarget.Latest, true, scriptKind(relPath));
+  const hits: Hit[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && identifiers.has(node.text)) {
+      const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line;
+      hits.push({ file: relPath, line: line + 1, literal: node.text, ignoredOptOut: false });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return hits;
+}
+
+/** A name a Collector config refers to: in OTTL (`attributes["…"]`) or as a span_metrics dimension. */
+export interface ConfigName {
+  file: string;
+  line: number;
+  name: string;
+}
+
+/**
+ * The attribute names collector-config/*.yaml refers to: OTTL paths `attributes["name"]` (span, resource,
+ * datapoint, …) and `- name: x.y` entries of span_metrics dimensions. OTTL cannot import constants, so instead
+ * every such name must be one the registry defines (a renamed attribute breaks the guard until the configs follow).
+ */
+export function collectorConfigNames(root: string): ConfigName[] {
+  const dir = join(root, "collector-config");
+  if (!existsSync(dir)) return [];
+  const out: ConfigName[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    if (!/\.ya?ml$/.test(f) || f === "builder-config.yaml") continue;
+    const lines = readFileSync(join(dir, f), "utf8").split("\n");
+    let inDimensions = false;
+    for (const [i, raw] of lines.entries()) {
+      const line = raw.replace(/(^|\s)#.*$/, "");
+      for (const m of line.matchAll(/attributes\[\\?"([^"\\]+)\\?"\]/g)) {
+        out.push({ file: `collector-config/${f}`, line: i + 1, name: m[1] as string });
+      }
+      if (/^\s*dimensions:\s*$/.test(line)) {
+        inDimensions = true;
+        continue;
+      }
+      const dim = /^\s*-\s*name:\s*["']?([^"'\s]+)["']?\s*$/.exec(line);
+      if (inDimensions && dim) out.push({ file: `collector-config/${f}`, line: i + 1, name: dim[1] as string });
+      else if (inDimensions && line.trim() !== "") inDimensions = false;
+    }
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 // Checks that a value is a valid OTLP/JSON ExportTraceServiceRequest / ExportMetricsServiceRequest against the
-// official .proto files, then round-trips it through protobuf binary (encode → decode) so tests can compare
+// OTLP .proto definitions (test/support/otlp-proto), then round-trips it through protobuf binary (encode → decode) so tests can compare
 // what a protobuf receiver would see with what was written.
 //
 // OTLP/JSON (OTLP spec, "JSON Protobuf Encoding") is the proto3 JSON mapping with three differences we enforce:
@@ -15,12 +15,6 @@ import { METRICS_SERVICE_PROTO, OTLP_PROTOS_ROOT, TRACE_SERVICE_PROTO } from "./
 protobuf.util.Long = Long as unknown as typeof protobuf.util.Long;
 protobuf.configure();
 
-/** Fields newer than the v0.19 protos in node_modules/otlp-protos, by message type: allowed, then dropped. */
-const NEWER_FIELDS: Record<string, Record<string, "uint32" | "attributes">> = {
-  "opentelemetry.proto.trace.v1.Span": { flags: "uint32" },
-  "opentelemetry.proto.trace.v1.Span.Link": { flags: "uint32" },
-  "opentelemetry.proto.common.v1.InstrumentationScope": { attributes: "attributes", droppedAttributesCount: "uint32" },
-};
 const HEX_ID_LENGTH: Record<string, number> = { traceId: 32, spanId: 16, parentSpanId: 16 };
 const INT64 = new Set(["int64", "uint64", "sint64", "fixed64", "sfixed64"]);
 const INT32 = new Set(["int32", "uint32", "sint32", "fixed32", "sfixed32"]);
@@ -49,18 +43,11 @@ export function assertOtlpJson(json: unknown, kind: OtlpKind): void {
 
 function checkMessage(type: protobuf.Type, value: unknown, path: string): void {
   if (typeof value !== "object" || value === null || Array.isArray(value)) fail(path, "expected an object");
-  const newer = NEWER_FIELDS[type.fullName.replace(/^\./, "")] ?? {};
   const oneofsSeen = new Map<string, string>();
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     const at = `${path}.${key}`;
     const field = type.fields[key];
-    if (!field) {
-      const extra = newer[key];
-      if (!extra) fail(at, `unknown field for ${type.name}`);
-      if (extra === "uint32") checkScalar("uint32", key, v, at);
-      else checkRepeated(otlpRoot().lookupType("opentelemetry.proto.common.v1.KeyValue"), v, at);
-      continue;
-    }
+    if (!field) fail(at, `unknown field for ${type.name}`);
     if (v === null || v === undefined) continue; // proto3 JSON: null means default
     if (field.partOf) {
       const other = oneofsSeen.get(field.partOf.name);
@@ -74,11 +61,6 @@ function checkMessage(type: protobuf.Type, value: unknown, path: string): void {
       checkField(field, v, at);
     }
   }
-}
-
-function checkRepeated(type: protobuf.Type, v: unknown, at: string): void {
-  if (!Array.isArray(v)) fail(at, "expected an array");
-  for (const [i, item] of v.entries()) checkMessage(type, item, `${at}[${i}]`);
 }
 
 function checkField(field: protobuf.Field, v: unknown, at: string): void {
@@ -140,7 +122,7 @@ function fail(path: string, msg: string): never {
   throw new Error(`not valid OTLP/JSON at ${path}: ${msg}`);
 }
 
-/** Hex ids → bytes, newer-than-proto fields dropped: the proto3-JSON-compatible object protobufjs understands. */
+/** Hex ids → bytes: the proto3-JSON-compatible object protobufjs understands. */
 function toProtoObject(type: protobuf.Type, value: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {

@@ -6,7 +6,7 @@ import { ProcfsSource } from "./procfs/index.js";
 import type { Source, SourceName } from "./types.js";
 
 /** What the user asked for: a source by name, or the best one available. */
-export type SourceChoice = "auto" | Exclude<SourceName, "replay">;
+export type SourceChoice = "auto" | SourceName;
 
 export interface ChosenSource {
   readonly source: Source;

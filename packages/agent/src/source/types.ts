@@ -1,4 +1,4 @@
-// The contract between an event source (procfs today, eBPF next, replay later) and the rest of the agent.
+// The contract between an event source (the kernel's eBPF programs, or the procfs sampler) and the rest of the agent.
 // A source only observes: it reports process lifecycle and cumulative counters; it never decides tasks or spans.
 
 /** Identity of a process: pid plus start time, so pid reuse cannot merge two processes. */
@@ -123,7 +123,7 @@ export interface LostEvent {
 
 export type SourceEvent = ProcessStartEvent | ProcessExecEvent | ProcessCountersEvent | ProcessExitEvent | LostEvent;
 
-export type SourceName = "procfs" | "ebpf" | "replay";
+export type SourceName = "procfs" | "ebpf";
 
 export interface SourceSink {
   onEvent(event: SourceEvent): void;

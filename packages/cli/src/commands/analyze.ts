@@ -52,7 +52,7 @@ OTEL_EXPORTER_OTLP_ENDPOINT is set. Rules that lack data (for example I/O wait u
 instead of guessing. Exit code 0 when the analysis ran (whatever it found), 2 on bad input.
 
 Examples:
-  pipespan analyze pipespan-runs/20260101-120000-ab12
+  pipespan analyze pipespan-runs/20261126T002300Z-3f9a1c
   pipespan analyze --instance r6i.16xlarge --json run/ > findings.json
   pipespan analyze --config rules.yaml --markdown collector-export.json`,
     )

@@ -99,7 +99,7 @@ export interface RunModel {
   readonly runSpanId?: string;
   readonly pipelineName?: string;
   readonly runId?: string;
-  /** pipespan.run.source of the run span (procfs, ebpf, replay), when known. */
+  /** pipespan.run.source of the run span (procfs or ebpf), when known. */
   readonly source?: string;
   /** Absolute start of the run, ns since the epoch (every other time is relative to it). */
   readonly startNs: bigint;

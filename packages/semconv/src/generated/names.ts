@@ -100,7 +100,6 @@ export const ATTR_PIPESPAN_RUN_EXIT_CODE = "pipespan.run.exit_code" as const;
 export const ATTR_PIPESPAN_RUN_SOURCE = "pipespan.run.source" as const;
 export const PIPESPAN_RUN_SOURCE_VALUE_PROCFS = "procfs" as const;
 export const PIPESPAN_RUN_SOURCE_VALUE_EBPF = "ebpf" as const;
-export const PIPESPAN_RUN_SOURCE_VALUE_REPLAY = "replay" as const;
 /** Number of tasks in the run. */
 export const ATTR_PIPESPAN_RUN_TASK_COUNT = "pipespan.run.task_count" as const;
 /** Time runnable but waiting for a CPU (wake-up to switch-in). */

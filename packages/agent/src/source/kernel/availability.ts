@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { importNative, type KernelProbe, type NativeModule } from "./native.js";
+import { importNative, type KernelProbe, NATIVE_PACKAGE, type NativeModule } from "./native.js";
 
 export type KernelAvailability =
   | { readonly ok: true; readonly native: NativeModule; readonly probe: KernelProbe; readonly detail: string }
@@ -25,7 +25,7 @@ function effectiveCaps(): bigint {
 /** The reason `npm ci` could not build the addon, when it could not. */
 function buildFailure(): string | undefined {
   try {
-    const pkg = createRequire(import.meta.url).resolve("@pipespan/native/package.json");
+    const pkg = createRequire(import.meta.url).resolve(`${NATIVE_PACKAGE}/package.json`);
     const marker = join(dirname(pkg), "build", "BUILD_FAILED");
     if (!existsSync(marker)) return undefined;
     const lines = readFileSync(marker, "utf8").trim().split("\n");

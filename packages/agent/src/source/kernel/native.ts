@@ -89,8 +89,17 @@ export interface NativeModule {
   decodeCounters(buf: Buffer): NativeCounters[];
 }
 
+/** The optional package that carries the BPF programs and their loader (Linux only, built at install). */
+export const NATIVE_PACKAGE = "@pipespan/native";
+
 /** Imports @pipespan/native; throws an Error with the reason when it is missing or was not built. */
 export async function importNative(): Promise<NativeModule> {
-  const name = "@pipespan/native";
-  return (await import(name)) as NativeModule;
+  try {
+    return (await import(NATIVE_PACKAGE)) as NativeModule;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException)?.code === "ERR_MODULE_NOT_FOUND" && String(err).includes(NATIVE_PACKAGE)) {
+      throw new Error(`the optional package ${NATIVE_PACKAGE} is not installed`);
+    }
+    throw err;
+  }
 }
