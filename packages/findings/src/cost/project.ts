@@ -144,7 +144,7 @@ export function project(pc: ProjectionContext, target?: TargetSpec): Projection 
       : target.sameHost
         ? { ...IDENTITY, ioScale: ioScaleFor(pc, f, target) }
         : scenarioFor(pc, f, target);
-    const atCap = target ? instanceCapBuckets(pc, f) : () => false;
+    const atCap = target ? instanceCapBuckets(pc, f, target) : () => false;
     const split = (l: TaskLimits, s: Scenario) => splitStorage(l, s, atCap, f.startS, f.endS);
     const now = projectTask(pace.limits, IDENTITY, f.startS, f.endS);
     const then = split(pace.limits, scenario);
@@ -267,12 +267,22 @@ function ioScaleFor(pc: ProjectionContext, f: SegmentFacts, t: TargetSpec): (b: 
   return () => s;
 }
 
-/** Buckets whose storage wait counts against the instance's EBS cap (for the binding limit). */
-function instanceCapBuckets(pc: ProjectionContext, f: SegmentFacts): (b: Bucket) => boolean {
+/**
+ * Buckets whose storage wait counts against an instance's EBS cap on the target (for the binding limit): at the
+ * measured instance's cap now, or slowed by a target cap below what the I/O moved.
+ */
+function instanceCapBuckets(pc: ProjectionContext, f: SegmentFacts, t: TargetSpec): (b: Bucket) => boolean {
+  if (t.localStorage || t.sameHost) return () => false;
+  const slowed = t.ebsBaselineBps !== undefined && f.storagePeakBps > t.ebsBaselineBps;
   const p = pc.plateau;
-  if (p) return pc.plateauAtInstance ? (b) => atPlateau(p, b) : () => false;
+  if (p) {
+    const level = p.kind === "throughput" ? p.bytesPerS : p.opsPerS;
+    const cap = p.kind === "throughput" ? t.ebsBaselineBps : t.ebsBaselineIops;
+    const capBinds = pc.plateauAtInstance || (cap !== undefined && cap < level);
+    return (b) => (atPlateau(p, b) ? capBinds : slowed);
+  }
   const capNow = pc.measured.ebsBaselineBps;
-  const at = capNow !== undefined && f.storagePeakBps >= pc.atCapFraction * capNow;
+  const at = (capNow !== undefined && f.storagePeakBps >= pc.atCapFraction * capNow) || slowed;
   return () => at;
 }
 

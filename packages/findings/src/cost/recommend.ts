@@ -115,29 +115,8 @@ export function analyzeCost(ctx: RuleContext, catalog: Catalog, o: CostOptions):
     };
   }
 
-  const speed = (t: InstanceType) => o.cpuSpeed[t.type] ?? o.cpuSpeed[t.family] ?? 1;
+  const { pc, here, scale, est } = projector(ctx, o);
   const mt = ctx.measured.type;
-  const measured: HostSpec = {
-    ...(ctx.measured.cpus !== undefined ? { vcpu: ctx.measured.cpus } : {}),
-    ...(mt?.ebsBaselineBps !== undefined ? { ebsBaselineBps: mt.ebsBaselineBps } : {}),
-    ...(mt?.ebsBaselineIops !== undefined ? { ebsBaselineIops: mt.ebsBaselineIops } : {}),
-    ...(mt?.networkBaselineBps !== undefined ? { networkBaselineBps: mt.networkBaselineBps } : {}),
-    speed: mt ? speed(mt) : 1,
-  };
-  const plateau = ctx.plateaus[0];
-  const pc: ProjectionContext = {
-    facts: segmentFacts(ctx.critical, ctx.profile, (t) => ctx.limits(t), (s) => ctx.pace(s)),
-    measured,
-    ...(plateau ? { plateau } : {}),
-    plateauAtInstance: plateauAtInstance(plateau, mt),
-    atCapFraction: o.atCapFraction,
-  };
-  const here = project(pc);
-  const scale = here.seconds > 0 ? run.wallS / here.seconds : 1;
-  const est = (t: InstanceType) => {
-    const p = project(pc, targetOf(t, speed(t)));
-    return { p, seconds: p.seconds * scale };
-  };
   const peakRss = Math.max(run.m.peakRssBytes ?? 0, peakOf(ctx.profile, ctx.profile.rssUpper));
   const volumes = loadVolumes();
   const storage = storageOptions(ctx, pc, scale, catalog, volumes, o, peakRss, inst);
@@ -248,6 +227,35 @@ export function analyzeCost(ctx: RuleContext, catalog: Catalog, o: CostOptions):
       `${pct(o.maxSlowdown)} slower, or ${times(o.minSpeedup)} faster at no extra cost`;
   }
   return out;
+}
+
+/** Runtime estimates on any type from the measured host (the same projection the recommendations use). */
+export function projector(ctx: RuleContext, o: CostOptions) {
+  const run = ctx.run;
+  const speed = (t: InstanceType) => o.cpuSpeed[t.type] ?? o.cpuSpeed[t.family] ?? 1;
+  const mt = ctx.measured.type;
+  const measured: HostSpec = {
+    ...(ctx.measured.cpus !== undefined ? { vcpu: ctx.measured.cpus } : {}),
+    ...(mt?.ebsBaselineBps !== undefined ? { ebsBaselineBps: mt.ebsBaselineBps } : {}),
+    ...(mt?.ebsBaselineIops !== undefined ? { ebsBaselineIops: mt.ebsBaselineIops } : {}),
+    ...(mt?.networkBaselineBps !== undefined ? { networkBaselineBps: mt.networkBaselineBps } : {}),
+    speed: mt ? speed(mt) : 1,
+  };
+  const plateau = ctx.plateaus[0];
+  const pc: ProjectionContext = {
+    facts: segmentFacts(ctx.critical, ctx.profile, (t) => ctx.limits(t), (s) => ctx.pace(s)),
+    measured,
+    ...(plateau ? { plateau } : {}),
+    plateauAtInstance: plateauAtInstance(plateau, mt),
+    atCapFraction: o.atCapFraction,
+  };
+  const here = project(pc);
+  const scale = here.seconds > 0 ? run.wallS / here.seconds : 1;
+  const est = (t: InstanceType) => {
+    const p = project(pc, targetOf(t, speed(t)));
+    return { p, seconds: p.seconds * scale };
+  };
+  return { pc, here, scale, est };
 }
 
 function observedBaseline(inst: InstanceType, wallS: number): Baseline {

@@ -2,7 +2,8 @@
 import { ATTR_HOST_TYPE } from "@pipespan/semconv";
 import { type Catalog, type InstanceType, loadCatalog, requireInstanceType } from "../catalog/catalog.js";
 import { type AnalysisConfig, defaultConfig, type ModelOptions } from "../config/config.js";
-import { analyzeCost } from "../cost/recommend.js";
+import type { BindingLimit, Projection } from "../cost/project.js";
+import { analyzeCost, projector } from "../cost/recommend.js";
 import { duration, gib, round, usd } from "../format.js";
 import { type CriticalPath, criticalPath, type PathSegment } from "../model/critical-path.js";
 import { heldWithin, type TaskLimits, taskLimits } from "../model/limits.js";
@@ -165,6 +166,42 @@ export function analyzeRun(run: RunModel, options: AnalyzeOptions = {}): Analysi
     recommendations: cost.recommendations,
     verdicts,
   };
+}
+
+export interface RuntimeEstimate {
+  instanceType: string;
+  seconds: number;
+  bindingLimit: BindingLimit;
+  bySeconds: Projection["bySeconds"];
+}
+
+/**
+ * The run's estimated wall time on each of `types`, projected from the measured host with the same limits model
+ * as the findings and recommendations (no filtering: for "what would this run take on X?").
+ */
+export function estimateRuntimes(run: RunModel, types: readonly string[], options: AnalyzeOptions = {}): RuntimeEstimate[] {
+  const catalog = options.catalog ?? loadCatalog();
+  const config = options.config ?? defaultConfig();
+  const { instance, from, missing } = pickInstance(run, catalog, options.instanceType);
+  const critical = criticalPath(run, Number(config.rules["critical-path"].toleranceSeconds ?? 0.5));
+  const ctx = context(run, critical, instance, from, missing, options.bins ?? DEFAULT_BINS, config.model, catalog);
+  const { est, scale } = projector(ctx, config.cost);
+  return types.map((t) => {
+    const { p, seconds } = est(requireInstanceType(catalog, t));
+    const k = scale;
+    return {
+      instanceType: t,
+      seconds,
+      bindingLimit: p.bindingLimit,
+      bySeconds: {
+        cpu: p.bySeconds.cpu * k,
+        ebs: p.bySeconds.ebs * k,
+        storage: p.bySeconds.storage * k,
+        network: p.bySeconds.network * k,
+        other: p.bySeconds.other * k,
+      },
+    };
+  });
 }
 
 function pickInstance(

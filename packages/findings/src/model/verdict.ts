@@ -80,8 +80,10 @@ export function primaryVerdict(l: TaskLimits, o: VerdictOptions): Primary {
   const fr = [...families.entries()].sort((a, b) => b[1] - a[1]);
   const [topFamily, topShare] = fr[0] as [Family, number];
   const second = fr[1]?.[1] ?? 0;
+  // Shares are sums of bucket fractions: compare with a little slack so 60% in ten 6% buckets is 60%.
+  const eps = 1e-9;
   const dominates =
-    topShare >= o.dominantShare || (topShare >= o.leadShare && topShare >= o.leadRatio * second - 1e-12);
+    topShare >= o.dominantShare - eps || (topShare >= o.leadShare - eps && topShare >= o.leadRatio * second - eps);
   if (!dominates) {
     const causes = ranked.slice(0, 2);
     return {
@@ -97,14 +99,14 @@ export function primaryVerdict(l: TaskLimits, o: VerdictOptions): Primary {
   }
   const lead = ranked.filter((r) => FAMILY[r.cause] === topFamily);
   const rule =
-    topShare >= o.dominantShare
+    topShare >= o.dominantShare - eps
       ? `holds ≥ ${(o.dominantShare * 100).toFixed(0)}% of the wall time`
       : `holds ≥ ${(o.leadShare * 100).toFixed(0)}% and ≥ ${o.leadRatio}× the next cause`;
   const base = { ranked, causes: lead, share: topShare, rule };
   switch (topFamily) {
     case "cpu": {
       const rq = l.shares.runqueue;
-      return { ...base, verdict: rq >= o.starvedShare * topShare ? "cpu-starved" : "cpu-bound" };
+      return { ...base, verdict: rq >= o.starvedShare * topShare - eps ? "cpu-starved" : "cpu-bound" };
     }
     case "io":
       return { ...base, verdict: "io-bound" };
