@@ -115,7 +115,13 @@ function projected(c: Row, current: Row) {
   );
   const sort = t.SAMTOOLS_SORT;
   const sortWall = sort.end - sort.start;
-  segment(held(sort.cpu, sort.io, sort.rq, sort.sleep, sortWall, current.vcpu), 0, false, sort.bps, sort.bps * sortWall);
+  segment(
+    held(sort.cpu, sort.io, sort.rq, sort.sleep, sortWall, current.vcpu),
+    0,
+    false,
+    sort.bps,
+    sort.bps * sortWall,
+  );
   const mqc = t.MULTIQC;
   const mqcWall = mqc.end - mqc.start;
   segment(held(mqc.cpu, mqc.io, mqc.rq, mqc.sleep, mqcWall, current.vcpu), 0, false, mqc.bps, mqc.bps * mqcWall);

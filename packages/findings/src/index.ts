@@ -10,6 +10,7 @@ export {
   requireInstanceType,
 } from "./catalog/catalog.js";
 export { CsvError, parseCsv } from "./catalog/csv.js";
+export { loadVolumes, parseVolumes, type VolumeType } from "./catalog/volumes.js";
 export {
   type AnalysisConfig,
   type CostOptions,
@@ -21,7 +22,6 @@ export {
   parseConfig,
   type RuleSettings,
 } from "./config/config.js";
-export { loadVolumes, parseVolumes, type VolumeType } from "./catalog/volumes.js";
 export {
   type BindingLimit,
   type HostSpec,
@@ -72,19 +72,11 @@ export {
   taskLimits,
   waterFill,
 } from "./model/limits.js";
-export { classifyPlateau, findPlateaus, type PlateauLimit, type StoragePlateau } from "./model/plateau.js";
-export { readDevices, readHost, readTimeline } from "./model/timeline.js";
-export {
-  CAUSE_LABEL,
-  PRIMARY_VERDICTS,
-  type Primary,
-  type PrimaryVerdict,
-  primaryVerdict,
-  type VerdictOptions,
-} from "./model/verdict.js";
 export { addMeasures, readMeasures, storageBytes } from "./model/measures.js";
+export { classifyPlateau, findPlateaus, type PlateauLimit, type StoragePlateau } from "./model/plateau.js";
 export { buildProfile, integralOf, type Profile, peakOf, secondsAtOrAbove } from "./model/profile.js";
 export { hasOffCpuData, splitOf, type TimeSplit, timeSplit } from "./model/split.js";
+export { readDevices, readHost, readTimeline } from "./model/timeline.js";
 export type {
   Coverage,
   DeviceSeries,
@@ -95,6 +87,14 @@ export type {
   TaskNode,
   Timeline,
 } from "./model/types.js";
+export {
+  CAUSE_LABEL,
+  PRIMARY_VERDICTS,
+  type Primary,
+  type PrimaryVerdict,
+  primaryVerdict,
+  type VerdictOptions,
+} from "./model/verdict.js";
 export * from "./otlp/index.js";
 export { normalizeReadableSpans, type ReadableSpanLike } from "./otlp/readable.js";
 export { RULES } from "./rules/index.js";

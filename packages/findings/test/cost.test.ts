@@ -1,12 +1,6 @@
 import { ATTR_HOST_TYPE, ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME } from "@pipespan/semconv";
 import { describe, expect, it } from "vitest";
-import {
-  estimateRuntimes,
-  type InstanceType,
-  loadCatalog,
-  parseConfig,
-  requireInstanceType,
-} from "../src/index.js";
+import { estimateRuntimes, type InstanceType, loadCatalog, parseConfig, requireInstanceType } from "../src/index.js";
 import { analyze, modelOf, run, task } from "./helpers.js";
 
 const catalog = loadCatalog();

@@ -77,7 +77,6 @@ export function only(report: AnalysisReport, rule: string, taskName?: string): V
   return v[0] as Verdict;
 }
 
-
 export type { B };
 
 /**
@@ -88,7 +87,12 @@ export function timelineTask(
   name: string,
   start: number,
   buckets: readonly B[],
-  o: { interval?: number; processes?: SynthProcess[]; attrs?: Record<string, number | string | boolean>; extra?: Parameters<typeof measured>[0] } = {},
+  o: {
+    interval?: number;
+    processes?: SynthProcess[];
+    attrs?: Record<string, number | string | boolean>;
+    extra?: Parameters<typeof measured>[0];
+  } = {},
 ): SynthTask {
   const interval = o.interval ?? 1;
   const end = start + buckets.length * interval;

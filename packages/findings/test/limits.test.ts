@@ -96,7 +96,9 @@ describe("the paper cases", () => {
   });
 
   it("a lock-heavy task (kernel locks, D state outside I/O) is waiting, never io-bound", () => {
-    const { r, v } = judge(timelineTask("LOCKS", 0, repeat(10, { cpu: 0.4, blocked: 3.6, io: 0, sleep: 0, active: 4 })));
+    const { r, v } = judge(
+      timelineTask("LOCKS", 0, repeat(10, { cpu: 0.4, blocked: 3.6, io: 0, sleep: 0, active: 4 })),
+    );
     expect(v.rule).toBe("waiting");
     expect(v.evidence.share_lock).toBeCloseTo(0.8, 9);
     expect(v.evidence.share_io).toBe(0);
@@ -126,7 +128,10 @@ describe("the paper cases", () => {
   });
 
   it("a task split by design between storage and CPU phases is mixed with both causes", () => {
-    const buckets = [...repeat(5, { cpu: 0.05, io: 0.95, sleep: 0, active: 1 }), ...repeat(5, { cpu: 1, sleep: 0, active: 1 })];
+    const buckets = [
+      ...repeat(5, { cpu: 0.05, io: 0.95, sleep: 0, active: 1 }),
+      ...repeat(5, { cpu: 1, sleep: 0, active: 1 }),
+    ];
     const { v } = judge(timelineTask("PHASES", 0, buckets));
     expect(v.rule).toBe("mixed");
     expect([v.evidence.cause1, v.evidence.cause2]).toEqual(["cpu", "io"]);

@@ -49,7 +49,10 @@ describe("io-bound", () => {
 
 describe("cpu-bound", () => {
   it("fires with off-CPU data when the task computes nearly all its wall time", () => {
-    const v = only(analyze(run({ tasks: [task("spin", 0, 100, { cpu: 97, io: 0.5, rq: 1, sleep: 1.5 })] })), "cpu-bound");
+    const v = only(
+      analyze(run({ tasks: [task("spin", 0, 100, { cpu: 97, io: 0.5, rq: 1, sleep: 1.5 })] })),
+      "cpu-bound",
+    );
     expect(v.verdict).toBe("finding");
     expect(v.evidence.basis).toBe("totals");
     expect(v.evidence.share_cpu).toBeCloseTo(0.97, 6);
@@ -288,7 +291,10 @@ describe("thresholds and switches from the config", () => {
   it("a stricter dominance threshold turns io-bound into mixed, and a disabled rule is not evaluated", () => {
     const r0 = run({ tasks: [task("dd", 0, 100, { cpu: 10, io: 60, sleep: 30 })] });
     expect(only(analyze(r0), "io-bound").verdict).toBe("finding"); // 60% ≥ 60%
-    const strict = parseConfig({ model: { dominantShare: 0.7, leadRatio: 3 }, rules: { straggler: { enabled: false } } });
+    const strict = parseConfig({
+      model: { dominantShare: 0.7, leadRatio: 3 },
+      rules: { straggler: { enabled: false } },
+    });
     const r = analyze(r0, { config: strict });
     expect(only(r, "io-bound").verdict).toBe("clear");
     expect(only(r, "mixed").verdict).toBe("finding");

@@ -12,6 +12,7 @@ export function renderFindingsShort(r: AnalysisReport, style: Style, runDirForHu
   const out: string[] = [];
   const main = r.findings.filter((f) => f.rule !== "instance-recommendation" && f.rule !== "instance-cost");
   out.push(style.bold(`pipespan: findings (${main.length})`));
+  if (r.run.hostNote) out.push(`  note: ${r.run.hostNote}`);
   for (const f of main.slice(0, MAX_LINES)) {
     out.push(`  ${severityLabel(f.severity, style)} ${f.rule}${f.task ? ` [${f.task}]` : ""}: ${f.summary}`);
   }
@@ -34,6 +35,12 @@ export function renderFindingsShort(r: AnalysisReport, style: Style, runDirForHu
     out.push(style.dim(`  not enough data: ${parts.join("; ")}`));
   }
   const c = r.cost;
+  if (c.storage) {
+    const best = [...c.storageOptions].sort((a, b) => a.estRuntimeSeconds - b.estRuntimeSeconds)[0];
+    out.push(
+      `  storage: ${c.storage.device} at a limit (${c.storage.limit})${best ? `; lifting it: ${best.summary}` : ""}`,
+    );
+  }
   if (c.baseline) {
     const best = r.recommendations[0];
     out.push(

@@ -133,7 +133,8 @@ export function parseCatalog(text: string, where = "<catalog>"): Catalog {
     const ebsBurstMbps = number("ebs_burst_mbps", false);
     const iopsCol = col.get("ebs_baseline_iops");
     const iopsText = iopsCol !== undefined ? (fields[iopsCol] ?? "").trim() : "";
-    if (iopsText !== "" && !/^\d+(\.\d+)?$/.test(iopsText)) throw bad("ebs_baseline_iops", `is not a non-negative number: ${iopsText}`);
+    if (iopsText !== "" && !/^\d+(\.\d+)?$/.test(iopsText))
+      throw bad("ebs_baseline_iops", `is not a non-negative number: ${iopsText}`);
     const ebsBaselineIops = iopsText !== "" ? Number(iopsText) : undefined;
     const netBase = number("network_baseline_gbps", false);
     const netBurst = number("network_burst_gbps", false);

@@ -109,7 +109,8 @@ export function parseVolumes(text: string, where = "<volumes>"): ReadonlyMap<str
       source: field("source"),
     };
     if (type === "gp3" && row.priceUsdMiBpsMonth === undefined) throw bad("price_usd_mibps_month", "is empty for gp3");
-    if (type === "io2" && row.throughputMiBpsPerIops === undefined) throw bad("throughput_mibps_per_iops", "is empty for io2");
+    if (type === "io2" && row.throughputMiBpsPerIops === undefined)
+      throw bad("throughput_mibps_per_iops", "is empty for io2");
     out.set(type, row);
   }
   for (const t of ["gp3", "io2"]) if (!out.has(t)) throw new FindingsError("catalog", `${where}: no ${t} row`);

@@ -150,7 +150,13 @@ export function project(pc: ProjectionContext, target?: TargetSpec): Projection 
     const then = split(pace.limits, scenario);
     const k = now.seconds > 0 ? f.seconds / now.seconds : 1;
     let seg = then.seconds * k;
-    let parts = { cpu: then.cpu * k, ebs: then.ebs * k, storage: then.storage * k, network: then.network * k, other: then.waiting * k };
+    let parts = {
+      cpu: then.cpu * k,
+      ebs: then.ebs * k,
+      storage: then.storage * k,
+      network: then.network * k,
+      other: then.waiting * k,
+    };
     for (const m of f.members.slice(1)) {
       if (!m.limits) continue;
       const c = split(m.limits, scenario);

@@ -115,7 +115,14 @@ export function analyzeCost(ctx: RuleContext, catalog: Catalog, o: CostOptions):
     };
   }
 
-  const { pc, here, scale, est } = projector(ctx, o);
+  const { pc, scale, est } = projector(ctx, o);
+  // The measured type itself: the observed time, with what held it split the way a target sees it (the EBS cap
+  // named as such).
+  const observedOn = (t: InstanceType) => {
+    const p = est(t).p;
+    const k = p.seconds > 0 ? run.wallS / (p.seconds * scale) : 1;
+    return { p: { ...p, bySeconds: scaled(p.bySeconds, k) }, seconds: run.wallS };
+  };
   const mt = ctx.measured.type;
   const peakRss = Math.max(run.m.peakRssBytes ?? 0, peakOf(ctx.profile, ctx.profile.rssUpper));
   const volumes = loadVolumes();
@@ -133,7 +140,7 @@ export function analyzeCost(ctx: RuleContext, catalog: Catalog, o: CostOptions):
   }
 
   // The run on the instance named: observed when that is the measured host, else projected from it.
-  const onInst = mt && mt.type === inst.type ? { p: here, seconds: run.wallS } : est(inst);
+  const onInst = mt && mt.type === inst.type ? observedOn(inst) : est(inst);
   const baseline: Baseline = {
     instanceType: inst.type,
     runtimeSeconds: onInst.seconds,
@@ -243,7 +250,12 @@ export function projector(ctx: RuleContext, o: CostOptions) {
   };
   const plateau = ctx.plateaus[0];
   const pc: ProjectionContext = {
-    facts: segmentFacts(ctx.critical, ctx.profile, (t) => ctx.limits(t), (s) => ctx.pace(s)),
+    facts: segmentFacts(
+      ctx.critical,
+      ctx.profile,
+      (t) => ctx.limits(t),
+      (s) => ctx.pace(s),
+    ),
     measured,
     ...(plateau ? { plateau } : {}),
     plateauAtInstance: plateauAtInstance(plateau, mt),

@@ -94,7 +94,9 @@ export function storageOptions(
         const capped = instCap !== undefined && t >= instCap - 1 ? `capped at ${mt?.type}'s EBS baseline` : "";
         if (t <= gp3.maxThroughputMiBps) {
           const extra = Math.max(0, t - Math.max(level, gp3.includedThroughputMiBps)) * (gp3.priceUsdMiBpsMonth ?? 0);
-          out.push(volumeOption("gp3", `gp3 at ${t} MiB/s`, { throughputMiBps: t }, est, wall, extra, hostPrice, capped));
+          out.push(
+            volumeOption("gp3", `gp3 at ${t} MiB/s`, { throughputMiBps: t }, est, wall, extra, hostPrice, capped),
+          );
         } else {
           const iops = Math.ceil(t / (io2.throughputMiBpsPerIops ?? 1));
           if (iops > io2.pricedIopsUpTo) continue;

@@ -179,7 +179,11 @@ export interface RuntimeEstimate {
  * The run's estimated wall time on each of `types`, projected from the measured host with the same limits model
  * as the findings and recommendations (no filtering: for "what would this run take on X?").
  */
-export function estimateRuntimes(run: RunModel, types: readonly string[], options: AnalyzeOptions = {}): RuntimeEstimate[] {
+export function estimateRuntimes(
+  run: RunModel,
+  types: readonly string[],
+  options: AnalyzeOptions = {},
+): RuntimeEstimate[] {
   const catalog = options.catalog ?? loadCatalog();
   const config = options.config ?? defaultConfig();
   const { instance, from, missing } = pickInstance(run, catalog, options.instanceType);
@@ -325,7 +329,12 @@ export function measuredHost(
   if (cpus === undefined && mem === undefined) {
     // Nothing measured about the host: the instance type (when known) is all there is.
     return candidate
-      ? { cpus: candidate.vcpu, memoryBytes: candidate.memoryBytes, from: `instance ${candidate.type}`, type: candidate }
+      ? {
+          cpus: candidate.vcpu,
+          memoryBytes: candidate.memoryBytes,
+          from: `instance ${candidate.type}`,
+          type: candidate,
+        }
       : { from: "unknown" };
   }
   const base = {
@@ -336,7 +345,9 @@ export function measuredHost(
   if (!candidate) return base;
   if (fits(candidate)) return { ...base, type: candidate };
   const size = (c: number | undefined, m: number | undefined) =>
-    [c !== undefined ? `${c} CPU${c === 1 ? "" : "s"}` : "", m !== undefined ? gib(m) : ""].filter(Boolean).join(" and ");
+    [c !== undefined ? `${c} CPU${c === 1 ? "" : "s"}` : "", m !== undefined ? gib(m) : ""]
+      .filter(Boolean)
+      .join(" and ");
   const given = instanceFrom === "--instance" ? `--instance ${candidate.type}` : `${ATTR_HOST_TYPE} ${candidate.type}`;
   const note =
     `${given} has ${size(candidate.vcpu, candidate.memoryBytes)}, but the spans were measured on a host with ` +

@@ -138,7 +138,8 @@ export function taskLimits(task: TaskNode, o: LimitsOptions): TaskLimits | undef
     if (r.w <= 0) continue;
     // A phase with fewer live threads cannot use more lanes than it has threads (when sleep is measured, the
     // live threads are all states together).
-    const live = r.sleep !== undefined ? Math.ceil((r.cpu + r.io + r.blocked + r.runqueue + r.sleep) / r.w - 0.1) : Infinity;
+    const live =
+      r.sleep !== undefined ? Math.ceil((r.cpu + r.io + r.blocked + r.runqueue + r.sleep) / r.w - 0.1) : Infinity;
     const bucketLanes = Math.max(1, r.cpu / r.w, Math.min(lanes, Math.max(1, live)));
     const bucketLanesUnl = Math.max(bucketLanes, Math.min(demonstrated, Math.max(1, live)));
     const networkActive = r.network > 0 && r.network / r.w >= netThreshold;

@@ -76,9 +76,17 @@ function devicePlateau(
   if (d.readOps) ops.push(["read", d.readOps]);
   if (d.writeOps) ops.push(["write", d.writeOps]);
 
-  let best: { kind: "throughput" | "iops"; dir: StoragePlateau["direction"]; at: Uint8Array; seconds: number } | undefined;
+  let best:
+    | { kind: "throughput" | "iops"; dir: StoragePlateau["direction"]; at: Uint8Array; seconds: number }
+    | undefined;
   const consider = (kind: "throughput" | "iops", dir: StoragePlateau["direction"], s: Float64Array) => {
-    const found = flatAtMax(s, width, d.intervalS, o.plateauBand, kind === "throughput" ? o.plateauMinBps : o.plateauMinIops);
+    const found = flatAtMax(
+      s,
+      width,
+      d.intervalS,
+      o.plateauBand,
+      kind === "throughput" ? o.plateauMinBps : o.plateauMinIops,
+    );
     if (!found || found.seconds < o.plateauMinShare * run.wallS) return;
     if (!best || found.seconds > best.seconds * 1.05) best = { kind, dir, ...found };
   };
@@ -182,7 +190,12 @@ export function flatAtMax(
  * Thread-seconds tasks waited on storage within [s0, s1]: from the run's timeline when recorded, else from the
  * tasks' limits models (storage-held time); undefined when neither measured I/O wait.
  */
-function ioWaitWithin(t: Timeline | undefined, limits: readonly TaskLimits[], s0: number, s1: number): number | undefined {
+function ioWaitWithin(
+  t: Timeline | undefined,
+  limits: readonly TaskLimits[],
+  s0: number,
+  s1: number,
+): number | undefined {
   if (t) {
     let v = 0;
     for (let k = 0; k < t.buckets; k++) {

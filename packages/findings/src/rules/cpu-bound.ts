@@ -2,8 +2,8 @@ import { ATTR_HOST_TYPE, ATTR_PIPESPAN_CPU_TIME, ATTR_PIPESPAN_TASK_REQUESTED_CP
 import { z } from "zod";
 import { duration, pct, round } from "../format.js";
 import type { ProcessNode, TaskNode } from "../model/types.js";
-import { defineRule, type RuleContext, taskSubject, type Verdict } from "./types.js";
 import { primaryVerdicts } from "./primary.js";
+import { defineRule, type RuleContext, taskSubject, type Verdict } from "./types.js";
 import { byCriticalShare, clear, finding, insufficient } from "./verdicts.js";
 
 const ADVICE =

@@ -69,7 +69,9 @@ export const criticalPathRule = defineRule({
         evidence,
         `Only tasks on this path shorten the run; start with ${top[0].name} (${pct(top[1] / wall)} of the run` +
           `${verdict ? `, ${verdict}` : ""})` +
-          (parallel > 0 ? "; tasks alongside it waited on it or ran in parallel, so speeding them up alone does not help." : "."),
+          (parallel > 0
+            ? "; tasks alongside it waited on it or ran in parallel, so speeding them up alone does not help."
+            : "."),
         run.wallS,
       ),
     ];

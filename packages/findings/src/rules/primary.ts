@@ -97,10 +97,7 @@ function summaryOf(t: TaskNode, l: TaskLimits, p: Primary): string {
         : `${t.name}: asleep ${pct(s.wait + s.other)} of its ${duration(wall)} (sleep, pipes, children, other tasks); no resource of this host held it`;
     }
     case "mixed":
-      return (
-        `${t.name}: no single limit — ${describeCauses(p.causes)} of its ${duration(wall)}; ` +
-        mixedEstimates(l, p)
-      );
+      return `${t.name}: no single limit — ${describeCauses(p.causes)} of its ${duration(wall)}; ${mixedEstimates(l, p)}`;
   }
 }
 
@@ -165,7 +162,8 @@ const DESCRIPTIONS: Record<PrimaryVerdict, string> = {
   "network-bound": "The task slept while its sockets moved data: the network held it.",
   "memory-bound": "The OOM killer stopped the task, or reading back evicted pages held it.",
   "cpu-starved": "The task's threads were runnable but other work had the CPUs (run-queue wait held it).",
-  waiting: "The task slept on timers, pipes, children or other tasks, or waited on kernel locks: no resource of the host held it.",
+  waiting:
+    "The task slept on timers, pipes, children or other tasks, or waited on kernel locks: no resource of the host held it.",
   mixed: "No single cause dominated the task's wall time: the two leading causes and their shares.",
 };
 
@@ -191,7 +189,9 @@ export function primaryVerdicts(ctx: RuleContext, id: PrimaryVerdict): Verdict[]
     if (!l || !p) continue;
     const evidence = limitsEvidence(l, p);
     if (p.verdict === id) {
-      out.push(finding(id, taskSubject(t), severityOf(ctx, t, p), summaryOf(t, l, p), evidence, adviceOf(l, p), t.endS));
+      out.push(
+        finding(id, taskSubject(t), severityOf(ctx, t, p), summaryOf(t, l, p), evidence, adviceOf(l, p), t.endS),
+      );
     } else {
       out.push(clear(id, taskSubject(t), `primary verdict: ${p.verdict}`, evidence, t.endS));
     }
