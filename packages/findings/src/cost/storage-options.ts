@@ -86,12 +86,12 @@ export function storageOptions(
       const reach = instCap !== undefined ? Math.min(instCap, io2.maxThroughputMiBps) : io2.maxThroughputMiBps;
       const targets = new Set<number>();
       for (const t of [2 * level, 4 * level, gp3.maxThroughputMiBps, reach]) {
-        const v = Math.round(Math.min(t, reach) / 5) * 5;
+        const v = Math.floor(Math.min(t, reach) / 5) * 5;
         if (v > 1.1 * level) targets.add(v);
       }
       for (const t of [...targets].sort((a, b) => a - b)) {
         const est = runtime({ ...here, storageLevel: t * MIB });
-        const capped = instCap !== undefined && t >= instCap - 1 ? `capped at ${mt?.type}'s EBS baseline` : "";
+        const capped = instCap !== undefined && t >= instCap - 5 ? `capped at ${mt?.type}'s EBS baseline` : "";
         if (t <= gp3.maxThroughputMiBps) {
           const extra = Math.max(0, t - Math.max(level, gp3.includedThroughputMiBps)) * (gp3.priceUsdMiBpsMonth ?? 0);
           out.push(
@@ -121,7 +121,7 @@ export function storageOptions(
       const reach = instCap !== undefined ? Math.min(instCap, gp3.maxIops) : gp3.maxIops;
       const targets = new Set<number>();
       for (const t of [2 * level, 4 * level, reach]) {
-        const v = Math.round(Math.min(t, reach) / 100) * 100;
+        const v = Math.floor(Math.min(t, reach) / 100) * 100;
         if (v > 1.1 * level) targets.add(v);
       }
       for (const t of [...targets].sort((a, b) => a - b)) {

@@ -152,7 +152,7 @@ function severityOf(ctx: RuleContext, t: TaskNode, p: Primary): Severity {
   if (p.verdict === "io-bound" || p.verdict === "network-bound" || p.verdict === "memory-bound") base = "warning";
   if (p.verdict === "cpu-starved") base = "warning";
   if (p.verdict === "mixed" && p.causes.some((c) => WARNING_CAUSES.has(c.cause))) base = "warning";
-  if (p.verdict === "memory-bound" && ctx.limits(t)?.memory.oomKilled) return "critical";
+  if (p.verdict === "memory-bound" && ctx.limits(t)?.memory.oomKilled) return "critical"; // an OOM kill always matters
   return byCriticalShare(ctx, t, base);
 }
 
