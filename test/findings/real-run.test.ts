@@ -28,7 +28,7 @@ describe("pipespan run (procfs) → pipespan analyze", () => {
       PIPESPAN_TASK_NAME=spin nice -n -10 node -e '
         const t = Date.now(); let x = 0; while (Date.now() - t < 3000) x++;
         const u = process.cpuUsage(); console.log("spin", (u.user + u.system) / 1e6, (Date.now() - t) / 1e3);' > "${work}/spin.txt"
-      PIPESPAN_TASK_NAME=nap sleep 1.5
+      PIPESPAN_TASK_NAME=nap sleep 2.5
     `;
     const r = await runPipespan([
       "run",
@@ -94,6 +94,7 @@ describe("pipespan run (procfs) → pipespan analyze", () => {
 
   it("prices the run but refuses instance recommendations without off-CPU data", () => {
     const wall = report.run.wallSeconds;
+    expect(wall).toBeGreaterThanOrEqual(5); // long enough to price (model.minRunSeconds)
     expect(report.cost.baseline.instanceType).toBe("m6i.large");
     expect(report.cost.baseline.costPerRunUsd).toBeCloseTo((0.096 * wall) / 3600, 6); // m6i.large: $0.096/h
     expect(report.recommendations).toEqual([]);
