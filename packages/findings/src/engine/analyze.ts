@@ -280,8 +280,15 @@ function context(
     if (t) onPath.set(t, (onPath.get(t) ?? 0) + seg.seconds);
   }
   const judged = run.tasks.filter((t) => t.wallS >= options.minWallSeconds);
-  const allLimits = judged.map(limits).filter((l): l is TaskLimits => l !== undefined);
-  const plateaus = findPlateaus(run, allLimits, options);
+  // Plateaus need the tasks' storage-held time only where the run span has no timeline of its own.
+  const plateaus =
+    run.devices.length === 0
+      ? []
+      : findPlateaus(
+          run,
+          run.timeline ? [] : judged.map(limits).filter((l): l is TaskLimits => l !== undefined),
+          options,
+        );
   return {
     run,
     profile,

@@ -53,10 +53,17 @@ export function criticalPath(run: RunModel, toleranceS = 0.5): CriticalPath {
   }
   if (cursor > 0) backwards.push({ startS: 0, endS: cursor, seconds: cursor, alongside: [] });
   const segments = backwards.reverse();
+  // Tasks overlapping each segment: by start time, from the earliest start that can still reach the segment
+  // (start ≥ segment start − the longest task), so a long run with many short tasks stays near-linear.
+  const byStart = tasks.filter((t) => !used.has(t) && !t.wholeRun).sort((a, b) => a.startS - b.startS);
+  const starts = byStart.map((t) => t.startS);
+  let longest = 0;
+  for (const t of byStart) longest = Math.max(longest, t.wallS);
   for (const seg of segments) {
     if (!seg.task || seg.seconds <= 0) continue;
-    for (const t of tasks) {
-      if (used.has(t) || t.wholeRun) continue;
+    for (let i = lowerBound(starts, seg.startS - longest); i < byStart.length; i++) {
+      const t = byStart[i] as TaskNode;
+      if (t.startS >= seg.endS) break;
       const overlap = Math.min(t.endS, seg.endS) - Math.max(t.startS, seg.startS);
       if (overlap > 0 && overlap >= 0.5 * Math.min(seg.seconds, t.wallS)) seg.alongside.push(t);
     }
@@ -68,6 +75,18 @@ export function criticalPath(run: RunModel, toleranceS = 0.5): CriticalPath {
     else outsideSeconds += s.seconds;
   }
   return { segments, taskSeconds, outsideSeconds };
+}
+
+/** First index whose value is ≥ x (values ascending). */
+function lowerBound(values: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((values[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** First index whose value is > x (values ascending). */
