@@ -143,7 +143,8 @@ export async function exportFindings(loaded: LoadedRun, report: AnalysisReport, 
 /**
  * After `pipespan run`: analyse the run folder, write its finding spans, and print the short form. Never throws
  * and never changes the run's exit code: a problem is one line on stderr. `remote: false` when the run's own
- * export already failed (its line was printed; the findings would only fail the same way again).
+ * export already failed (its line was printed; the findings would only fail the same way again). `instance`:
+ * the type given to `pipespan run --instance` (already checked against the catalog).
  */
 export async function findingsAfterRun(
   runDir: string,
