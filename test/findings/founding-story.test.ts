@@ -43,8 +43,8 @@ function catalogRows(): Row[] {
 /**
  * The limits model of packages/findings/README.md, written out for one task judged from its totals (the story
  * has no timelines): lanes = the active threads on average rounded up (capped by the host's CPUs); the CPU work
- * holds C / lanes; the rest is shared by I/O and run queue in proportion (each at most its own thread-seconds);
- * what remains is sleep.
+ * holds C / lanes; the rest is held by I/O up to its thread-seconds, then by the run queue up to its own; what
+ * remains is sleep.
  */
 function held(cpu: number, io: number, rq: number, sleep: number, wall: number, hostCpus: number) {
   const lanes = Math.min(hostCpus, Math.max(1, Math.ceil((cpu + io + rq) / wall - 0.1)));
@@ -52,16 +52,8 @@ function held(cpu: number, io: number, rq: number, sleep: number, wall: number, 
   const l = Math.max(1, cpu / wall, Math.min(lanes, live));
   const cpuHeld = Math.min(wall, cpu / l);
   const rest = wall - cpuHeld;
-  let ioHeld = io + rq > 0 ? (rest * io) / (io + rq) : 0;
-  let rqHeld = io + rq > 0 ? (rest * rq) / (io + rq) : 0;
-  if (ioHeld > Math.min(wall, io)) {
-    ioHeld = Math.min(wall, io);
-    rqHeld = Math.min(rq, rest - ioHeld);
-  }
-  if (rqHeld > rq) {
-    rqHeld = rq;
-    ioHeld = Math.min(wall, io, rest - rqHeld);
-  }
+  const ioHeld = Math.min(rest, io);
+  const rqHeld = Math.min(rest - ioHeld, rq);
   const wait = Math.max(0, Math.min(sleep, rest - ioHeld - rqHeld));
   return { lanes: l, cpu: cpuHeld, io: ioHeld, rq: rqHeld, wait };
 }

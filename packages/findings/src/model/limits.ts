@@ -5,11 +5,11 @@
 //
 //   1. The CPU work needs at least C / P of the bucket (P = the parallelism the task showed, capped by the
 //      measured host's CPUs): that part is held by the CPU.
-//   2. The rest, w − C/P, is time in which some of the task's lanes sat idle. It is held by what the threads
-//      were blocked on: I/O, locks and the run queue share it in proportion to their thread-seconds, each at
-//      most its own thread-seconds (a state cannot hold more wall time than threads spent in it). Threads
-//      starved by a reader blocked on I/O sleep, but the reader's I/O holds them: that is why blocked states
-//      come first.
+//   2. The rest, w − C/P, is time in which some of the task's lanes sat idle. It is held first by what the
+//      threads were blocked on — I/O and locks share it in proportion to their thread-seconds, each at most its
+//      own thread-seconds (a state cannot hold more wall time than threads spent in it) — then by the run queue,
+//      up to its own. Threads starved by a reader blocked on I/O sleep, but the reader's I/O holds them; a thread
+//      woken by a finished read queues for a CPU before its next read: that is why blocked states come first.
 //   3. What remains was held by sleeping (S state): network when the bucket moved socket traffic, else waiting
 //      (timers, pipes, children, other tasks). Time no measured state explains is "other".
 //
@@ -296,15 +296,12 @@ export function holdBucket(b: RawBucket | Bucket, lanes: number, networkActive: 
   const w = b.w;
   h.cpu = Math.min(w, b.cpu / lanes);
   let rest = w - h.cpu;
-  const shares = waterFill(
-    rest,
-    [b.io, b.blocked, b.runqueue],
-    [Math.min(w, b.io), Math.min(w, b.blocked), Math.min(w, b.runqueue)],
-  );
+  const shares = waterFill(rest, [b.io, b.blocked], [Math.min(w, b.io), Math.min(w, b.blocked)]);
   h.io = shares[0] as number;
   h.lock = shares[1] as number;
-  h.runqueue = shares[2] as number;
-  rest -= h.io + h.lock + h.runqueue;
+  rest -= h.io + h.lock;
+  h.runqueue = Math.min(rest, Math.min(w, b.runqueue));
+  rest -= h.runqueue;
   const asleep = b.sleep === undefined ? 0 : Math.min(rest, Math.min(w, b.sleep));
   if (networkActive) h.network = asleep;
   else h.wait = asleep;
