@@ -1,13 +1,17 @@
 // Storage limits found from the device series alone, without knowing any cap: a device whose throughput (or
-// request rate) sits flat at its own maximum for much of the run while tasks wait on storage has hit a limit —
-// a volume's provisioned throughput or IOPS, the instance's EBS bandwidth, or a throttle.
+// request rate) sits flat at a level for much of the run while tasks wait on storage has hit a limit — a
+// volume's provisioned throughput or IOPS, the instance's EBS bandwidth, or a throttle.
 //
-// For each device and each series (read + write bytes, read bytes, write bytes, and the same for requests):
-//   level  = the 95th percentile of the per-bucket rates (the device's own maximum, robust to a stray spike);
-//   plateau buckets = those within `band` of the level (at least (1 − band) × level);
-//   a plateau when they cover at least `minShare` of the run, at a rate worth judging, and tasks were waiting on
-//   storage for at least `minIoShare` of that time (a steady reader that is CPU-bound is flat too, but nothing
-//   waits on its device).
+// Rates are judged over windows of about 4 s (a limit lets large requests through in bursts: a throttle that
+// holds a 6 MiB readahead until its budget allows shows 0, 0, 6.8 MiB per half second), and only over the
+// windows in which tasks waited on storage for at least `minIoShare` of the time (a steady reader that is
+// CPU-bound is flat too, but nothing waits on its device). Among those, for each series (read + write bytes,
+// read, write, and the same for requests):
+//   level   = the lower quartile of the window rates. A device's series is host-wide: work that shares the
+//             disk can only add to it, and while tasks wait on a limit the device never runs below it, so the
+//             limit is the floor the windows sit on (on a device of its own, every window sits at it);
+//   plateau = the windows from 2 × band below the level to 3 × band above it; they must cover `minShare` of
+//             the run, and at most a fifth of the waiting windows may fall below (a limit holds its level).
 // The longest plateau of a device wins; throughput and request rate usually flatten together, and the average
 // request size tells which limit it is (≥ 32 KiB per request: throughput; smaller: IOPS).
 import type { ModelOptions } from "../config/config.js";
@@ -40,11 +44,12 @@ export interface StoragePlateau {
 
 const REQUEST_BYTES_FOR_THROUGHPUT = 32 * 1024;
 
-export function findPlateaus(
-  run: RunModel,
-  limits: readonly TaskLimits[],
-  o: Pick<ModelOptions, "plateauBand" | "plateauMinShare" | "plateauMinBps" | "plateauMinIops" | "plateauMinIoShare">,
-): StoragePlateau[] {
+type Opts = Pick<
+  ModelOptions,
+  "plateauBand" | "plateauMinShare" | "plateauMinBps" | "plateauMinIops" | "plateauMinIoShare"
+>;
+
+export function findPlateaus(run: RunModel, limits: readonly TaskLimits[], o: Opts): StoragePlateau[] {
   const out: StoragePlateau[] = [];
   for (const d of run.devices) {
     const p = devicePlateau(d, run, limits, o);
@@ -53,11 +58,20 @@ export function findPlateaus(
   return out.sort((a, b) => b.seconds - a.seconds);
 }
 
+interface Window {
+  /** Bucket range [from, to) of the device series. */
+  from: number;
+  to: number;
+  seconds: number;
+  /** Share of the window's time tasks waited on storage (undefined: no I/O data). */
+  waited?: number;
+}
+
 function devicePlateau(
   d: DeviceSeries,
   run: RunModel,
   limits: readonly TaskLimits[],
-  o: Pick<ModelOptions, "plateauBand" | "plateauMinShare" | "plateauMinBps" | "plateauMinIops" | "plateauMinIoShare">,
+  o: Opts,
 ): StoragePlateau | undefined {
   const n = d.buckets;
   const width = (k: number) => Math.max(0, Math.min(d.intervalS, run.wallS - k * d.intervalS));
@@ -66,6 +80,23 @@ function devicePlateau(
     for (let k = 0; k < n; k++) s[k] = (a[k] as number) + (b ? (b[k] as number) : 0);
     return s;
   };
+  // Windows of about 4 s (at least 6 of them in the run), and the storage wait in each.
+  const covered = Math.min(run.wallS, n * d.intervalS);
+  const per = Math.max(1, Math.min(Math.round(4 / d.intervalS), Math.floor(covered / d.intervalS / 6)));
+  const windows: Window[] = [];
+  for (let k = 0; k < n; k += per) {
+    const to = Math.min(n, k + per);
+    let w = 0;
+    for (let j = k; j < to; j++) w += width(j);
+    if (w < 0.5 * per * d.intervalS) continue; // a partial last window is too noisy to judge
+    const s0 = k * d.intervalS;
+    const io = ioWaitWithin(run.timeline, limits, s0, s0 + w);
+    windows.push({ from: k, to, seconds: w, ...(io !== undefined ? { waited: Math.min(1, io / w) } : {}) });
+  }
+  const ioKnown = windows.some((w) => w.waited !== undefined);
+  const waiting = windows.filter((w) => !ioKnown || (w.waited ?? 0) >= o.plateauMinIoShare);
+  if (waiting.length < 3) return undefined;
+
   const bytes: [StoragePlateau["direction"], Float64Array][] = [
     ["read+write", sumOf(d.readBytes, d.writeBytes)],
     ["read", d.readBytes],
@@ -76,67 +107,60 @@ function devicePlateau(
   if (d.readOps) ops.push(["read", d.readOps]);
   if (d.writeOps) ops.push(["write", d.writeOps]);
 
-  let best:
-    | { kind: "throughput" | "iops"; dir: StoragePlateau["direction"]; at: Uint8Array; seconds: number }
-    | undefined;
-  const consider = (kind: "throughput" | "iops", dir: StoragePlateau["direction"], s: Float64Array) => {
-    const found = flatAtMax(
-      s,
-      width,
-      d.intervalS,
-      o.plateauBand,
-      kind === "throughput" ? o.plateauMinBps : o.plateauMinIops,
-    );
-    if (!found || found.seconds < o.plateauMinShare * run.wallS) return;
-    if (!best || found.seconds > best.seconds * 1.05) best = { kind, dir, ...found };
+  const rateOf = (s: Float64Array, w: Window) => {
+    let v = 0;
+    for (let j = w.from; j < w.to; j++) v += s[j] as number;
+    return v / w.seconds;
+  };
+  type Found = { kind: "throughput" | "iops"; dir: StoragePlateau["direction"]; near: Window[]; seconds: number };
+  let best: Found | undefined;
+  const consider = (kind: Found["kind"], dir: Found["dir"], s: Float64Array) => {
+    const rates = waiting.map((w) => rateOf(s, w));
+    const level = quantile(rates, 0.25);
+    if (!(level >= (kind === "throughput" ? o.plateauMinBps : o.plateauMinIops))) return;
+    const lo = (1 - 2 * o.plateauBand) * level;
+    const hi = (1 + 3 * o.plateauBand) * level;
+    const near = waiting.filter((_, i) => (rates[i] as number) >= lo && (rates[i] as number) <= hi);
+    const below = rates.filter((r) => r < lo).length;
+    const seconds = near.reduce((t, w) => t + w.seconds, 0);
+    if (below > 0.2 * rates.length || seconds < o.plateauMinShare * run.wallS) return;
+    if (!best || seconds > best.seconds * 1.05) best = { kind, dir, near, seconds };
   };
   for (const [dir, s] of bytes) consider("throughput", dir, s);
   for (const [dir, s] of ops) consider("iops", dir, s);
   if (!best) return undefined;
-  const b = best as { kind: "throughput" | "iops"; dir: StoragePlateau["direction"]; at: Uint8Array; seconds: number };
+  const b = best as Found;
 
-  // The rates over the plateau buckets, in both units.
-  const series = (dir: StoragePlateau["direction"], r?: Float64Array, w?: Float64Array) =>
-    dir === "read" ? r : dir === "write" ? w : r && w ? sumOf(r, w) : undefined;
-  const byteSeries = series(b.dir, d.readBytes, d.writeBytes) as Float64Array;
-  const opSeries = series(b.dir, d.readOps, d.writeOps);
-  const rates = (s: Float64Array) => {
-    const v: number[] = [];
-    for (let k = 0; k < n; k++) if (b.at[k] && width(k) > 0) v.push((s[k] as number) / width(k));
-    return median(v);
-  };
-  const bytesPerS = rates(byteSeries);
-  const opsPerS = opSeries ? rates(opSeries) : 0;
+  // The plateau's rates in both units, over its windows; its buckets for the projection.
+  const pick = (r: Float64Array | undefined, w: Float64Array | undefined) =>
+    b.dir === "read" ? r : b.dir === "write" ? w : r && w ? sumOf(r, w) : undefined;
+  const byteSeries = pick(d.readBytes, d.writeBytes) as Float64Array;
+  const opSeries = pick(d.readOps, d.writeOps);
+  const bytesPerS = median(b.near.map((w) => rateOf(byteSeries, w)));
+  const opsPerS = opSeries ? median(b.near.map((w) => rateOf(opSeries, w))) : 0;
   const requestBytes = opsPerS > 0 ? bytesPerS / opsPerS : 0;
   // Throughput and requests usually flatten together under one limit: large requests meet a throughput limit
   // first, small ones a request-rate limit.
   let kind = b.kind;
   if (opsPerS > 0) kind = requestBytes >= REQUEST_BYTES_FOR_THROUGHPUT ? "throughput" : "iops";
 
-  let first = -1;
-  let last = -1;
+  const at = new Uint8Array(n);
   let busy = 0;
   let busyKnown = false;
   let waited = 0;
-  let ioKnown = false;
-  for (let k = 0; k < n; k++) {
-    if (!b.at[k]) continue;
-    const s0 = k * d.intervalS;
-    const w = width(k);
-    if (first < 0) first = s0;
-    last = s0 + w;
-    if (d.busyS && (d.busyS[k] as number) > 0) {
-      busyKnown = true;
-      busy += Math.min(w, d.busyS[k] as number);
+  for (const w of b.near) {
+    for (let j = w.from; j < w.to; j++) {
+      at[j] = 1;
+      const bs = d.busyS?.[j];
+      if (bs !== undefined && bs > 0) {
+        busyKnown = true;
+        busy += Math.min(width(j), bs);
+      }
     }
-    const io = ioWaitWithin(run.timeline, limits, s0, s0 + w);
-    if (io !== undefined) {
-      ioKnown = true;
-      waited += Math.min(w, io);
-    }
+    waited += (w.waited ?? 0) * w.seconds;
   }
-  const ioWaitShare = ioKnown && b.seconds > 0 ? waited / b.seconds : undefined;
-  if (ioWaitShare !== undefined && ioWaitShare < o.plateauMinIoShare) return undefined;
+  const first = b.near[0] as Window;
+  const last = b.near.at(-1) as Window;
   return {
     device: d.name,
     kind,
@@ -146,44 +170,13 @@ function devicePlateau(
     requestBytes,
     seconds: b.seconds,
     share: run.wallS > 0 ? b.seconds / run.wallS : 0,
-    firstS: first,
-    lastS: last,
-    ...(ioWaitShare !== undefined ? { ioWaitShare } : {}),
+    firstS: first.from * d.intervalS,
+    lastS: last.from * d.intervalS + last.seconds,
+    ...(ioKnown && b.seconds > 0 ? { ioWaitShare: waited / b.seconds } : {}),
     ...(busyKnown && b.seconds > 0 ? { busyShare: busy / b.seconds } : {}),
     intervalS: d.intervalS,
-    at: b.at,
+    at,
   };
-}
-
-/** Buckets within `band` of the series' 95th-percentile rate, when that rate is at least `minRate`. */
-export function flatAtMax(
-  s: Float64Array,
-  width: (k: number) => number,
-  intervalS: number,
-  band: number,
-  minRate: number,
-): { at: Uint8Array; seconds: number; level: number } | undefined {
-  const rates: number[] = [];
-  const idx: number[] = [];
-  for (let k = 0; k < s.length; k++) {
-    const w = width(k);
-    // A partial last bucket is too noisy to judge a rate from.
-    if (w < 0.5 * intervalS) continue;
-    rates.push((s[k] as number) / w);
-    idx.push(k);
-  }
-  if (rates.length < 4) return undefined;
-  const level = quantile(rates, 0.95);
-  if (!(level >= minRate) || level <= 0) return undefined;
-  const at = new Uint8Array(s.length);
-  let seconds = 0;
-  rates.forEach((r, i) => {
-    if (r >= (1 - band) * level) {
-      at[idx[i] as number] = 1;
-      seconds += width(idx[i] as number);
-    }
-  });
-  return { at, seconds, level };
 }
 
 /**
