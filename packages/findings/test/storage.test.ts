@@ -57,7 +57,7 @@ describe("storage-plateau", () => {
     expect(v.evidence.limit).toBe("unknown");
     expect(v.severity).toBe("critical");
     expect(v.summary).toMatch(
-      /^vda sat flat at 10\.0 MB\/s \(76 IOPS, 128 KiB per request\) for 50\.0 s \(83% of the run\)/,
+      /^vda sat flat at 10\.0 MB\/s \(76 IOPS, 128 KiB per request\) for 48\.0 s \(80% of the run\)/,
     );
     expect(v.summary).toMatch(/the instance type is not known, so a volume limit cannot be told from the instance's/);
   });
