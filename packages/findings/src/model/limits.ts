@@ -50,6 +50,11 @@ export interface Bucket {
   /** Usable CPU lanes on the measured host, and with unlimited CPUs. */
   lanes: number;
   lanesUnlimited: number;
+  /**
+   * Lanes once what blocked the bucket is gone: threads starved by a reader blocked on storage (asleep, so not
+   * in active_threads_max) would compute too — all live threads, up to the task's lanes.
+   */
+  lanesUnblocked: number;
   /** C / lanes: the bucket's minimum time for its CPU work. */
   cpuNeed: number;
   networkActive: boolean;
@@ -136,12 +141,20 @@ export function taskLimits(task: TaskNode, o: LimitsOptions): TaskLimits | undef
   const held = zero();
   for (const r of raw.buckets) {
     if (r.w <= 0) continue;
-    // A phase with fewer live threads cannot use more lanes than it has threads (when sleep is measured, the
-    // live threads are all states together).
+    // A phase uses no more lanes than it had threads active at once: the bucket's own active_threads_max where
+    // measured (a single-threaded phase keeps the others asleep waiting on it: one lane), else its live threads
+    // (all states together, when sleep is measured); never fewer than the CPUs it kept busy.
     const live =
-      r.sleep !== undefined ? Math.ceil((r.cpu + r.io + r.blocked + r.runqueue + r.sleep) / r.w - 0.1) : Infinity;
+      r.activeMax > 0
+        ? r.activeMax
+        : r.sleep !== undefined
+          ? Math.ceil((r.cpu + r.io + r.blocked + r.runqueue + r.sleep) / r.w - 0.1)
+          : Infinity;
     const bucketLanes = Math.max(1, r.cpu / r.w, Math.min(lanes, Math.max(1, live)));
     const bucketLanesUnl = Math.max(bucketLanes, Math.min(demonstrated, Math.max(1, live)));
+    const allLive =
+      r.sleep !== undefined ? Math.ceil((r.cpu + r.io + r.blocked + r.runqueue + r.sleep) / r.w - 0.1) : Infinity;
+    const unblocked = Math.max(bucketLanes, Math.min(lanes, Math.max(1, allLive)));
     const networkActive = r.network > 0 && r.network / r.w >= netThreshold;
     const b: Bucket = {
       startS: r.startS,
@@ -155,6 +168,7 @@ export function taskLimits(task: TaskNode, o: LimitsOptions): TaskLimits | undef
       storage: r.storage,
       lanes: bucketLanes,
       lanesUnlimited: bucketLanesUnl,
+      lanesUnblocked: unblocked,
       cpuNeed: Math.min(r.w, r.cpu / bucketLanes),
       networkActive,
       held: holdBucket(r, bucketLanes, networkActive),
@@ -189,7 +203,7 @@ export function taskLimits(task: TaskNode, o: LimitsOptions): TaskLimits | undef
   const floors = processFloors(task.processes);
   const counterfactual = {
     storageUnlimited: Math.max(
-      sum((b) => b.w - b.held.io - b.held.memory),
+      sum((b) => b.w - b.held.io - b.held.memory - respread(b, b.held.io + b.held.memory)),
       floors.storage,
     ),
     cpuUnlimited: Math.max(
@@ -198,7 +212,7 @@ export function taskLimits(task: TaskNode, o: LimitsOptions): TaskLimits | undef
     ),
     cpu2xFaster: sum((b) => b.w - b.cpuNeed / 2),
     networkUnlimited: Math.max(
-      sum((b) => b.w - b.held.network),
+      sum((b) => b.w - b.held.network - respread(b, b.held.network)),
       floors.network,
     ),
     noRunqueue: sum((b) => b.w - b.held.runqueue),
@@ -217,6 +231,12 @@ export function taskLimits(task: TaskNode, o: LimitsOptions): TaskLimits | undef
     memory: { faultShare, oomKilled },
     notes,
   };
+}
+
+/** CPU-held time a bucket gives back when what blocked it (`blockedHeld`) is gone: its CPU work re-spreads. */
+function respread(b: Bucket, blockedHeld: number): number {
+  if (blockedHeld <= 0 || b.lanesUnblocked <= b.lanes) return 0;
+  return b.held.cpu - Math.min(b.w, b.cpu / b.lanesUnblocked);
 }
 
 interface RawBucket {
@@ -422,9 +442,12 @@ export function projectTask(l: TaskLimits, s: Scenario, fromS = -Infinity, toS =
     const f = overlapFraction(b.startS, b.startS + b.w, fromS, toS);
     if (f <= 0) continue;
     const h = b.held;
-    const lanes = s.cpus === undefined ? b.lanes : Math.max(1, Math.min(b.lanesUnlimited, s.cpus));
+    const io = s.ioScale(b);
+    // Storage faster here: starved threads compute alongside (in proportion to the storage time saved).
+    const spread = h.io + h.memory > 0 && io < 1 ? b.lanes + (b.lanesUnblocked - b.lanes) * (1 - io) : b.lanes;
+    const lanes = s.cpus === undefined ? spread : Math.max(1, Math.min(Math.max(b.lanesUnlimited, spread), s.cpus));
     by.cpu += f * ((h.cpu * (b.lanes / lanes) * s.contention) / s.cpuSpeed + h.runqueue * s.runqueueScale);
-    by.storage += f * (h.io + h.memory) * s.ioScale(b);
+    by.storage += f * (h.io + h.memory) * io;
     by.network += f * h.network * s.networkScale;
     by.waiting += f * (h.lock + h.wait + h.other);
   }
