@@ -3,6 +3,8 @@
 import type { ReportData, ReportFinding } from "../src/data/types.js";
 import { h, section } from "./dom.js";
 
+const PAGE = 50;
+
 function evidenceList(f: ReportFinding): HTMLElement {
   return h(
     "dl",
@@ -26,7 +28,7 @@ export function findingsSection(d: ReportData): HTMLElement {
       ),
     );
   }
-  const rows = d.findings.map((f) =>
+  const row = (f: ReportFinding) =>
     h(
       "tr",
       { class: `finding sev-${f.severity}`, "data-rule": f.rule },
@@ -40,8 +42,22 @@ export function findingsSection(d: ReportData): HTMLElement {
         f.advice ? h("div", { class: "advice" }, `→ ${f.advice}`) : null,
         Object.keys(f.evidence).length > 0 ? h("details", null, h("summary", null, "evidence"), evidenceList(f)) : null,
       ),
-    ),
-  );
+    );
+  // Long lists are drawn a page at a time.
+  const all = d.findings;
+  const tbody = h("tbody", null);
+  const more = h("button", { type: "button", class: "more" });
+  let drawn = 0;
+  const drawMore = () => {
+    const next = all.slice(drawn, drawn + PAGE);
+    tbody.append(...next.map(row));
+    drawn += next.length;
+    more.textContent = `show ${Math.min(PAGE, all.length - drawn)} more of ${all.length - drawn}`;
+    more.hidden = drawn >= all.length;
+  };
+  more.addEventListener("click", drawMore);
+  drawMore();
+  const omitted = Object.entries(d.findingsOmitted ?? {});
   const lacking =
     d.insufficient.length === 0
       ? null
@@ -67,15 +83,23 @@ export function findingsSection(d: ReportData): HTMLElement {
         );
   return section(
     "findings",
-    `Findings (${d.findings.length})`,
-    d.findings.length === 0
+    `Findings (${all.length + omitted.reduce((n, [, k]) => n + k, 0)})`,
+    all.length === 0
       ? h("p", null, "No rule fired.")
       : h(
           "table",
           { class: "grid findings" },
           h("thead", null, h("tr", null, ...["Severity", "Rule", "Subject", "Finding"].map((c) => h("th", null, c)))),
-          h("tbody", null, rows),
+          tbody,
         ),
+    more,
+    omitted.length > 0
+      ? h(
+          "p",
+          { class: "note" },
+          `This report keeps the first findings of each rule; left out: ${omitted.map(([r, k]) => `${k} ${r}`).join(", ")} (pipespan analyze --json lists them all).`,
+        )
+      : null,
     lacking,
   );
 }

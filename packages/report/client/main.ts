@@ -41,12 +41,18 @@ function main(): void {
   if (data.diff) app.append(diffSection(data.diff));
   const timeline = timelineSection(data);
   app.append(timeline.element);
+  const timelineChart = timeline.draw();
+  performance.mark("pipespan:timeline");
   const profile = profileSection(data);
   app.append(profile.element);
+  const profileChart = profile.draw();
+  performance.mark("pipespan:resources");
   const tasks = tasksSection(data, (i) => timeline.focus(i));
   app.append(tasks.element);
   tasks.start();
+  performance.mark("pipespan:tasks");
   app.append(findingsSection(data), costSection(data));
+  performance.mark("pipespan:findings");
   app.append(
     h(
       "footer",
@@ -55,10 +61,7 @@ function main(): void {
       "Self-contained: it loads nothing from the network. Charts: Apache ECharts (Apache License 2.0), bundled.",
     ),
   );
-  // The charts size themselves to their containers once those are laid out.
-  timeline.chart.resize();
-  profile.chart.resize();
-  window.pipespanReport = { data, charts: { timeline: timeline.chart, profile: profile.chart } };
+  window.pipespanReport = { data, charts: { timeline: timelineChart, profile: profileChart } };
   performance.mark("pipespan:rendered");
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {

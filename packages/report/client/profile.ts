@@ -18,7 +18,7 @@ interface Panel {
   cap?: { value: number; label: string };
 }
 
-export function profileSection(d: ReportData): { element: HTMLElement; chart: echarts.ECharts } {
+export function profileSection(d: ReportData): { element: HTMLElement; draw(): echarts.ECharts } {
   const p = d.profile;
   const inst = d.run.instance;
   const mb = (a: number[]) => a.map((v) => v / 1e6);
@@ -87,76 +87,79 @@ export function profileSection(d: ReportData): { element: HTMLElement; chart: ec
   );
 
   const t = (k: number) => (k + 0.5) * p.binS;
-  const chart = echarts.init(chartEl, null, { renderer: "svg" });
-  const grids = panels.map((_, k) => ({ left: 70, right: 24, top: 28 + k * (PANEL_PX + GAP_PX), height: PANEL_PX }));
-  chart.setOption({
-    animation: false,
-    grid: grids,
-    axisPointer: { link: [{ xAxisIndex: "all" }] },
-    tooltip: {
-      trigger: "axis",
-      transitionDuration: 0,
-      valueFormatter: (v: number) => (typeof v === "number" ? v.toFixed(v >= 100 ? 0 : 2) : String(v)),
-    },
-    xAxis: panels.map((_, k) => ({
-      type: "value",
-      gridIndex: k,
-      min: 0,
-      max: d.run.wallS,
-      axisLabel: { formatter: (v: number) => dur(v), fontSize: 10 },
-      splitLine: { show: false },
-    })),
-    yAxis: panels.map((panel, k) => ({
-      type: "value",
-      gridIndex: k,
-      name: `${panel.title} (${panel.unit})`,
-      nameLocation: "end",
-      nameGap: 8,
-      nameTextStyle: { align: "left", fontWeight: "bold", color: "#333" },
-      splitNumber: 2,
-      max: (v: { max: number }) => {
-        const top = Math.max(v.max, panel.cap?.value ?? 0, 1e-6) * 1.1;
-        return Number(top.toPrecision(2));
+  const draw = () => {
+    const chart = echarts.init(chartEl, null, { renderer: "svg" });
+    const grids = panels.map((_, k) => ({ left: 70, right: 24, top: 28 + k * (PANEL_PX + GAP_PX), height: PANEL_PX }));
+    chart.setOption({
+      animation: false,
+      grid: grids,
+      axisPointer: { link: [{ xAxisIndex: "all" }] },
+      tooltip: {
+        trigger: "axis",
+        transitionDuration: 0,
+        valueFormatter: (v: number) => (typeof v === "number" ? v.toFixed(v >= 100 ? 0 : 2) : String(v)),
       },
-      axisLabel: { fontSize: 10 },
-      splitLine: { lineStyle: { color: "#eef0f3" } },
-    })),
-    dataZoom: [
-      { type: "inside", xAxisIndex: panels.map((_, k) => k), zoomOnMouseWheel: "ctrl", moveOnMouseWheel: false },
-      {
-        type: "slider",
-        xAxisIndex: panels.map((_, k) => k),
-        height: 14,
-        bottom: 6,
-        labelFormatter: (v: number) => dur(v),
-      },
-    ],
-    series: panels.flatMap((panel, k) =>
-      panel.series.map((s, j) => ({
-        type: "line",
-        name: s.name,
-        xAxisIndex: k,
-        yAxisIndex: k,
-        showSymbol: false,
-        sampling: "lttb",
-        lineStyle: { width: 1.2, color: s.color },
-        itemStyle: { color: s.color },
-        ...(s.area ? { areaStyle: { color: s.color, opacity: 0.25 } } : {}),
-        data: s.values.map((v, i) => [t(i), v]),
-        ...(j === 0 && panel.cap
-          ? {
-              markLine: {
-                silent: true,
-                symbol: "none",
-                lineStyle: { color: "#b3261e", type: "dashed", width: 1.2 },
-                label: { formatter: panel.cap.label, position: "insideEndTop", color: "#b3261e", fontSize: 10 },
-                data: [{ yAxis: panel.cap.value }],
-              },
-            }
-          : {}),
+      xAxis: panels.map((_, k) => ({
+        type: "value",
+        gridIndex: k,
+        min: 0,
+        max: d.run.wallS,
+        axisLabel: { formatter: (v: number) => dur(v), fontSize: 10 },
+        splitLine: { show: false },
       })),
-    ),
-  });
-  autoResize(chart, chartEl);
-  return { element, chart };
+      yAxis: panels.map((panel, k) => ({
+        type: "value",
+        gridIndex: k,
+        name: `${panel.title} (${panel.unit})`,
+        nameLocation: "end",
+        nameGap: 8,
+        nameTextStyle: { align: "left", fontWeight: "bold", color: "#333" },
+        splitNumber: 2,
+        max: (v: { max: number }) => {
+          const top = Math.max(v.max, panel.cap?.value ?? 0, 1e-6) * 1.1;
+          return Number(top.toPrecision(2));
+        },
+        axisLabel: { fontSize: 10 },
+        splitLine: { lineStyle: { color: "#eef0f3" } },
+      })),
+      dataZoom: [
+        { type: "inside", xAxisIndex: panels.map((_, k) => k), zoomOnMouseWheel: "ctrl", moveOnMouseWheel: false },
+        {
+          type: "slider",
+          xAxisIndex: panels.map((_, k) => k),
+          height: 14,
+          bottom: 6,
+          labelFormatter: (v: number) => dur(v),
+        },
+      ],
+      series: panels.flatMap((panel, k) =>
+        panel.series.map((s, j) => ({
+          type: "line",
+          name: s.name,
+          xAxisIndex: k,
+          yAxisIndex: k,
+          showSymbol: false,
+          sampling: "lttb",
+          lineStyle: { width: 1.2, color: s.color },
+          itemStyle: { color: s.color },
+          ...(s.area ? { areaStyle: { color: s.color, opacity: 0.25 } } : {}),
+          data: s.values.map((v, i) => [t(i), v]),
+          ...(j === 0 && panel.cap
+            ? {
+                markLine: {
+                  silent: true,
+                  symbol: "none",
+                  lineStyle: { color: "#b3261e", type: "dashed", width: 1.2 },
+                  label: { formatter: panel.cap.label, position: "insideEndTop", color: "#b3261e", fontSize: 10 },
+                  data: [{ yAxis: panel.cap.value }],
+                },
+              }
+            : {}),
+        })),
+      ),
+    });
+    autoResize(chart, chartEl);
+    return chart;
+  };
+  return { element, draw };
 }

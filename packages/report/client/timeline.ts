@@ -16,7 +16,8 @@ const TIP_PROCESSES = 8;
 
 export interface Timeline {
   element: HTMLElement;
-  chart: echarts.ECharts;
+  /** Draws the chart; call once the element is in the page (the chart takes its container's size). */
+  draw(): echarts.ECharts;
   /** Scrolls to a task and lists its processes. */
   focus(task: number): void;
 }
@@ -169,7 +170,7 @@ export function timelineSection(d: ReportData): Timeline {
     detail,
   );
 
-  const chart = echarts.init(chartEl, null, { renderer: "svg" });
+  let chart: echarts.ECharts | undefined;
   const items = Array.from({ length: n }, (_, i) => [i, d.tasks.start[i], d.tasks.end[i], i]);
   const renderItem = (
     params: CustomSeriesRenderItemParams,
@@ -209,91 +210,139 @@ export function timelineSection(d: ReportData): Timeline {
     }
     return { type: "group", children };
   };
-  chart.setOption({
-    animation: false,
-    grid: { left: 200, right: n > visible ? 48 : 24, top: 16, bottom: 56 },
-    tooltip: {
-      trigger: "item",
-      confine: true,
-      transitionDuration: 0,
-      formatter: (p: unknown) => tooltip(d, ((p as { data: number[] }).data[3] as number) ?? 0),
-    },
-    xAxis: {
-      type: "value",
-      min: 0,
-      max: Math.max(d.run.wallS, ...d.tasks.end.slice(-1)),
-      name: "seconds from the run's start",
-      nameLocation: "middle",
-      nameGap: 24,
-      axisLabel: { formatter: (v: number) => dur(v) },
-      splitLine: { lineStyle: { color: "#eef0f3" } },
-    },
-    yAxis: {
-      type: "category",
-      inverse: true,
-      data: Array.from({ length: n }, (_, i) => label(d, i)),
-      axisTick: { show: false },
-      axisLabel: { width: 185, overflow: "truncate", interval: 0, fontSize: 11 },
-    },
-    dataZoom: [
-      { type: "inside", xAxisIndex: 0, filterMode: "weakFilter", zoomOnMouseWheel: "ctrl", moveOnMouseWheel: false },
-      {
-        type: "slider",
-        xAxisIndex: 0,
-        filterMode: "weakFilter",
-        height: 14,
-        bottom: 6,
-        labelFormatter: (v: number) => dur(v),
+  // With more tasks than rows in view, the time axis follows the tasks in view (their span, padded) as they are
+  // scrolled, so a long run's bars are never slivers; the bottom slider still reaches the whole run.
+  const spanOf = (from: number, to: number) => {
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = 0;
+    for (let r = Math.max(0, from); r <= Math.min(n - 1, to); r++) {
+      lo = Math.min(lo, d.tasks.start[r] as number);
+      hi = Math.max(hi, d.tasks.end[r] as number);
+    }
+    const pad = Math.max((hi - lo) * 0.03, 0.001);
+    return { startValue: Math.max(0, lo - pad), endValue: Math.min(xMax, hi + pad) };
+  };
+  const xMax = Math.max(d.run.wallS, ...d.tasks.end.slice(-1));
+  const firstWindow = n > visible ? spanOf(0, visible - 1) : {};
+  // Room for the longest label (about 6.5 px a character at 11 px), within bounds.
+  let longest = 0;
+  for (let i = 0; i < n; i++) longest = Math.max(longest, label(d, i).length);
+  const labelPx = Math.max(60, Math.min(280, Math.ceil(longest * 6.5)));
+  const draw = () => {
+    chart = echarts.init(chartEl, null, { renderer: "svg" });
+    chart.setOption({
+      animation: false,
+      grid: { left: labelPx + 16, right: n > visible ? 48 : 24, top: 16, bottom: 56 },
+      tooltip: {
+        trigger: "item",
+        confine: true,
+        transitionDuration: 0,
+        formatter: (p: unknown) => tooltip(d, ((p as { data: number[] }).data[3] as number) ?? 0),
       },
-      ...(n > visible
-        ? [
-            {
-              type: "slider",
-              yAxisIndex: 0,
-              filterMode: "filter",
-              startValue: 0,
-              endValue: visible - 1,
-              maxValueSpan: 400,
-              width: 14,
-              right: 12,
-              showDetail: false,
-            },
-            {
-              type: "inside",
-              yAxisIndex: 0,
-              filterMode: "filter",
-              zoomOnMouseWheel: false,
-              moveOnMouseWheel: "shift",
-              moveOnMouseMove: false,
-            },
-          ]
-        : []),
-    ],
-    series: [
-      {
-        type: "custom",
-        name: "tasks",
-        renderItem,
-        encode: { x: [1, 2], y: 0 },
-        dimensions: ["row", "start", "end", "task"],
-        data: items,
-        progressive: 0,
+      xAxis: {
+        type: "value",
+        min: 0,
+        max: xMax,
+        name: "seconds from the run's start",
+        nameLocation: "middle",
+        nameGap: 24,
+        axisLabel: { formatter: (v: number) => dur(v) },
+        splitLine: { lineStyle: { color: "#eef0f3" } },
       },
-    ],
-  });
-  autoResize(chart, chartEl);
+      yAxis: {
+        type: "category",
+        inverse: true,
+        data: Array.from({ length: n }, (_, i) => label(d, i)),
+        axisTick: { show: false },
+        axisLabel: { width: labelPx, overflow: "truncate", interval: 0, fontSize: 11 },
+      },
+      dataZoom: [
+        {
+          id: "x-inside",
+          type: "inside",
+          xAxisIndex: 0,
+          filterMode: "weakFilter",
+          zoomOnMouseWheel: "ctrl",
+          moveOnMouseWheel: false,
+          ...firstWindow,
+        },
+        {
+          id: "x-slider",
+          type: "slider",
+          xAxisIndex: 0,
+          filterMode: "weakFilter",
+          height: 14,
+          bottom: 6,
+          labelFormatter: (v: number) => dur(v),
+          ...firstWindow,
+        },
+        ...(n > visible
+          ? [
+              {
+                id: "y-slider",
+                type: "slider",
+                yAxisIndex: 0,
+                filterMode: "filter",
+                startValue: 0,
+                endValue: visible - 1,
+                maxValueSpan: 400,
+                width: 14,
+                right: 12,
+                showDetail: false,
+              },
+              {
+                id: "y-inside",
+                type: "inside",
+                yAxisIndex: 0,
+                filterMode: "filter",
+                zoomOnMouseWheel: false,
+                moveOnMouseWheel: "shift",
+                moveOnMouseMove: false,
+              },
+            ]
+          : []),
+      ],
+      series: [
+        {
+          type: "custom",
+          name: "tasks",
+          renderItem,
+          encode: { x: [1, 2], y: 0 },
+          dimensions: ["row", "start", "end", "task"],
+          data: items,
+          progressive: 0,
+        },
+      ],
+    });
+    autoResize(chart, chartEl);
+    chart.on("click", (p) => show(((p as unknown as { data: number[] }).data[3] as number) ?? 0));
+    chart.on("datazoom", (e) => {
+      const ev = e as { dataZoomId?: string; batch?: { dataZoomId?: string }[] };
+      const id = ev.dataZoomId ?? ev.batch?.[0]?.dataZoomId ?? "";
+      if (!id.includes("y-") || !chart) return;
+      const dz = (chart.getOption() as { dataZoom: { id: string; startValue: number; endValue: number }[] }).dataZoom;
+      const y = dz.find((z) => z.id === "y-slider");
+      if (!y) return;
+      chart.dispatchAction({ type: "dataZoom", dataZoomId: "x-slider", ...spanOf(y.startValue, y.endValue) });
+    });
+    return chart;
+  };
 
   const show = (i: number) => {
     detail.replaceChildren(processTable(d, i));
   };
-  chart.on("click", (p) => show(((p as unknown as { data: number[] }).data[3] as number) ?? 0));
   return {
     element,
-    chart,
+    draw,
     focus(i: number) {
-      if (n > visible) {
+      if (n > visible && chart) {
         const from = Math.max(0, Math.min(n - visible, i - Math.floor(visible / 2)));
-        chart.dispatchAction({ type: "dataZoom", dataZoomIndex: 2, startValue: from, endValue: from + visible - 1 });
+        chart.dispatchAction({
+          type: "dataZoom",
+          dataZoomId: "y-slider",
+          startValue: from,
+          endValue: from + visible - 1,
+        });
       }
       show(i);
       chartEl.scrollIntoView({ block: "nearest" });

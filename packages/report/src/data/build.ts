@@ -14,6 +14,8 @@ export interface BuildReportOptions {
   analysis?: AnalysisReport;
   /** Processes listed per task in the page (the longest ones; default 30). */
   maxProcessesPerTask?: number;
+  /** Findings kept per rule (default 100; the rest are counted). */
+  maxFindingsPerRule?: number;
   /** Bins of the resource profile (default: one per 100 ms of the run, 20 to 800). */
   profileBins?: number;
   /** A comparison with another run, shown as its own section. */
@@ -27,6 +29,7 @@ export function buildReportData(loaded: LoadedRun, o: BuildReportOptions = {}): 
   const analysis = o.analysis;
   const instance = instanceOf(analysis?.run.instanceType);
   const { tasks, processes } = tasksData(model, o.maxProcessesPerTask ?? 30);
+  const found = analysis ? findingsData(analysis, o.maxFindingsPerRule ?? 100) : undefined;
   return {
     version: REPORT_DATA_VERSION,
     generatedIso: (o.now ?? new Date()).toISOString(),
@@ -35,7 +38,8 @@ export function buildReportData(loaded: LoadedRun, o: BuildReportOptions = {}): 
     tasks,
     processes,
     profile: profileData(model, o.profileBins),
-    findings: analysis ? findingsData(analysis) : null,
+    findings: found ? found.findings : null,
+    findingsOmitted: found ? found.omitted : {},
     insufficient: analysis ? insufficientData(analysis) : [],
     cost: analysis ? costData(analysis) : null,
     ...(o.diff ? { diff: o.diff } : {}),

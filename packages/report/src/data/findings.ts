@@ -11,9 +11,27 @@ function subjectOf(f: Finding): string {
   return "(run)";
 }
 
-export function findingsData(r: AnalysisReport): ReportFinding[] {
-  return r.findings
-    .filter((f) => !COST_RULES.has(f.rule))
+/**
+ * The findings, most severe first, at most `perRule` of each rule (a 10k-task run can have thousands of one
+ * rule; the report keeps the first ones and counts the rest, which `pipespan analyze --json` lists in full).
+ */
+export function findingsData(
+  r: AnalysisReport,
+  perRule = 100,
+): { findings: ReportFinding[]; omitted: Record<string, number> } {
+  const kept = new Map<string, number>();
+  const omitted: Record<string, number> = {};
+  const findings = r.findings
+    .filter((f) => {
+      if (COST_RULES.has(f.rule)) return false;
+      const n = kept.get(f.rule) ?? 0;
+      if (n >= perRule) {
+        omitted[f.rule] = (omitted[f.rule] ?? 0) + 1;
+        return false;
+      }
+      kept.set(f.rule, n + 1);
+      return true;
+    })
     .map((f) => ({
       rule: f.rule,
       severity: f.severity,
@@ -22,6 +40,7 @@ export function findingsData(r: AnalysisReport): ReportFinding[] {
       evidence: { ...f.evidence },
       advice: f.advice,
     }));
+  return { findings, omitted };
 }
 
 export function insufficientData(r: AnalysisReport): ReportInsufficient[] {

@@ -197,6 +197,8 @@ export interface ReportData {
   profile: ReportProfile;
   /** null: the run was not analysed (pipespan run --no-findings). */
   findings: ReportFinding[] | null;
+  /** Findings left out of the document, by rule (only the first ones of a rule are kept). */
+  findingsOmitted: Record<string, number>;
   insufficient: ReportInsufficient[];
   cost: ReportCost | null;
   diff?: ReportDiff;
