@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     format: "iife",
     platform: "browser",
     target: "es2022",
-    minify: true,
+    minify: process.env["PIPESPAN_BUNDLE_DEBUG"] === undefined,
     legalComments: "none",
     write: false,
     metafile: true,

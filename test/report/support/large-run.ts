@@ -47,7 +47,12 @@ export function largeRun(tasks: number, hostType = "r6i.4xlarge"): SynthRun {
         },
       };
     });
-    out.push({ name: `${step} (sample_${String(Math.floor(i / STEPS.length)).padStart(5, "0")})`, start, end, processes: procs });
+    out.push({
+      name: `${step} (sample_${String(Math.floor(i / STEPS.length)).padStart(5, "0")})`,
+      start,
+      end,
+      processes: procs,
+    });
   }
   const wallS = Math.max(...slotFree) + 1;
   return {
