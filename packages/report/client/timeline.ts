@@ -224,10 +224,10 @@ export function timelineSection(d: ReportData): Timeline {
   };
   const xMax = Math.max(d.run.wallS, ...d.tasks.end.slice(-1));
   const firstWindow = n > visible ? spanOf(0, visible - 1) : {};
-  // Room for the longest label (about 6.5 px a character at 11 px), within bounds.
+  // Room for the longest label (about 7.5 px a character at 11 px in a wide sans-serif), within bounds.
   let longest = 0;
   for (let i = 0; i < n; i++) longest = Math.max(longest, label(d, i).length);
-  const labelPx = Math.max(60, Math.min(280, Math.ceil(longest * 6.5)));
+  const labelPx = Math.max(60, Math.min(280, Math.ceil(longest * 7.5)));
   const draw = () => {
     chart = echarts.init(chartEl, null, { renderer: "svg" });
     chart.setOption({
@@ -249,25 +249,12 @@ export function timelineSection(d: ReportData): Timeline {
         axisLabel: { formatter: (v: number) => dur(v) },
         splitLine: { lineStyle: { color: "#eef0f3" } },
       },
-      // Rows as numbers (task i at i), one tick each, labelled with the task's name: unlike a category axis,
-      // nothing here touches the names of the tasks out of view, which keeps a 10k-task timeline quick.
       yAxis: {
-        type: "value",
+        type: "category",
         inverse: true,
-        min: -0.5,
-        max: n - 0.5,
-        interval: 1,
+        data: Array.from({ length: n }, (_, i) => label(d, i)),
         axisTick: { show: false },
-        axisLine: { show: true },
-        splitLine: { show: false },
-        axisLabel: {
-          width: labelPx,
-          overflow: "truncate",
-          fontSize: 11,
-          showMinLabel: false,
-          showMaxLabel: false,
-          formatter: (v: number) => (Number.isInteger(v) && v >= 0 && v < n ? label(d, v) : ""),
-        },
+        axisLabel: { width: labelPx, overflow: "truncate", interval: 0, fontSize: 11 },
       },
       dataZoom: [
         {
@@ -296,8 +283,8 @@ export function timelineSection(d: ReportData): Timeline {
                 type: "slider",
                 yAxisIndex: 0,
                 filterMode: "filter",
-                startValue: -0.5,
-                endValue: visible - 0.5,
+                startValue: 0,
+                endValue: visible - 1,
                 maxValueSpan: 400,
                 width: 14,
                 right: 12,
