@@ -1,5 +1,6 @@
 // A cgroup v1 blkio group that limits read and write throughput on the disk behind a folder, so a test
-// workload is truly I/O-bound on a fast virtual disk. Commands join it with `echo $$ > <procs>`.
+// workload is truly I/O-bound on a fast virtual disk. Commands join it with `echo $$ > <procs>`. Optionally a
+// memory group too, whose limit keeps the page cache from absorbing the workload's I/O.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 
@@ -11,6 +12,7 @@ export interface Throttle {
 }
 
 const BLKIO = "/sys/fs/cgroup/blkio";
+const MEMORY = "/sys/fs/cgroup/memory";
 
 /** The whole-disk major:minor behind `dir` (throttling applies to disks, not partitions). */
 export function diskOf(dir: string): string {
@@ -20,7 +22,7 @@ export function diskOf(dir: string): string {
   return readFileSync(`/sys/dev/block/${majMin}/../dev`, "utf8").trim();
 }
 
-export function blkioThrottle(dir: string, bytesPerSecond: number): Throttle {
+export function blkioThrottle(dir: string, bytesPerSecond: number, o: { memoryBytes?: number } = {}): Throttle {
   if (!existsSync(`${BLKIO}/blkio.throttle.write_bps_device`)) {
     throw new Error(`cgroup v1 blkio throttling is not available (${BLKIO}); I/O-bound tests need it`);
   }
@@ -29,14 +31,26 @@ export function blkioThrottle(dir: string, bytesPerSecond: number): Throttle {
   mkdirSync(group);
   writeFileSync(`${group}/blkio.throttle.write_bps_device`, `${device} ${bytesPerSecond}`);
   writeFileSync(`${group}/blkio.throttle.read_bps_device`, `${device} ${bytesPerSecond}`);
+  const groups = [group];
+  if (o.memoryBytes !== undefined) {
+    if (!existsSync(`${MEMORY}/memory.limit_in_bytes`)) {
+      throw new Error(`the cgroup v1 memory controller is not available (${MEMORY}); this test needs it`);
+    }
+    const mem = `${MEMORY}/pipespan-test-${process.pid}-${Date.now()}`;
+    mkdirSync(mem);
+    writeFileSync(`${mem}/memory.limit_in_bytes`, String(o.memoryBytes));
+    groups.push(mem);
+  }
   return {
-    join: `echo $$ > ${group}/cgroup.procs;`,
+    join: groups.map((g) => `echo $$ > ${g}/cgroup.procs;`).join(" "),
     device,
     remove() {
-      try {
-        rmdirSync(group);
-      } catch {
-        /* still has members: they end with the test */
+      for (const g of groups) {
+        try {
+          rmdirSync(g);
+        } catch {
+          /* still has members: they end with the test */
+        }
       }
     },
   };
