@@ -14,8 +14,8 @@ export function instanceWords(a: ReportRun, b: ReportRun): string {
   const ia = a.instance;
   const ib = b.instance;
   if (!ia || !ib) {
-    const unknown = [!ia ? "run A" : "", !ib ? "run B" : ""].filter(Boolean).join(" and ");
-    return `the instance type of ${unknown} is not known (host.type on the spans, or --instance-a / --instance-b)`;
+    const which = !ia && !ib ? "the instance types of both runs are" : `the instance type of run ${!ia ? "A" : "B"} is`;
+    return `${which} not known (host.type on the spans, or --instance-a / --instance-b)`;
   }
   if (ia.type === ib.type) return `both runs on ${ia.type} (${ia.vcpu} vCPUs, ${format.gib(ia.memoryBytes)})`;
   const cpu = ib.vcpu / ia.vcpu;
