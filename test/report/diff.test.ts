@@ -44,7 +44,20 @@ describe("pipespan diff: an unthrottled run against a storage-throttled one", ()
     // The input must come from the disk: out of the page cache (written back first, then dropped).
     execFileSync("bash", ["-c", `sync "${work}/input" && dd if="${work}/input" iflag=nocache count=0 status=none`]);
     const r = await runPipespan(
-      ["run", "--source", "ebpf", "--run-id", id, "--out", out, "--no-report", "--", "bash", join(work, "pipeline.sh"), work],
+      [
+        "run",
+        "--source",
+        "ebpf",
+        "--run-id",
+        id,
+        "--out",
+        out,
+        "--no-report",
+        "--",
+        "bash",
+        join(work, "pipeline.sh"),
+        work,
+      ],
       { env: { STAGE_JOIN: stageJoin }, timeoutMs: 120_000 },
     );
     expect(r.code, r.stderr).toBe(0);
@@ -90,7 +103,9 @@ describe("pipespan diff: an unthrottled run against a storage-throttled one", ()
     // The premise: the throttle really slowed it (24 MiB of disk I/O at 8 MiB/s is about 3 s or more).
     expect(first.dWallS, text).toBeGreaterThan(2);
     expect(first.dIoWaitS as number, text).toBeGreaterThan(0.7 * first.dWallS);
-    expect(text).toMatch(/stage's wall time grew [^\n]* because its I\/O wait grew [^\n]*: in run B it is storage-bound/);
+    expect(text).toMatch(
+      /stage's wall time grew [^\n]* because its I\/O wait grew [^\n]*: in run B it is storage-bound/,
+    );
     // The CPU-bound step did not change, and the verdict does not blame it.
     const compute = diff.tasks.find((t) => t.name === "compute") as DiffTask;
     expect(compute.cause, text).not.toBe("io");

@@ -60,7 +60,17 @@ describe("terminal output", () => {
     const [rows, cols] = [12, 100];
     const talker = 'for i in $(seq 1 25); do echo "child line $i"; sleep 0.1; done';
     const bytes = onTerminal(
-      ["run", "--no-findings", "--no-report", "--out", out, "--", "bash", "-c", `PIPESPAN_TASK_NAME=talker bash -c '${talker}'`],
+      [
+        "run",
+        "--no-findings",
+        "--no-report",
+        "--out",
+        out,
+        "--",
+        "bash",
+        "-c",
+        `PIPESPAN_TASK_NAME=talker bash -c '${talker}'`,
+      ],
       {},
       [rows, cols],
     );

@@ -12,7 +12,10 @@ export function runCommand(): Command {
     .usage("[options] -- <command> [args...]")
     .argument("<command>", "the pipeline's root command")
     .argument("[args...]", "its arguments")
-    .option("-n, --name <name>", "pipeline name (cicd.pipeline.name); default: the script's base name (bash pipeline.sh: pipeline), else the command's")
+    .option(
+      "-n, --name <name>",
+      "pipeline name (cicd.pipeline.name); default: the script's base name (bash pipeline.sh: pipeline), else the command's",
+    )
     .option("--run-id <id>", "run id (cicd.pipeline.run.id); default: a timestamp plus random suffix")
     .option("-o, --out <dir>", "output folder; the run writes <dir>/<run-id>/", "./pipespan-runs")
     .addOption(
