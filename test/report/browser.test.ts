@@ -80,7 +80,7 @@ describe("the HTML report of a real run, in Chromium", () => {
 
   it("lists the findings of the analysis with their evidence", async () => {
     const rows = await opened.page.$$eval("#findings tr.finding", (trs) =>
-      trs.map((tr) => ({ rule: tr.getAttribute("data-rule"), text: (tr as HTMLElement).innerText })),
+      trs.map((tr) => ({ rule: tr.getAttribute("data-rule"), text: tr.textContent ?? "" })),
     );
     expect(findings.length).toBeGreaterThan(0);
     expect(rows.map((r) => r.rule)).toEqual(findings.map((f) => f.rule));
@@ -91,11 +91,11 @@ describe("the HTML report of a real run, in Chromium", () => {
   });
 
   it("shows the cost of the run and the recommendations table, with the assumptions", async () => {
-    const baseline = await opened.page.locator("#cost p.baseline").innerText();
+    const baseline = (await opened.page.locator("#cost p.baseline").textContent()) ?? "";
     expect(baseline).toContain("m6i.large");
     expect(baseline).toContain(`$${baselineCost < 0.1 ? baselineCost.toFixed(4) : baselineCost.toFixed(2)}`);
     const types = await opened.page.$$eval("#cost tr.recommendation td:nth-child(2)", (tds) =>
-      tds.map((td) => (td as HTMLElement).innerText),
+      tds.map((td) => td.textContent ?? ""),
     );
     expect(types).toEqual(recommendations.map((r) => r.instanceType));
     expect(await opened.page.locator("#cost ul.assumptions li").count()).toBeGreaterThan(0);

@@ -113,8 +113,8 @@ export async function hoverTask(page: Page, i: number): Promise<string> {
     const el = document.getElementById("timeline-chart") as HTMLElement;
     // The tooltip is the chart container's visible HTML child (the SVG holds the axes).
     const tips = [...el.querySelectorAll<HTMLElement>(":scope > div > div, :scope > div")].filter(
-      (d) => d.style.position === "absolute" && d.style.display !== "none" && d.innerText.trim() !== "",
+      (d) => d.style.position === "absolute" && d.style.display !== "none" && (d.textContent ?? "").trim() !== "",
     );
-    return tips.map((d) => d.innerText).join("\n");
+    return tips.map((d) => d.textContent).join("\n");
   });
 }

@@ -271,7 +271,8 @@ function defaultName(command: string, args: readonly string[] = []): string {
     for (let i = 0; i < args.length; i++) {
       const a = args[i] as string;
       if (a === "-c" || a === "-e" || a === "-m" || a === "--eval") break;
-      if (a === "-o" || a === "+o" || a === "-O" || a === "+O") i++; // a shell option with its value
+      // A shell option with its value, or the script.
+      if (a === "-o" || a === "+o" || a === "-O" || a === "+O") i++;
       else if (!a.startsWith("-") && !a.startsWith("+")) {
         name = strip(a);
         break;
