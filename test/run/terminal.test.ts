@@ -122,4 +122,24 @@ describe("terminal output", () => {
       }
     }
   });
+
+  it("--quiet prints nothing of its own on a terminal: no status line, no summary, no findings", () => {
+    const bytes = onTerminal(
+      [
+        "run",
+        "--quiet",
+        "--out",
+        out,
+        "--",
+        "bash",
+        "-c",
+        'PIPESPAN_TASK_NAME=napping sleep 1.5; echo "the command speaks"',
+      ],
+      {},
+      [12, 100],
+    );
+    expect(bytes).toContain("the command speaks");
+    expect(bytes).not.toContain("pipespan");
+    expect(bytes).not.toContain("\u001b[");
+  });
 });
