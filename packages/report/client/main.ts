@@ -8,11 +8,11 @@ import { findingsSection } from "./findings.js";
 import { headerSection } from "./header.js";
 import { profileSection } from "./profile.js";
 import { tasksSection } from "./tasks-table.js";
-import { timelineSection } from "./timeline.js";
+import { type Timeline, timelineSection } from "./timeline.js";
 
 declare global {
   interface Window {
-    pipespanReport?: { data: ReportData; charts: Record<string, unknown> };
+    pipespanReport?: { data: ReportData; charts: Record<string, unknown>; timeline: Timeline };
   }
 }
 
@@ -61,7 +61,7 @@ function main(): void {
       "Self-contained: it loads nothing from the network. Charts: Apache ECharts (Apache License 2.0), bundled.",
     ),
   );
-  window.pipespanReport = { data, charts: { timeline: timelineChart, profile: profileChart } };
+  window.pipespanReport = { data, charts: { timeline: timelineChart, profile: profileChart }, timeline };
   performance.mark("pipespan:rendered");
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {

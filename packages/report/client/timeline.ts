@@ -13,6 +13,7 @@ import { bytes, dur, pct } from "./format.js";
 const ROW_PX = 20;
 const VISIBLE_ROWS = 40;
 const TIP_PROCESSES = 8;
+const GRID_TOP = 16;
 
 export interface Timeline {
   element: HTMLElement;
@@ -20,6 +21,13 @@ export interface Timeline {
   draw(): echarts.ECharts;
   /** Scrolls to a task and lists its processes. */
   focus(task: number): void;
+  /** Scrolls the rows so that `task` is the first in view (or as near as the end allows). */
+  scrollTo(task: number): void;
+  /** The pixel (in the chart) of the middle of a task's bar, when its row is in view. */
+  pixelOf(task: number): [number, number] | undefined;
+  /** Tasks in the timeline, and the first task in view. */
+  readonly count: number;
+  readonly first: number;
 }
 
 function label(d: ReportData, i: number): string {
@@ -136,6 +144,7 @@ export function timelineSection(d: ReportData): Timeline {
     style: `height:${Math.max(visible, 3) * ROW_PX + 90}px`,
   });
   const detail = h("div", { id: "timeline-detail" });
+  const chartBox = h("div", { class: "tl-box" }, chartEl);
   const anyUnmeasured = d.tasks.measuredSplit.some((m) => !m);
   const legend = h(
     "div",
@@ -157,7 +166,7 @@ export function timelineSection(d: ReportData): Timeline {
     h(
       "p",
       { class: "hint" },
-      `${n} task${n === 1 ? "" : "s"}, one bar each, coloured by where the task's wall time went. Hover a bar for its processes, click it to list them; drag to pan, Ctrl + wheel to zoom${n > visible ? ", Shift + wheel or the slider on the right to scroll the tasks" : ""}.`,
+      `${n} task${n === 1 ? "" : "s"}, one bar each, coloured by where the task's wall time went. Hover a bar for its processes, click it to list them; drag to pan, Ctrl + wheel to zoom${n > visible ? ", Shift + wheel or the scrollbar on the right to scroll the tasks" : ""}.`,
     ),
     anyUnmeasured
       ? h(
@@ -166,12 +175,23 @@ export function timelineSection(d: ReportData): Timeline {
           "I/O wait and run-queue wait need the eBPF source: bars of tasks measured by procfs show their CPU time over wall time, and the rest in grey.",
         )
       : null,
-    chartEl,
+    chartBox,
     detail,
   );
 
   let chart: echarts.ECharts | undefined;
-  const items = Array.from({ length: n }, (_, i) => [i, d.tasks.start[i], d.tasks.end[i], i]);
+  // Only the rows in view are given to the chart (a 10k-task run costs what a 40-task one does); a native
+  // scrollbar beside it moves the window.
+  let first = 0;
+  const windowItems = () => {
+    const out: number[][] = [];
+    for (let r = 0; r < visible && first + r < n; r++) {
+      const i = first + r;
+      out.push([r, d.tasks.start[i] as number, d.tasks.end[i] as number, i]);
+    }
+    return out;
+  };
+  const windowLabels = () => Array.from({ length: Math.min(visible, n - first) }, (_, r) => label(d, first + r));
   const renderItem = (
     params: CustomSeriesRenderItemParams,
     api: CustomSeriesRenderItemAPI,
@@ -232,7 +252,7 @@ export function timelineSection(d: ReportData): Timeline {
     chart = echarts.init(chartEl, null, { renderer: "svg" });
     chart.setOption({
       animation: false,
-      grid: { left: labelPx + 16, right: n > visible ? 48 : 24, top: 16, bottom: 56 },
+      grid: { left: labelPx + 16, right: n > visible ? 40 : 24, top: GRID_TOP, bottom: 56 },
       tooltip: {
         trigger: "item",
         confine: true,
@@ -252,7 +272,7 @@ export function timelineSection(d: ReportData): Timeline {
       yAxis: {
         type: "category",
         inverse: true,
-        data: Array.from({ length: n }, (_, i) => label(d, i)),
+        data: windowLabels(),
         axisTick: { show: false },
         axisLabel: { width: labelPx, overflow: "truncate", interval: 0, fontSize: 11 },
       },
@@ -276,31 +296,6 @@ export function timelineSection(d: ReportData): Timeline {
           labelFormatter: (v: number) => dur(v),
           ...firstWindow,
         },
-        ...(n > visible
-          ? [
-              {
-                id: "y-slider",
-                type: "slider",
-                yAxisIndex: 0,
-                filterMode: "filter",
-                startValue: 0,
-                endValue: visible - 1,
-                maxValueSpan: 400,
-                width: 14,
-                right: 12,
-                showDetail: false,
-              },
-              {
-                id: "y-inside",
-                type: "inside",
-                yAxisIndex: 0,
-                filterMode: "filter",
-                zoomOnMouseWheel: false,
-                moveOnMouseWheel: "shift",
-                moveOnMouseMove: false,
-              },
-            ]
-          : []),
       ],
       series: [
         {
@@ -309,41 +304,82 @@ export function timelineSection(d: ReportData): Timeline {
           renderItem,
           encode: { x: [1, 2], y: 0 },
           dimensions: ["row", "start", "end", "task"],
-          data: items,
+          data: windowItems(),
           progressive: 0,
         },
       ],
     });
     autoResize(chart, chartEl);
     chart.on("click", (p) => show(((p as unknown as { data: number[] }).data[3] as number) ?? 0));
-    chart.on("datazoom", (e) => {
-      const ev = e as { dataZoomId?: string; batch?: { dataZoomId?: string }[] };
-      const id = ev.dataZoomId ?? ev.batch?.[0]?.dataZoomId ?? "";
-      if (!id.includes("y-") || !chart) return;
-      const dz = (chart.getOption() as { dataZoom: { id: string; startValue: number; endValue: number }[] }).dataZoom;
-      const y = dz.find((z) => z.id === "y-slider");
-      if (!y) return;
-      chart.dispatchAction({ type: "dataZoom", dataZoomId: "x-slider", ...spanOf(y.startValue, y.endValue) });
-    });
     return chart;
   };
 
   const show = (i: number) => {
     detail.replaceChildren(processTable(d, i));
   };
+  const scrollTo = (i: number) => {
+    const next = Math.max(0, Math.min(Math.max(0, n - visible), i));
+    if (scroller) scroller.scrollTop = next * ROW_PX;
+    redraw(next);
+  };
+  const redraw = (next: number) => {
+    if (next === first && chart) return;
+    first = next;
+    if (!chart) return;
+    chart.setOption({ yAxis: { data: windowLabels() }, series: [{ data: windowItems() }] });
+    // The time axis follows the tasks in view (their span, padded), so a long run's bars are never slivers; the
+    // bottom slider still reaches the whole run.
+    chart.dispatchAction({ type: "dataZoom", dataZoomId: "x-slider", ...spanOf(first, first + visible - 1) });
+  };
+  let scroller: HTMLElement | undefined;
+  if (n > visible) {
+    scroller = h(
+      "div",
+      { class: "tl-scroll", style: `top:${GRID_TOP}px;height:${visible * ROW_PX}px`, "aria-label": "scroll the tasks" },
+      h("div", { style: `height:${n * ROW_PX}px` }),
+    );
+    let pending = false;
+    scroller.addEventListener(
+      "scroll",
+      () => {
+        if (pending) return;
+        pending = true;
+        requestAnimationFrame(() => {
+          pending = false;
+          redraw(Math.round((scroller as HTMLElement).scrollTop / ROW_PX));
+        });
+      },
+      { passive: true },
+    );
+    chartEl.addEventListener(
+      "wheel",
+      (e) => {
+        if (!e.shiftKey || !scroller) return;
+        e.preventDefault();
+        scroller.scrollTop += e.deltaY || e.deltaX;
+      },
+      { passive: false },
+    );
+    chartBox.append(scroller);
+  }
   return {
     element,
     draw,
+    scrollTo,
+    get count() {
+      return n;
+    },
+    get first() {
+      return first;
+    },
+    pixelOf(i: number) {
+      if (!chart || i < first || i >= first + visible) return undefined;
+      const mid = ((d.tasks.start[i] as number) + (d.tasks.end[i] as number)) / 2;
+      const p = chart.convertToPixel({ seriesIndex: 0 }, [mid, i - first]) as number[];
+      return [p[0] as number, p[1] as number];
+    },
     focus(i: number) {
-      if (n > visible && chart) {
-        const from = Math.max(0, Math.min(n - visible, i - Math.floor(visible / 2)));
-        chart.dispatchAction({
-          type: "dataZoom",
-          dataZoomId: "y-slider",
-          startValue: from,
-          endValue: from + visible - 1,
-        });
-      }
+      if (i < first || i >= first + visible) scrollTo(i - Math.floor(visible / 2));
       show(i);
       chartEl.scrollIntoView({ block: "nearest" });
     },

@@ -38,28 +38,40 @@ function packageDirOf(input: string): string | undefined {
   return m?.[1];
 }
 
+/** Every bundled package with its version and licence, and its LICENSE and NOTICE texts in full. */
 function notices(inputs: string[]): string {
   const dirs = new Set<string>();
   for (const i of inputs) {
     const d = packageDirOf(i);
     if (d) dirs.add(d);
   }
-  const lines = ["Bundled third-party software (see each package's LICENSE and NOTICE):"];
+  const seen = new Set<string>();
+  const lines = ["Bundled third-party software, with the licence and notice texts of each package:"];
   for (const d of [...dirs].sort()) {
     const pkg = JSON.parse(readFileSync(join(root, d, "package.json"), "utf8")) as {
       name: string;
       version: string;
       license?: string;
     };
-    lines.push(`- ${pkg.name} ${pkg.version}, licence ${pkg.license ?? "unknown"}`);
-    try {
-      const notice = readFileSync(join(root, d, "NOTICE"), "utf8").trim();
-      lines.push(...notice.split("\n").map((l) => `  ${l}`));
-    } catch {
-      /* no NOTICE file */
+    const id = `${pkg.name} ${pkg.version}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    lines.push("", `== ${id}, licence ${pkg.license ?? "unknown"}`);
+    for (const file of ["LICENSE", "NOTICE"]) {
+      try {
+        lines.push(
+          "",
+          ...readFileSync(join(root, d, file), "utf8")
+            .trim()
+            .split("\n"),
+        );
+      } catch {
+        /* the package has no such file */
+      }
     }
   }
-  return `/*!\n${lines.map((l) => ` * ${l}`.trimEnd()).join("\n")}\n */`;
+  // Nothing in a licence text may end the comment early.
+  return `/*!\n${lines.map((l) => ` * ${l.replace(/\*\//g, "* /")}`.trimEnd()).join("\n")}\n */`;
 }
 
 async function main(): Promise<void> {

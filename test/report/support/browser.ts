@@ -16,6 +16,12 @@ export const CHROMIUM = "/usr/bin/chromium";
 interface PageReport {
   data: { tasks: { name: string[]; start: number[]; end: number[] } };
   charts: Record<string, unknown>;
+  timeline: {
+    count: number;
+    first: number;
+    scrollTo(i: number): void;
+    pixelOf(i: number): [number, number] | undefined;
+  };
 }
 
 export interface OpenedReport {
@@ -82,37 +88,46 @@ export async function markMs(page: Page, name: string): Promise<number> {
   return page.evaluate((n) => performance.getEntriesByName(n)[0]?.startTime ?? Number.NaN, name);
 }
 
-/** The timeline's bar count (the series' items, drawn as the axis scrolls), and the text the chart shows (axis labels, and the tooltip when one is up). */
-export async function timelineFacts(page: Page): Promise<{ items: number; labels: string[] }> {
+/**
+ * The timeline: how many tasks it has, how many bars it draws now (the rows in view), and the text the chart
+ * shows (axis labels, and the tooltip when one is up).
+ */
+export async function timelineFacts(page: Page): Promise<{ tasks: number; drawn: number; labels: string[] }> {
   return page.evaluate(() => {
-    const w = window as unknown as { pipespanReport: { charts: Record<string, unknown> } };
+    const w = window as unknown as { pipespanReport: PageReport };
     const chart = w.pipespanReport.charts["timeline"] as { getOption(): { series: { data: unknown[] }[] } };
     const svgText = [...document.querySelectorAll("#timeline-chart svg text")].map((t) => t.textContent ?? "");
-    return { items: chart.getOption().series[0]?.data.length ?? 0, labels: svgText };
+    return {
+      tasks: w.pipespanReport.timeline.count,
+      drawn: chart.getOption().series[0]?.data.length ?? 0,
+      labels: svgText,
+    };
   });
 }
 
 /**
- * Hovers the middle of task i's bar and returns the tooltip's text (empty when no bar is under the pointer).
- * The bar's position comes from the chart's own coordinate conversion.
+ * Hovers the middle of task i's bar (scrolling its row into view first) and returns the tooltip's text (empty
+ * when no bar is under the pointer). The bar's position comes from the chart's own coordinate conversion.
  */
 export async function hoverTask(page: Page, i: number): Promise<string> {
-  const at = await page.evaluate((task) => {
-    const report = (window as unknown as { pipespanReport: PageReport }).pipespanReport;
-    const chart = report.charts["timeline"] as { convertToPixel(f: object, v: number[]): number[] };
-    const el = document.getElementById("timeline-chart") as HTMLElement;
-    el.scrollIntoView({ block: "center" });
-    const mid = ((report.data.tasks.start[task] as number) + (report.data.tasks.end[task] as number)) / 2;
-    const [x, y] = chart.convertToPixel({ seriesIndex: 0 }, [mid, task]);
-    const box = el.getBoundingClientRect();
-    return { x: box.left + (x as number), y: box.top + (y as number) };
+  await page.evaluate((task) => {
+    const tl = (window as unknown as { pipespanReport: PageReport }).pipespanReport.timeline;
+    if (tl.pixelOf(task) === undefined) tl.scrollTo(task);
+    (document.getElementById("timeline-chart") as HTMLElement).scrollIntoView({ block: "center" });
   }, i);
+  const at = await page.evaluate((task) => {
+    const tl = (window as unknown as { pipespanReport: PageReport }).pipespanReport.timeline;
+    const p = tl.pixelOf(task);
+    const box = (document.getElementById("timeline-chart") as HTMLElement).getBoundingClientRect();
+    return p ? { x: box.left + p[0], y: box.top + p[1] } : undefined;
+  }, i);
+  if (!at) return "";
   await page.mouse.move(at.x, at.y);
   await page.waitForTimeout(60);
   return page.evaluate(() => {
     const el = document.getElementById("timeline-chart") as HTMLElement;
     // The tooltip is the chart container's visible HTML child (the SVG holds the axes).
-    const tips = [...el.querySelectorAll<HTMLElement>(":scope > div > div, :scope > div")].filter(
+    const tips = [...el.querySelectorAll<HTMLElement>(":scope > div")].filter(
       (d) => d.style.position === "absolute" && d.style.display !== "none" && (d.textContent ?? "").trim() !== "",
     );
     return tips.map((d) => d.textContent).join("\n");
