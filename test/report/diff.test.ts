@@ -4,13 +4,14 @@
 // storage step as the task whose I/O wait grew, leave the CPU-bound step unchanged, and print wall times that are
 // the task spans' own.
 import { execFileSync } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readOtlpJsonTraces } from "@pipespan/findings";
 import { ATTR_CICD_PIPELINE_NAME, ATTR_CICD_PIPELINE_TASK_NAME, ATTR_PROCESS_PID } from "@pipespan/semconv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPipespan, scratchDir, tmpOutDir } from "../support/cli.js";
 import { blkioThrottle } from "../support/throttle.js";
+import { ARTIFACTS, openReport } from "./support/browser.js";
 
 const MiB = 1024 * 1024;
 const PIPELINE = `#!/usr/bin/env bash
@@ -128,6 +129,31 @@ describe("pipespan diff: an unthrottled run against a storage-throttled one", ()
       const tol = (v: number) => (v < 1 ? 0.0015 : 0.051);
       expect(Math.abs(a - (spanWalls.a.get(name) as number)), `${name} A`).toBeLessThan(tol(a));
       expect(Math.abs(b - (spanWalls.b.get(name) as number)), `${name} B`).toBeLessThan(tol(b));
+    }
+  });
+
+  it("writes run B's report with the comparison as its first section", async () => {
+    const dir = join(ARTIFACTS, "report-diff");
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "compare.html");
+    const r = await runPipespan(["diff", join(out, "a"), join(out, "b"), "-o", file]);
+    expect(r.code, r.stderr).toBe(0);
+    const opened = await openReport(file);
+    try {
+      expect(opened.errors).toEqual([]);
+      expect(opened.requests).toEqual([]);
+      const first = await opened.page.$eval("#app section", (el) => el.id);
+      expect(first).toBe("comparison");
+      const rows = await opened.page.$$eval("#comparison table.diff-tasks tbody tr", (trs) =>
+        trs.map((tr) => ({ cause: tr.getAttribute("data-cause"), name: tr.querySelector("td")?.textContent })),
+      );
+      expect(rows[0]).toEqual({ cause: "io", name: "stage" });
+      const verdict = (await opened.page.locator("#comparison ul.verdict").textContent()) ?? "";
+      expect(verdict).toMatch(/stage's wall time grew .* because its I\/O wait grew/);
+      await opened.page.screenshot({ path: join(dir, "compare.png"), fullPage: true });
+    } finally {
+      await opened.close();
     }
   });
 });

@@ -1,15 +1,13 @@
 // The top of the report: which run, when, how long, on what, at what cost, and its headline figures.
 import type { ReportData } from "../src/data/types.js";
 import { h } from "./dom.js";
-import { bytes, dur, usd } from "./format.js";
+import { bytes, dur, usd, when } from "./format.js";
 
 export function headerSection(d: ReportData): HTMLElement {
   const r = d.run;
-  const started = new Date(r.startIso);
-  const when = Number.isNaN(started.getTime()) ? r.startIso : started.toLocaleString();
   const meta = [
     `run ${r.runId ?? r.traceId}`,
-    when,
+    when(r.startIso),
     `source ${r.source ?? "unknown"}`,
     r.instance
       ? `${r.instance.type}${r.instanceFrom === "--instance" ? " (--instance)" : ""}`

@@ -5,6 +5,7 @@ import { costSection } from "./cost.js";
 import { diffSection } from "./diff.js";
 import { h } from "./dom.js";
 import { findingsSection } from "./findings.js";
+import { when } from "./format.js";
 import { headerSection } from "./header.js";
 import { profileSection } from "./profile.js";
 import { tasksSection } from "./tasks-table.js";
@@ -57,7 +58,7 @@ function main(): void {
     h(
       "footer",
       null,
-      `Made by ${data.generator} on ${new Date(data.generatedIso).toLocaleString()} from the run's spans. `,
+      `Made by ${data.generator} on ${when(data.generatedIso)} from the run's spans. `,
       "Self-contained: it loads nothing from the network. Charts: Apache ECharts (Apache License 2.0), bundled.",
     ),
   );

@@ -88,7 +88,7 @@ export function profileSection(d: ReportData): { element: HTMLElement; draw(): e
 
   const t = (k: number) => (k + 0.5) * p.binS;
   const draw = () => {
-    const chart = echarts.init(chartEl, null, { renderer: "svg" });
+    const chart = echarts.init(chartEl, null, { renderer: "canvas" });
     const grids = panels.map((_, k) => ({ left: 70, right: 24, top: 28 + k * (PANEL_PX + GAP_PX), height: PANEL_PX }));
     chart.setOption({
       animation: false,
@@ -139,7 +139,6 @@ export function profileSection(d: ReportData): { element: HTMLElement; draw(): e
           xAxisIndex: k,
           yAxisIndex: k,
           showSymbol: false,
-          sampling: "lttb",
           lineStyle: { width: 1.2, color: s.color },
           itemStyle: { color: s.color },
           ...(s.area ? { areaStyle: { color: s.color, opacity: 0.25 } } : {}),

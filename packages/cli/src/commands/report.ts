@@ -52,21 +52,35 @@ async function defaultOut(input: string): Promise<string> {
   return isDir ? join(input, REPORT_FILE) : REPORT_FILE;
 }
 
+/** analyzeInput, with its problems told as the report's. */
+async function analyseForReport(what: string, input: string, o: Parameters<typeof analyzeInput>[1]) {
+  try {
+    return await analyzeInput(input, o);
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`report: ${what}${e.message.replace(/^analyze: /, "")}`);
+    throw e;
+  }
+}
+
 async function doReport(input: string, opts: ReportOpts): Promise<number> {
   const err = process.stderr;
-  const analysed = await analyzeInput(input, {
+  const run = await analyseForReport("", input, {
     ...(opts.instance !== undefined ? { instance: opts.instance } : {}),
     ...(opts.config !== undefined ? { config: opts.config } : {}),
     ...(opts.trace !== undefined ? { trace: opts.trace } : {}),
   });
-  for (const w of analysed.loaded.warnings) err.write(`pipespan: ${w}\n`);
+  for (const w of run.loaded.warnings) err.write(`pipespan: ${w}\n`);
   let diff: ReportDiff | undefined;
   if (opts.compare !== undefined) {
-    const a = await analyzeInput(opts.compare, opts.config !== undefined ? { config: opts.config } : {});
-    diff = compareRuns(a, analysed);
+    const a = await analyseForReport(
+      "--compare: ",
+      opts.compare,
+      opts.config !== undefined ? { config: opts.config } : {},
+    );
+    diff = compareRuns(a, run);
   }
   const out = opts.out ?? (await defaultOut(input));
-  const bytes = await writeReport(out, analysed, diff);
+  const bytes = await writeReport(out, run, diff);
   err.write(`pipespan: report ${shortPath(out)} (${kib(bytes)})\n`);
   return 0;
 }

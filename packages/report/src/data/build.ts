@@ -16,7 +16,7 @@ export interface BuildReportOptions {
   maxProcessesPerTask?: number;
   /** Findings kept per rule (default 100; the rest are counted). */
   maxFindingsPerRule?: number;
-  /** Bins of the resource profile (default: one per 100 ms of the run, 20 to 800). */
+  /** Bins of the resource profile (default: one per 100 ms of the run, 20 to 400). */
   profileBins?: number;
   /** A comparison with another run, shown as its own section. */
   diff?: ReportDiff;

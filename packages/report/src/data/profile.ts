@@ -4,7 +4,7 @@ import { buildProfile, type RunModel } from "@pipespan/findings";
 import type { ReportProfile } from "./types.js";
 
 export function profileBinsFor(wallS: number): number {
-  return Math.max(20, Math.min(800, Math.ceil(wallS / 0.1)));
+  return Math.max(20, Math.min(400, Math.ceil(wallS / 0.1)));
 }
 
 export function profileData(model: RunModel, bins?: number): ReportProfile {
