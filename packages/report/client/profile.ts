@@ -14,6 +14,8 @@ const GAP_PX = 44;
 interface Panel {
   title: string;
   unit: string;
+  /** The least the axis shows (an idle resource is a flat line at the bottom, not noise blown up). */
+  floor: number;
   series: { name: string; color: string; values: number[]; area?: boolean }[];
   cap?: { value: number; label: string };
 }
@@ -26,12 +28,14 @@ export function profileSection(d: ReportData): { element: HTMLElement; draw(): e
     {
       title: "CPU cores busy",
       unit: "cores",
+      floor: 1,
       series: [{ name: "cores busy", color: COLORS.cpu, values: p.cores, area: true }],
       ...(inst ? { cap: { value: inst.vcpu, label: `${inst.vcpu} vCPUs` } } : {}),
     },
     {
       title: "Storage",
       unit: "MB/s",
+      floor: 1,
       series: [
         { name: "storage read + write", color: COLORS.io, values: mb(p.storageBps), area: true },
         ...(p.storageDevices ?? []).map((dev, k) => ({
@@ -47,6 +51,7 @@ export function profileSection(d: ReportData): { element: HTMLElement; draw(): e
     {
       title: "Network",
       unit: "MB/s",
+      floor: 1,
       series: [
         { name: "sent", color: "#2a9d8f", values: mb(p.netTxBps) },
         { name: "received", color: "#6a4c93", values: mb(p.netRxBps) },
@@ -63,6 +68,7 @@ export function profileSection(d: ReportData): { element: HTMLElement; draw(): e
     {
       title: "Resident memory (upper bound)",
       unit: "GiB",
+      floor: 0.1,
       series: [{ name: "resident", color: "#5c6b7a", values: p.rssBytes.map((v) => v / GIB), area: true }],
       ...(inst ? { cap: { value: inst.memoryBytes / GIB, label: `${(inst.memoryBytes / GIB).toFixed(0)} GiB` } } : {}),
     },
@@ -116,7 +122,7 @@ export function profileSection(d: ReportData): { element: HTMLElement; draw(): e
         nameTextStyle: { align: "left", fontWeight: "bold", color: "#333" },
         splitNumber: 2,
         max: (v: { max: number }) => {
-          const top = Math.max(v.max, panel.cap?.value ?? 0, 1e-6) * 1.1;
+          const top = Math.max(v.max, panel.cap?.value ?? 0, panel.floor) * 1.1;
           return Number(top.toPrecision(2));
         },
         axisLabel: { fontSize: 10 },
