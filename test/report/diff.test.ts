@@ -10,7 +10,7 @@ import { readOtlpJsonTraces } from "@pipespan/findings";
 import { ATTR_CICD_PIPELINE_NAME, ATTR_CICD_PIPELINE_TASK_NAME, ATTR_PROCESS_PID } from "@pipespan/semconv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPipespan, scratchDir, tmpOutDir } from "../support/cli.js";
-import { blkioThrottle } from "../support/throttle.js";
+import { cgroupLimits, evictFromCache } from "../support/throttle.js";
 import { ARTIFACTS, openReport } from "./support/browser.js";
 
 const MiB = 1024 * 1024;
@@ -36,14 +36,14 @@ interface DiffTask {
 describe("pipespan diff: an unthrottled run against a storage-throttled one", () => {
   const work = scratchDir();
   const out = tmpOutDir();
-  const throttle = blkioThrottle(work, 8 * MiB, { memoryBytes: 64 * MiB });
+  const throttle = cgroupLimits(work, { readBps: 8 * MiB, writeBps: 8 * MiB, memoryBytes: 64 * MiB });
   let text = "";
   let diff: { verdict: string[]; tasks: DiffTask[]; a: { pipelineName?: string }; b: { wallS: number } };
   const spanWalls: Record<"a" | "b", Map<string, number>> = { a: new Map(), b: new Map() };
 
   async function run(id: string, stageJoin: string): Promise<void> {
     // The input must come from the disk: out of the page cache (written back first, then dropped).
-    execFileSync("bash", ["-c", `sync "${work}/input" && dd if="${work}/input" iflag=nocache count=0 status=none`]);
+    evictFromCache(join(work, "input"));
     const r = await runPipespan(
       [
         "run",
