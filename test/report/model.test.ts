@@ -59,6 +59,29 @@ describe("the verdict of a comparison", () => {
   });
 });
 
+describe("per-task timelines", () => {
+  it("become columns of where the time went, merged to fit the document's budget", () => {
+    const m = modelOf(run({ tasks: [task("ALIGN", 0, 2, { cpu: 1, io: 0.75, rq: 0, sleep: 0 })] }));
+    // The timeline the run model carries when the source recorded one (four 0.5 s buckets).
+    Object.assign(m.tasks[0] as object, {
+      timeline: {
+        startS: 0,
+        intervalS: 0.5,
+        buckets: 4,
+        cpu: Float64Array.from([0.5, 0.5, 0, 0]),
+        ioWait: Float64Array.from([0, 0, 0.5, 0.25]),
+        runqueue: Float64Array.from([0, 0, 0, 0]),
+      },
+    });
+    const data = buildReportData(loaded(m));
+    expect(data.tasks.buckets?.[0]).toEqual({ interval: 0.5, cpu: [1, 1, 0, 0], io: [0, 0, 1, 0.5], rq: [0, 0, 0, 0] });
+    // Without timelines, no columns: the bar shows the shares of the whole wall time.
+    expect(
+      buildReportData(loaded(modelOf(run({ tasks: [task("X", 0, 1, { cpu: 1 })] })))).tasks.buckets,
+    ).toBeUndefined();
+  });
+});
+
 describe("untrusted names in the HTML", () => {
   it("stay text: no element can be injected through a task or pipeline name", () => {
     const evil = "</script><script>alert(1)</script><!--";

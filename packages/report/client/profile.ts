@@ -122,7 +122,9 @@ export function profileSection(d: ReportData): { element: HTMLElement; draw(): e
         nameTextStyle: { align: "left", fontWeight: "bold", color: "#333" },
         splitNumber: 2,
         max: (v: { max: number }) => {
-          const top = Math.max(v.max, panel.cap?.value ?? 0, panel.floor) * 1.1;
+          const data = Math.max(v.max, panel.cap?.value ?? 0);
+          if (data <= panel.floor) return panel.floor;
+          const top = data * 1.1;
           return Number(top.toPrecision(2));
         },
         axisLabel: { fontSize: 10 },

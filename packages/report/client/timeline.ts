@@ -45,10 +45,10 @@ function columns(d: ReportData, i: number): [number, number, number, number, num
     for (let k = 0; k < b.cpu.length; k++) {
       const from = start + k * b.interval;
       if (from >= end) break;
-      const parts = [b.cpu[k] ?? 0, b.io[k] ?? 0, b.rq[k] ?? 0, b.other[k] ?? 0];
-      const sum = parts.reduce((x, y) => x + y, 0);
-      const s = sum > 0 ? parts.map((v) => v / sum) : [0, 0, 0, 1];
-      out.push([from, Math.min(end, from + b.interval), s[0] ?? 0, s[1] ?? 0, s[2] ?? 0, s[3] ?? 0]);
+      const cpu = b.cpu[k] ?? 0;
+      const io = b.io[k] ?? 0;
+      const rq = b.rq[k] ?? 0;
+      out.push([from, Math.min(end, from + b.interval), cpu, io, rq, Math.max(0, 1 - cpu - io - rq)]);
     }
     return out;
   }

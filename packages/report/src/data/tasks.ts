@@ -1,7 +1,52 @@
 // Tasks and their processes as columns, with where each task's wall time went.
 import { type Measures, type ProcessNode, type RunModel, splitOf, storageBytes } from "@pipespan/findings";
 import { n3, nInt, r3 } from "./round.js";
-import type { ReportProcesses, ReportTasks } from "./types.js";
+import type { ReportBuckets, ReportProcesses, ReportTasks } from "./types.js";
+
+/**
+ * A task's thread states per time bucket, as a run model carries them when the source recorded per-task timelines
+ * (the task span's pipespan.timeline.* arrays): thread seconds per bucket of `intervalS`.
+ */
+interface TimelineLike {
+  readonly intervalS: number;
+  readonly buckets: number;
+  readonly cpu: ArrayLike<number>;
+  readonly ioWait: ArrayLike<number>;
+  readonly runqueue?: ArrayLike<number>;
+}
+
+/** Numbers of bucket columns the whole document may hold (three per column), so a 10k-task run stays small. */
+const COLUMN_BUDGET = 50_000;
+
+/**
+ * A timeline as at most `maxColumns` columns of wall-time shares (CPU, I/O wait, run queue): adjacent buckets are
+ * merged, and each column is split like a task's whole wall time (splitOf: own seconds up to one thread busy,
+ * proportional beyond).
+ */
+export function bucketColumns(tl: TimelineLike, wallS: number, maxColumns: number): ReportBuckets | null {
+  const n = Math.min(tl.buckets, tl.cpu.length, tl.ioWait.length);
+  if (!(tl.intervalS > 0) || n === 0 || wallS <= 0) return null;
+  const per = Math.ceil(n / Math.max(1, maxColumns));
+  const width = per * tl.intervalS;
+  const out: ReportBuckets = { interval: width, cpu: [], io: [], rq: [] };
+  const r2 = (v: number) => Math.round(v * 100) / 100;
+  for (let c = 0; c * per < n; c++) {
+    let cpu = 0;
+    let io = 0;
+    let rq = 0;
+    for (let k = c * per; k < Math.min(n, (c + 1) * per); k++) {
+      cpu += Number(tl.cpu[k]) || 0;
+      io += Number(tl.ioWait[k]) || 0;
+      rq += Number(tl.runqueue?.[k]) || 0;
+    }
+    const w = Math.max(1e-9, Math.min(width, wallS - c * width));
+    const s = splitOf(cpu, io, rq, 0, w);
+    out.cpu.push(r2(s.cpu));
+    out.io.push(r2(s.ioWait));
+    out.rq.push(r2(s.runqueue));
+  }
+  return out;
+}
 
 /** Shares of the wall time: CPU, I/O wait, run queue, other (sum 1), and whether off-CPU time was measured. */
 export function wallShares(m: Measures, wallS: number): { split: [number, number, number, number]; measured: boolean } {
@@ -56,8 +101,12 @@ export function tasksData(model: RunModel, maxProcs: number): { tasks: ReportTas
     exitCode: [],
     failed: [],
   };
+  const maxColumns = Math.max(4, Math.min(24, Math.floor(COLUMN_BUDGET / Math.max(1, model.tasks.length))));
+  const buckets: (ReportBuckets | null)[] = [];
   for (const t of model.tasks) {
     const m = t.m;
+    const tl = (t as { timeline?: TimelineLike }).timeline;
+    buckets.push(tl ? bucketColumns(tl, t.wallS, maxColumns) : null);
     tasks.name.push(t.name);
     tasks.attempt.push(t.attempt ?? null);
     tasks.start.push(r3(t.startS));
@@ -93,6 +142,7 @@ export function tasksData(model: RunModel, maxProcs: number): { tasks: ReportTas
       processes.failed.push(p.failed);
     }
   }
+  if (buckets.some((b) => b !== null)) tasks.buckets = buckets;
   return { tasks, processes };
 }
 

@@ -78,17 +78,17 @@ export interface ReportTasks {
   procFrom: number[];
   /** How many processes of the task are listed (the longest ones; `procs` is the full count). */
   procListed: number[];
-  /** Time buckets over the task's life, when the spans carry them: thread seconds per bucket. */
+  /** Where the time went over the task's life, in columns, when the spans carry per-task timelines. */
   buckets?: (ReportBuckets | null)[];
 }
 
 export interface ReportBuckets {
-  /** Bucket width, seconds; bucket k starts at task start + k × interval. */
+  /** Column width, seconds; column k starts at task start + k × interval (the last may end early, at the task's end). */
   interval: number;
+  /** Shares of each column's wall time on CPU, in I/O wait, in the run queue (the rest is other). */
   cpu: number[];
   io: number[];
   rq: number[];
-  other: number[];
 }
 
 /** Per-process columns, grouped by task (see ReportTasks.procFrom). */
