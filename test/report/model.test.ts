@@ -82,6 +82,19 @@ describe("per-task timelines", () => {
   });
 });
 
+describe("storage devices over time", () => {
+  it("are drawn as lines of their own on the storage chart, rebinned to the profile", () => {
+    const m = modelOf(run({ tasks: [task("ALIGN", 0, 4, { cpu: 1, io: 2, rq: 0, sleep: 0 })] }));
+    // 1 s buckets: 4 MB, 4 MB, 0, 2 MB (read + write) on vda.
+    Object.assign(m as object, {
+      devices: [{ name: "vda", intervalS: 1, buckets: 4, readBytes: [4e6, 3e6, 0, 2e6], writeBytes: [0, 1e6, 0, 0] }],
+    });
+    const data = buildReportData(loaded(m), { profileBins: 8 });
+    expect(data.profile.binS).toBe(0.5);
+    expect(data.profile.storageDevices).toEqual([{ name: "vda", bps: [4e6, 4e6, 4e6, 4e6, 0, 0, 2e6, 2e6] }]);
+  });
+});
+
 describe("untrusted names in the HTML", () => {
   it("stay text: no element can be injected through a task or pipeline name", () => {
     const evil = "</script><script>alert(1)</script><!--";
