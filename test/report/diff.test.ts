@@ -85,7 +85,6 @@ describe("pipespan diff: an unthrottled run against a storage-throttled one", ()
     const t = await runPipespan(["diff", "--all", join(out, "a"), join(out, "b")]);
     expect(t.code, t.stderr).toBe(0);
     text = t.stdout;
-    if (process.env["PIPESPAN_SHOW"]) console.log(text);
     const j = await runPipespan(["diff", "--json", join(out, "a"), join(out, "b")]);
     expect(j.code, j.stderr).toBe(0);
     diff = JSON.parse(j.stdout);
