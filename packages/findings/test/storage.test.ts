@@ -114,8 +114,7 @@ describe("lifting a storage limit: options with runtimes", () => {
       expect(o.estRuntimeSeconds).toBeCloseTo(expected((o.throughputMiBps as number) * MIB), 6);
       const gp3Row = loadVolumes().get("gp3");
       expect(o.extraUsdPerMonth).toBeCloseTo(
-        ((o.throughputMiBps as number) - 125 > 0 ? (o.throughputMiBps as number) - 125 : 0) *
-          (gp3Row?.priceUsdMiBpsMonth ?? 0),
+        Math.max((o.throughputMiBps as number) - 125, 0) * (gp3Row?.priceUsdMiBpsMonth ?? 0),
         9,
       );
       expect(o.estCostPerRunUsd).toBeUndefined(); // no instance price known
