@@ -47,14 +47,13 @@ export interface Bucket {
   sleep?: number;
   network: number;
   storage: number;
-  /** Usable CPU lanes on the measured host, and with unlimited CPUs. */
+  /**
+   * Usable CPU lanes on the measured host (over which the bucket's CPU work is held), and with unlimited CPUs.
+   * A bucket where threads were blocked (storage, locks, busy sockets) spreads its CPU work over all its live
+   * threads — the ones asleep beside the blocked were starved; one nobody blocked keeps its active threads.
+   */
   lanes: number;
   lanesUnlimited: number;
-  /**
-   * Lanes once what blocked the bucket is gone: threads starved by a reader blocked on storage (asleep, so not
-   * in active_threads_max) would compute too — all live threads, up to the task's lanes.
-   */
-  lanesUnblocked: number;
   /** C / lanes: the bucket's minimum time for its CPU work. */
   cpuNeed: number;
   networkActive: boolean;
@@ -155,7 +154,12 @@ export function taskLimits(task: TaskNode, o: LimitsOptions): TaskLimits | undef
     const allLive =
       r.sleep !== undefined ? Math.ceil((r.cpu + r.io + r.blocked + r.runqueue + r.sleep) / r.w - 0.1) : Infinity;
     const unblocked = Math.max(bucketLanes, Math.min(lanes, Math.max(1, allLive)));
+    // Where threads were blocked (storage, locks) or asleep on busy sockets, the threads asleep beside them were
+    // starved, not idle by choice: the bucket's CPU work is held as spread over all of them (up to the lanes), and
+    // the blocking holds the rest. A phase nobody blocked keeps its own active threads (a serial phase: one lane).
     const networkActive = r.network > 0 && r.network / r.w >= netThreshold;
+    const starved = r.io + r.blocked >= 0.05 * r.w || networkActive;
+    const heldLanes = starved ? unblocked : bucketLanes;
     const b: Bucket = {
       startS: r.startS,
       w: r.w,
@@ -166,12 +170,11 @@ export function taskLimits(task: TaskNode, o: LimitsOptions): TaskLimits | undef
       ...(r.sleep !== undefined ? { sleep: r.sleep } : {}),
       network: r.network,
       storage: r.storage,
-      lanes: bucketLanes,
-      lanesUnlimited: bucketLanesUnl,
-      lanesUnblocked: unblocked,
-      cpuNeed: Math.min(r.w, r.cpu / bucketLanes),
+      lanes: heldLanes,
+      lanesUnlimited: Math.max(bucketLanesUnl, heldLanes),
+      cpuNeed: Math.min(r.w, r.cpu / heldLanes),
       networkActive,
-      held: holdBucket(r, bucketLanes, networkActive),
+      held: holdBucket(r, heldLanes, networkActive),
     };
     buckets.push(b);
     for (const c of CAUSES) held[c] += b.held[c];
@@ -203,7 +206,7 @@ export function taskLimits(task: TaskNode, o: LimitsOptions): TaskLimits | undef
   const floors = processFloors(task.processes);
   const counterfactual = {
     storageUnlimited: Math.max(
-      sum((b) => b.w - b.held.io - b.held.memory - respread(b, b.held.io + b.held.memory)),
+      sum((b) => b.w - b.held.io - b.held.memory),
       floors.storage,
     ),
     cpuUnlimited: Math.max(
@@ -212,7 +215,7 @@ export function taskLimits(task: TaskNode, o: LimitsOptions): TaskLimits | undef
     ),
     cpu2xFaster: sum((b) => b.w - b.cpuNeed / 2),
     networkUnlimited: Math.max(
-      sum((b) => b.w - b.held.network - respread(b, b.held.network)),
+      sum((b) => b.w - b.held.network),
       floors.network,
     ),
     noRunqueue: sum((b) => b.w - b.held.runqueue),
@@ -231,12 +234,6 @@ export function taskLimits(task: TaskNode, o: LimitsOptions): TaskLimits | undef
     memory: { faultShare, oomKilled },
     notes,
   };
-}
-
-/** CPU-held time a bucket gives back when what blocked it (`blockedHeld`) is gone: its CPU work re-spreads. */
-function respread(b: Bucket, blockedHeld: number): number {
-  if (blockedHeld <= 0 || b.lanesUnblocked <= b.lanes) return 0;
-  return b.held.cpu - Math.min(b.w, b.cpu / b.lanesUnblocked);
 }
 
 interface RawBucket {
@@ -443,9 +440,7 @@ export function projectTask(l: TaskLimits, s: Scenario, fromS = -Infinity, toS =
     if (f <= 0) continue;
     const h = b.held;
     const io = s.ioScale(b);
-    // Storage faster here: starved threads compute alongside (in proportion to the storage time saved).
-    const spread = h.io + h.memory > 0 && io < 1 ? b.lanes + (b.lanesUnblocked - b.lanes) * (1 - io) : b.lanes;
-    const lanes = s.cpus === undefined ? spread : Math.max(1, Math.min(Math.max(b.lanesUnlimited, spread), s.cpus));
+    const lanes = s.cpus === undefined ? b.lanes : Math.max(1, Math.min(b.lanesUnlimited, s.cpus));
     by.cpu += f * ((h.cpu * (b.lanes / lanes) * s.contention) / s.cpuSpeed + h.runqueue * s.runqueueScale);
     by.storage += f * (h.io + h.memory) * io;
     by.network += f * h.network * s.networkScale;
