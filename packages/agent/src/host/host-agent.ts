@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { Attributor } from "../attribution/attributor.js";
 import { RunMetrics } from "../metrics/run-metrics.js";
 import { UserError } from "../run/errors.js";
-import { OWN_ENV_KEYS } from "../run/own-env.js";
+import { READ_ENV_KEYS } from "../run/own-env.js";
 import { createTelemetry } from "../run/telemetry.js";
 import { openKernelProbe } from "../source/kernel/availability.js";
 import { KernelSource } from "../source/kernel/kernel-source.js";
@@ -81,7 +81,7 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
   const source = new KernelSource({
     native: k.native,
     probe: k.probe,
-    envKeys: OWN_ENV_KEYS,
+    envKeys: READ_ENV_KEYS,
     ...(o.onWarning ? { onWarning: o.onWarning } : {}),
   });
   const filter = new InterestFilter();

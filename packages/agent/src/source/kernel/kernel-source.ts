@@ -211,6 +211,21 @@ export class KernelSource implements Source {
     };
   }
 
+  /** The exec event's argv; when the kernel cut it, the whole argv from /proc if it still begins the same, else
+   * the cut one with its last element marked (`…`), as the procfs source marks a cut argument. */
+  #fullArgv(pid: number, args: readonly string[], truncated: boolean): readonly string[] {
+    const maxArgs = this.#o.maxArgs ?? 256;
+    if (!truncated) return args.slice(0, maxArgs);
+    const r = this.#reader;
+    const cmd = r.readBytes(r.path(pid, "cmdline"), 64 * 1024);
+    const whole = cmd ? parseCmdline(cmd.data, maxArgs, this.#o.maxArgLength ?? 4096, cmd.truncated) : undefined;
+    const cut = args.join("\0");
+    if (whole?.join("\0").startsWith(cut)) return whole;
+    const marked = args.slice(0, maxArgs);
+    if (marked.length > 0) marked[marked.length - 1] = `${marked[marked.length - 1]}…`;
+    return marked;
+  }
+
   /** Handles the pending lifecycle events; returns how many there were. */
   #drain(): number {
     let events: NativeEvent[];
@@ -231,8 +246,10 @@ export class KernelSource implements Source {
           if (!t) t = this.#onFork(e.tgid, e.startBoottimeNs, e.ppid, undefined);
           if (!t || t.done) break;
           // The event's own path and argv first: by the time /proc is read the process may have exec'd again.
+          // An argv the kernel side cut is read whole from /proc when it still starts the same (a workflow
+          // manager's job is recognised by its full command).
           const fresh = this.#describe(key, e.comm, {
-            ...(e.args.length > 0 ? { argv: e.args.slice(0, this.#o.maxArgs ?? 256) } : {}),
+            ...(e.args.length > 0 ? { argv: this.#fullArgv(e.tgid, e.args, e.argsTruncated === true) } : {}),
             ...(e.filename.startsWith("/") ? { exe: e.filename } : {}),
           });
           t.comm = e.comm;
