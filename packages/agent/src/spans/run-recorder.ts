@@ -307,9 +307,12 @@ export class RunRecorder {
       const verdict = t.info.workflow?.failed();
       if (verdict !== undefined) t.failed = verdict;
       if (t.span) {
+        // A workflow manager's events may have named the task better since its span began (weblog after exit).
+        t.span.updateName(t.info.spanName ?? t.info.name);
         t.span.setAttributes({
           ...measureAttributes(t.totals, wall),
           ...(t.info.workflow?.attributes() ?? {}),
+          [ATTR_CICD_PIPELINE_TASK_NAME]: t.info.name,
           [ATTR_PIPESPAN_TASK_PROCESS_COUNT]: t.processes,
           [ATTR_CICD_PIPELINE_TASK_RUN_RESULT]: t.failed
             ? CICD_PIPELINE_TASK_RUN_RESULT_VALUE_FAILURE
@@ -545,10 +548,20 @@ export class RunRecorder {
       state.processes++;
       state.endNs = Math.max(state.endNs, endNs);
       state.startNs = Math.min(state.startNs, record.startTimeNs);
-      if (failed) state.failed = true;
+      // A workflow manager's task fails when its own command fails (the wrapper, the job's shell), not when a
+      // helper inside it exits non-zero (Nextflow's metrics sampler runs `ps`, which does when nothing matched).
+      if (failed && (!task.workflow || this.#startsTask(record, task))) state.failed = true;
       addTotals(state.totals, totals);
     }
     this.#o.onProcessEnd?.(record, task, totals);
+  }
+
+  /** True when the process is where its task begins: its parent belongs to another task, or to none. */
+  #startsTask(record: ProcessRecord, task: TaskInfo): boolean {
+    const parent = record.parentId !== undefined ? this.#o.lookup(record.parentId) : undefined;
+    if (!parent) return true;
+    const entry = this.#spans.get(parent.id);
+    return (entry ? entry.task : this.#o.attributor.peek(parent).task) !== task;
   }
 
   /**
