@@ -26,7 +26,7 @@ describe("pipespan agent (host-wide eBPF)", () => {
     const { endpoint } = await receiver.start();
     const env = { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, NO_COLOR: "1" };
     delete env["PIPESPAN_RUN_DIR"];
-    const agent = spawn(process.execPath, [PIPESPAN_BIN, "agent", "--out", out], {
+    const agent = spawn(process.execPath, [PIPESPAN_BIN, "agent", "--out", out, "--listen", "127.0.0.1:0"], {
       cwd: REPO_ROOT,
       env,
       stdio: ["ignore", "ignore", "pipe"],

@@ -100,7 +100,8 @@ export class Attributor {
 
   /** True when a source says the process is a workflow manager (the Nextflow launcher, Snakemake). */
   isManager(record: ProcessRecord): boolean {
-    return this.#sources.some((s) => s.isManager(record));
+    const parent = record.parentId !== undefined ? this.#opts.lookup(record.parentId) : undefined;
+    return this.#sources.some((s) => s.isManager(record, parent));
   }
 
   /** Attributes the workflow sources add to the run span. */

@@ -28,6 +28,7 @@ import {
   PIPESPAN_WORKFLOW_MANAGER_VALUE_NEXTFLOW,
 } from "@pipespan/semconv";
 import type { ProcessRecord } from "../table/process-record.js";
+import { isInherited } from "./images.js";
 import { readExitCode, readTaskHeader, splitTaskName, type TaskHeader } from "../workflow/nextflow/header.js";
 import type { WeblogRun, WeblogStore, WeblogTask } from "../workflow/nextflow/weblog-store.js";
 import {
@@ -182,8 +183,16 @@ export class NextflowSource implements AttributionSource {
     return [...this.#tasks.values()];
   }
 
-  isManager(record: ProcessRecord): boolean {
-    return record.images.some((i) => isNextflowLauncher(i.argv));
+  isManager(record: ProcessRecord, parent: ProcessRecord | undefined): boolean {
+    // Only the programs the process ran itself: a fork shows its parent's image until it execs.
+    const yes = record.images.some((i) => !isInherited(i, parent) && isNextflowLauncher(i.argv));
+    if (yes) this.#seen = true;
+    return yes;
+  }
+
+  /** The run's work dir (where its task work dirs are) of a Nextflow task, for tasks seen without their launcher. */
+  workRootOf(task: TaskInfo): string | undefined {
+    return task instanceof NextflowTask ? task.root : undefined;
   }
 
   claim(record: ProcessRecord): Claim {
@@ -221,8 +230,13 @@ export class NextflowSource implements AttributionSource {
 
   runAttributes(): Attributes {
     if (!this.#seen) return {};
+    return this.runAttributesFor([...this.#tasks.values()]);
+  }
+
+  /** The run span's attributes for a run made of these tasks (the agent keeps several runs apart). */
+  runAttributesFor(tasks: readonly TaskInfo[]): Attributes {
     const a: Attributes = { [ATTR_PIPESPAN_WORKFLOW_MANAGER]: PIPESPAN_WORKFLOW_MANAGER_VALUE_NEXTFLOW };
-    const run = this.#mainRun();
+    const run = this.weblogRunOf(tasks);
     if (!run) return a;
     if (run.runName !== undefined) a[ATTR_PIPESPAN_NEXTFLOW_RUN_NAME] = run.runName;
     if (run.runId !== undefined) a[ATTR_PIPESPAN_NEXTFLOW_SESSION_ID] = run.runId;
@@ -232,16 +246,12 @@ export class NextflowSource implements AttributionSource {
     return a;
   }
 
-  /** Marks the run as a Nextflow run (the launcher was seen) so the run span says so without tasks. */
-  noteLauncher(): void {
-    this.#seen = true;
-  }
-
-  /** The weblog run the tasks belong to: the one most of the seen tasks name, else the latest heard of. */
-  #mainRun(): WeblogRun | undefined {
+  /** The weblog run these tasks belong to: the one most of them name, else the latest heard of. */
+  weblogRunOf(tasks: readonly TaskInfo[]): WeblogRun | undefined {
     if (!this.#weblog) return undefined;
     const votes = new Map<string, number>();
-    for (const t of this.#tasks.values()) {
+    for (const t of tasks) {
+      if (!(t instanceof NextflowTask)) continue;
       const k = t.weblogTask?.runKey;
       if (k !== undefined) votes.set(k, (votes.get(k) ?? 0) + 1);
     }

@@ -38,7 +38,7 @@ import {
   type SnakemakeStore,
   type SnakemakeWorkflow,
 } from "../workflow/snakemake/store.js";
-import { cleanName, hasOwnImage, mainImage } from "./images.js";
+import { cleanName, hasOwnImage, isInherited, mainImage } from "./images.js";
 import type { AttributionContext, AttributionSource, Claim } from "./source.js";
 import type { TaskInfo, WorkflowTaskDetails } from "./task.js";
 
@@ -206,9 +206,10 @@ export class SnakemakeSource implements AttributionSource {
     this.#deadlineNs = (o.pairingDeadlineMs ?? 5000) * 1e6;
   }
 
-  isManager(record: ProcessRecord): boolean {
+  isManager(record: ProcessRecord, parent: ProcessRecord | undefined): boolean {
     if (this.#store.workflowOf(record.key.pid, record.key.startTicks)) return true;
-    return record.images.some((i) => isSnakemakeProcess(i.argv));
+    // Only the programs the process ran itself: a fork shows its parent's image until it execs.
+    return record.images.some((i) => !isInherited(i, parent) && isSnakemakeProcess(i.argv));
   }
 
   runAttributes(): Attributes {
@@ -220,6 +221,19 @@ export class SnakemakeSource implements AttributionSource {
     return a;
   }
 
+  /** The run span's attributes for the run of one Snakemake process (the agent keeps several runs apart). */
+  runAttributesFor(manager: ProcessRecord): Attributes {
+    const a: Attributes = { [ATTR_PIPESPAN_WORKFLOW_MANAGER]: PIPESPAN_WORKFLOW_MANAGER_VALUE_SNAKEMAKE };
+    const wf = this.#store.workflowOf(manager.key.pid, manager.key.startTicks);
+    if (wf?.workflowId !== undefined) a[ATTR_PIPESPAN_SNAKEMAKE_WORKFLOW_ID] = wf.workflowId;
+    return a;
+  }
+
+  /** The plugin's view of a Snakemake process: its workflow, when the plugin reported it. */
+  workflowOf(manager: ProcessRecord): SnakemakeWorkflow | undefined {
+    return this.#store.workflowOf(manager.key.pid, manager.key.startTicks);
+  }
+
   claim(record: ProcessRecord, ctx: AttributionContext): Claim {
     const known = this.#bound.get(record.id);
     if (known) return { kind: "task", task: known, settled: true };
@@ -227,7 +241,8 @@ export class SnakemakeSource implements AttributionSource {
     if (plain) return { kind: "task", task: plain, settled: true };
 
     const parent = record.parentId !== undefined ? ctx.lookup(record.parentId) : undefined;
-    if (!parent || !this.isManager(parent)) return undefined;
+    const grandparent = parent?.parentId !== undefined ? ctx.lookup(parent.parentId) : undefined;
+    if (!parent || !this.isManager(parent, grandparent)) return undefined;
     // A Snakemake run inside another task (a nested workflow) leaves its processes to that task.
     if (ctx.taskOf(parent)) return undefined;
     // A fork that has not exec'd yet shows Snakemake's own image: nothing to say until it does (or exits).

@@ -39,7 +39,7 @@ export interface AttributionSource {
    * True when the process is the workflow manager itself (the Nextflow launcher, a Snakemake process): its
    * children that no source claims are its overhead, not tasks of their own.
    */
-  isManager(record: ProcessRecord): boolean;
+  isManager(record: ProcessRecord, parent: ProcessRecord | undefined): boolean;
   /** Attributes for the run span (the manager, its run ids and counts), read when the run ends. */
   runAttributes?(): Attributes;
 }

@@ -144,6 +144,8 @@ export interface RunOutcome {
   readonly cancelled?: boolean;
   /** Extra attributes for the run span (the workflow manager's run ids and counts). */
   readonly attributes?: Attributes;
+  /** The run's name and id, when they were learnt after it began (the host agent, from a workflow manager). */
+  readonly identity?: { readonly pipelineName: string; readonly runId: string };
 }
 
 export interface RunSummary {
@@ -300,8 +302,18 @@ export class RunRecorder {
     const root = this.#rootId !== undefined ? this.#o.lookup(this.#rootId) : undefined;
     if (root) this.#endProcess(root, outcome.endTimeNs, outcome);
 
+    const id = outcome.identity;
+    if (id) {
+      this.#runSpan.updateName(`${CICD_PIPELINE_ACTION_NAME_VALUE_RUN} ${id.pipelineName}`);
+      this.#runSpan.setAttributes({
+        [ATTR_CICD_PIPELINE_NAME]: id.pipelineName,
+        [ATTR_CICD_PIPELINE_RUN_ID]: id.runId,
+      });
+    }
     const tasks: TaskSummary[] = [];
     for (const t of this.#tasks.values()) {
+      if (id && t.span)
+        t.span.setAttributes({ [ATTR_CICD_PIPELINE_NAME]: id.pipelineName, [ATTR_CICD_PIPELINE_RUN_ID]: id.runId });
       const wall = Math.max(0, t.endNs - t.startNs);
       // The workflow manager's verdict, where it gave one, wins over the processes' exit statuses.
       const verdict = t.info.workflow?.failed();

@@ -109,6 +109,36 @@ export class KernelSource implements Source {
   }
 
   /**
+   * Host-wide mode: reports a process that was already running when it became of interest (a workflow manager
+   * that announced itself after it started), as a start event, and follows it from now on. False when it is gone.
+   */
+  adopt(pid: number): boolean {
+    if (!this.#hostWide || this.#sink === undefined) return false;
+    const stat = parseStat(this.#reader.readText(this.#reader.path(pid, "stat"))?.text ?? "");
+    if (!stat) return false;
+    const key: ProcessKey = { pid, startTicks: stat.starttime };
+    let t = this.#procs.get(processId(key));
+    if (t?.done) return false;
+    if (!t) {
+      const { envRead: _adopted, ...described } = this.#describe(key, stat.comm);
+      t = described;
+      this.#procs.set(processId(key), t);
+    }
+    this.#emit({
+      type: "start",
+      key,
+      ppid: stat.ppid,
+      startTimeNs: this.#bootNsToEpoch(BigInt(stat.starttime) * NS_PER_TICK),
+      comm: t.comm,
+      ...(t.exe !== undefined ? { exe: t.exe } : {}),
+      argv: t.argv,
+      ...(t.cwd !== undefined ? { cwd: t.cwd } : {}),
+      env: t.env,
+    });
+    return true;
+  }
+
+  /**
    * Drains the ring buffer often while processes come and go (an exec's environment keys are read from /proc
    * then, before a short-lived process is gone), and backs off to `pollMs` × 5 when nothing happens, so a
    * quiet or compute-heavy run is not disturbed by wake-ups.
