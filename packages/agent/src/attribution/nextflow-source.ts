@@ -28,7 +28,6 @@ import {
   PIPESPAN_WORKFLOW_MANAGER_VALUE_NEXTFLOW,
 } from "@pipespan/semconv";
 import type { ProcessRecord } from "../table/process-record.js";
-import { isInherited } from "./images.js";
 import { readExitCode, readTaskHeader, splitTaskName, type TaskHeader } from "../workflow/nextflow/header.js";
 import type { WeblogRun, WeblogStore, WeblogTask } from "../workflow/nextflow/weblog-store.js";
 import {
@@ -40,6 +39,7 @@ import {
   type WorkDirRef,
   workDirInArgv,
 } from "../workflow/nextflow/work-dir.js";
+import { isInherited } from "./images.js";
 import type { AttributionSource, Claim } from "./source.js";
 import type { TaskInfo, WorkflowTaskDetails } from "./task.js";
 

@@ -3,6 +3,7 @@
 // being written waits for its newline; a bad line is counted and reported once, and the rest goes on.
 import { closeSync, fstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 
 export interface EventFilesOptions {
   readonly dir: string;
@@ -21,6 +22,8 @@ interface Tail {
   offset: number;
   partial: string;
   skipping: boolean;
+  /** Keeps a character cut between two reads whole. */
+  decoder: StringDecoder;
 }
 
 export class EventFiles {
@@ -70,7 +73,13 @@ export class EventFiles {
     let t = this.#tails.get(name);
     if (!t) {
       try {
-        t = { fd: openSync(join(this.#o.dir, name), "r"), offset: 0, partial: "", skipping: false };
+        t = {
+          fd: openSync(join(this.#o.dir, name), "r"),
+          offset: 0,
+          partial: "",
+          skipping: false,
+          decoder: new StringDecoder("utf8"),
+        };
       } catch {
         return 0;
       }
@@ -88,7 +97,7 @@ export class EventFiles {
       const got = readSync(t.fd, buf, 0, Math.min(CHUNK, size - t.offset), t.offset);
       if (got <= 0) break;
       t.offset += got;
-      const text = t.partial + buf.subarray(0, got).toString("utf8");
+      const text = t.partial + t.decoder.write(buf.subarray(0, got));
       const lines = text.split("\n");
       t.partial = lines.pop() ?? "";
       if (t.partial.length > MAX_LINE) {

@@ -173,7 +173,9 @@ export class WorkflowReceiver {
     }
   }
 
-  #refuse(res: ServerResponse, status: number, reason: string, kind?: string): void {
+  #refuse(res: ServerResponse, status: number, why: string, kind?: string): void {
+    // One line, bounded: the reason may quote the sender's input.
+    const reason = why.replace(/\s+/g, " ").trim().slice(0, 300);
     this.#refused++;
     const key = `${status}`;
     const n = (this.#byReason.get(key) ?? 0) + 1;
