@@ -230,13 +230,17 @@ export class NextflowSource implements AttributionSource {
 
   runAttributes(): Attributes {
     if (!this.#seen) return {};
-    return this.runAttributesFor([...this.#tasks.values()]);
+    // One run per source under `pipespan run`: a run whose tasks the weblog never named is still the one heard of.
+    return this.runAttributesFor([...this.#tasks.values()], true);
   }
 
-  /** The run span's attributes for a run made of these tasks (the agent keeps several runs apart). */
-  runAttributesFor(tasks: readonly TaskInfo[]): Attributes {
+  /**
+   * The run span's attributes for a run made of these tasks (the agent keeps several runs apart). With `latest`,
+   * a run none of whose tasks the weblog named takes the latest weblog run.
+   */
+  runAttributesFor(tasks: readonly TaskInfo[], latest = false): Attributes {
     const a: Attributes = { [ATTR_PIPESPAN_WORKFLOW_MANAGER]: PIPESPAN_WORKFLOW_MANAGER_VALUE_NEXTFLOW };
-    const run = this.weblogRunOf(tasks);
+    const run = this.weblogRunOf(tasks, latest);
     if (!run) return a;
     if (run.runName !== undefined) a[ATTR_PIPESPAN_NEXTFLOW_RUN_NAME] = run.runName;
     if (run.runId !== undefined) a[ATTR_PIPESPAN_NEXTFLOW_SESSION_ID] = run.runId;
@@ -246,8 +250,8 @@ export class NextflowSource implements AttributionSource {
     return a;
   }
 
-  /** The weblog run these tasks belong to: the one most of them name, else the latest heard of. */
-  weblogRunOf(tasks: readonly TaskInfo[]): WeblogRun | undefined {
+  /** The weblog run these tasks belong to: the one most of them name (else, with `latest`, the latest heard of). */
+  weblogRunOf(tasks: readonly TaskInfo[], latest = false): WeblogRun | undefined {
     if (!this.#weblog) return undefined;
     const votes = new Map<string, number>();
     for (const t of tasks) {
@@ -257,6 +261,7 @@ export class NextflowSource implements AttributionSource {
     }
     const best = [...votes].sort((a, b) => b[1] - a[1])[0]?.[0];
     if (best !== undefined) return this.#weblog.run(best);
+    if (!latest) return undefined;
     return this.#weblog
       .runs()
       .filter((r) => r.started || r.completed)

@@ -5,8 +5,9 @@
 // - Nextflow and Snakemake runs, each as a trace of its own (run → task → process): Nextflow tasks from their
 //   work dirs (also on a grid or cloud node that runs tasks it did not start), enriched by the weblog the
 //   agent receives; Snakemake jobs from the pipespan logger plugin's events, which it receives too.
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { ENV_NXF_TASK_WORKDIR } from "@pipespan/semconv";
 import { Attributor } from "../attribution/attributor.js";
 import { isNextflowLauncher } from "../attribution/nextflow-source.js";
@@ -20,7 +21,7 @@ import type { ProcessExecEvent, ProcessStartEvent } from "../source/types.js";
 import { RunRecorder } from "../spans/run-recorder.js";
 import { nowNs } from "../spans/time.js";
 import { ProcessTable } from "../table/process-table.js";
-import { parseWorkDir, runsRelativeWrapper, workDirInArgv } from "../workflow/nextflow/work-dir.js";
+import { parseWorkDir, workDirInArgv } from "../workflow/nextflow/work-dir.js";
 import { WorkflowInputs } from "../workflow/workflow-inputs.js";
 import { InterestFilter } from "./interest-filter.js";
 import { WorkflowRuns } from "./workflow-runs.js";
@@ -48,11 +49,15 @@ export interface HostAgentResult {
   readonly workflowEvents: { readonly received: number; readonly refused: number };
 }
 
-/** A Nextflow task process by what it carries: NXF_TASK_WORKDIR, a wrapper path, or a wrapper run in its work dir. */
+/**
+ * A Nextflow task process by what it carries: NXF_TASK_WORKDIR, a wrapper's path on its command line, or a
+ * working directory that is a task work dir holding a wrapper (a Slurm spool copy runs there).
+ */
 function nextflowTaskEvidence(e: ProcessStartEvent | ProcessExecEvent): boolean {
   if (parseWorkDir(e.env[ENV_NXF_TASK_WORKDIR])) return true;
   if (workDirInArgv(e.argv)) return true;
-  return runsRelativeWrapper(e.argv) && parseWorkDir(e.cwd) !== undefined;
+  const cwd = parseWorkDir(e.cwd);
+  return cwd !== undefined && !cwd.remote && existsSync(join(cwd.dir, ".command.run"));
 }
 
 /** Runs until `until` resolves (a signal, a timer), then flushes everything and resolves. */

@@ -357,6 +357,7 @@ export class KernelSource implements Source {
     this.#procs.set(id, t);
     this.#emit({
       type: "start",
+      atFork: true,
       key,
       ppid,
       ...(parent ? { parentKey: parent.key } : {}),
