@@ -324,6 +324,38 @@ describe("Nextflow tasks from work dirs and the weblog (pipespan run)", () => {
   });
 });
 
+describe("requested resources, judged", () => {
+  it("cpu-underused and memory-overprovisioned judge a task against what Nextflow requested for it", async () => {
+    const c = await runCase(
+      "nf-requests",
+      {
+        maxForks: 2,
+        tasks: [
+          { process: "OVERSIZED", tag: "s1", script: "sleep 1.5", cpus: 4, memory: 4 * GiB },
+          {
+            process: "BUSY",
+            tag: "s1",
+            script: "end=$((SECONDS+2)); while [ $SECONDS -lt $end ]; do :; done",
+            cpus: 1,
+          },
+        ],
+      },
+      { weblog: true },
+    );
+    expect(c.exitCode, c.stderr).toBe(0);
+    const a = await runPipespan(["analyze", "--json", join(out, "nf-requests")]);
+    expect(a.code, a.stderr).toBe(0);
+    const findings = (
+      JSON.parse(a.stdout) as { findings: { rule: string; task?: string; evidence: Record<string, unknown> }[] }
+    ).findings;
+    const of = (rule: string, task: string) => findings.find((f) => f.rule === rule && f.task === task);
+    expect(of("cpu-underused", "OVERSIZED")?.evidence["requested_cpus"], JSON.stringify(findings)).toBe(4);
+    expect(of("memory-overprovisioned", "OVERSIZED")?.evidence["requested_memory_bytes"]).toBe(4 * GiB);
+    // The busy task used the one CPU it asked for.
+    expect(of("cpu-underused", "BUSY")).toBeUndefined();
+  });
+});
+
 describe("Nextflow executors: what the node sees (pipespan run, no weblog unless said)", () => {
   const small: PlanTask[] = [
     { process: "ALIGN", tag: "a", script: "sleep 0.3; wc -c /etc/services > out.txt" },
