@@ -13,6 +13,7 @@ Where the events go, first match wins:
 """
 
 import json
+import math
 import os
 import sys
 import threading
@@ -87,9 +88,23 @@ def _texts(values: Any) -> list[str]:
 def _scalar(value: Any) -> Any:
     if isinstance(value, bool) or value is None:
         return value
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
         return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
     return _text(value)
+
+
+def _int(value: Any) -> Optional[int]:
+    """An int, or None: ids and counts are sent as numbers or not at all."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _ints(values: Any) -> list[int]:
+    try:
+        return [v for v in list(values)[:1000] if _int(v) is not None]
+    except TypeError:
+        return []
 
 
 def _mapping(value: Any) -> dict[str, Any]:
@@ -265,10 +280,10 @@ class LogHandler(LogHandlerBase):
             return {
                 **base,
                 "event": "job_info",
-                "jobid": get("jobid"),
+                "jobid": _int(get("jobid")),
                 "rule_name": _text(get("rule_name")),
                 "wildcards": _mapping(get("wildcards")),
-                "threads": get("threads"),
+                "threads": _int(get("threads")),
                 "resources": _mapping(get("resources")),
                 "shellcmd": _text(get("shellcmd"), MAX_TEXT),
                 "input": _texts(get("input")),
@@ -279,14 +294,14 @@ class LogHandler(LogHandlerBase):
             }
         if event == LogEvent.JOB_STARTED:
             jobs = get("jobs") or get("job_ids") or []
-            return {**base, "event": "job_started", "jobs": [j for j in list(jobs)[:1000] if isinstance(j, int)]}
+            return {**base, "event": "job_started", "jobs": _ints(jobs)}
         if event == LogEvent.JOB_FINISHED:
-            return {**base, "event": "job_finished", "jobid": get("job_id")}
+            return {**base, "event": "job_finished", "jobid": _int(get("job_id"))}
         if event == LogEvent.JOB_ERROR:
             return {
                 **base,
                 "event": "job_error",
-                "jobid": get("jobid"),
+                "jobid": _int(get("jobid")),
                 "rule_name": _text(get("rule_name")),
                 "msg": _text(get("rule_msg") or record.getMessage()),
             }
@@ -295,7 +310,7 @@ class LogHandler(LogHandlerBase):
             total = stats.get("total") if isinstance(stats, dict) else None
             return {**base, "event": "run_info", "total_jobs": total if isinstance(total, int) else None}
         if event == LogEvent.PROGRESS:
-            return {**base, "event": "progress", "done": get("done"), "total": get("total")}
+            return {**base, "event": "progress", "done": _int(get("done")), "total": _int(get("total"))}
         if event == LogEvent.ERROR:
             return {**base, "event": "error", "msg": _text(record.getMessage())}
         return None
@@ -308,7 +323,7 @@ class LogHandler(LogHandlerBase):
             "workflow_id": self._workflow_id,
             **payload,
         }
-        line = (json.dumps(payload, separators=(",", ":"), default=str) + "\n").encode("utf-8")
+        line = (json.dumps(payload, separators=(",", ":"), default=str, allow_nan=False) + "\n").encode("utf-8")
         with self._lock:
             now = time.monotonic()
             if now < self._paused_until:
