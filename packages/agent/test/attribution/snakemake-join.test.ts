@@ -190,6 +190,21 @@ describe("joining Snakemake jobs to their shells", () => {
     expect(w.task(wrapped)?.name).toBe("call");
   });
 
+  it("a job Snakemake retries (--retries) is a second task run of that job, attempt 2", () => {
+    const w = new World();
+    w.jobInfo(5, "align", "a", "bwa mem ref a.fq > a.sam");
+    const first = w.shell("bwa mem ref a.fq > a.sam");
+    w.sim.exit(first, 1);
+    w.event({ event: "job_error", jobid: 5 });
+    w.jobInfo(5, "align", "a", "bwa mem ref a.fq > a.sam");
+    const second = w.shell("bwa mem ref a.fq > a.sam");
+    w.sim.exit(second, 0);
+    w.event({ event: "job_finished", jobid: 5 });
+    expect([w.task(first)?.runId, w.task(second)?.runId]).toEqual(["5", "5#2"]);
+    expect([w.task(first)?.attempt, w.task(second)?.attempt]).toEqual([1, 2]);
+    expect([w.task(first)?.workflow?.failed(), w.task(second)?.workflow?.failed()]).toEqual([true, false]);
+  });
+
   it("without the plugin, each shell Snakemake starts is a task named after its first command", () => {
     const w = new World({ plugin: false });
     const a = w.shell("zcat data/a.gz | wc -c > counts/a.txt");

@@ -1,5 +1,5 @@
 import { DEFAULT_RECEIVER_PORT, parseListenAddress, redactArgv, runHostAgent } from "@pipespan/agent";
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 
 export function agentCommand(): Command {
   return new Command("agent")
@@ -11,7 +11,8 @@ export function agentCommand(): Command {
     .option(
       "--listen <address>",
       "receive workflow-manager events (Nextflow -with-weblog, the Snakemake plugin) on this address",
-      `127.0.0.1:${DEFAULT_RECEIVER_PORT}`,
+      listenAddress,
+      { host: "127.0.0.1", port: DEFAULT_RECEIVER_PORT },
     )
     .option("--no-listen", "do not receive workflow-manager events")
     .addHelpText(
@@ -43,11 +44,19 @@ function parseDuration(v: string): number {
 interface AgentOpts {
   out: string;
   duration?: number;
-  listen: string | false;
+  listen: { host: string; port: number } | false;
+}
+
+function listenAddress(v: string): { host: string; port: number } {
+  try {
+    return parseListenAddress(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 async function doAgent(opts: AgentOpts): Promise<number> {
-  const listen = opts.listen === false ? undefined : parseListenAddress(opts.listen);
+  const listen = opts.listen === false ? undefined : opts.listen;
   const err = process.stderr;
   let stop: () => void = () => undefined;
   const until = new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
 import { chooseSource, parseListenAddress, redactArgv, type SourceChoice, traceRun } from "@pipespan/agent";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { StatusLine } from "../output/status-line.js";
 import { makeStyle } from "../output/style.js";
 import { renderSummary } from "../output/summary.js";
@@ -64,7 +64,11 @@ interface RunOpts {
 }
 
 function listenAddress(v: string | boolean): { host: string; port: number } {
-  return parseListenAddress(typeof v === "string" ? v : undefined);
+  try {
+    return parseListenAddress(typeof v === "string" ? v : undefined);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 function parseInterval(v: string): number {
