@@ -262,8 +262,10 @@ export class SnakemakeSource implements AttributionSource {
     cmd: { key: string; cut: boolean },
     ctx: AttributionContext,
   ): Claim {
-    const jobs = wf.jobs.filter((j) => !this.#tasks.has(j) && matches(cmd, j));
-    const shells = this.#siblings(manager, cmd, ctx);
+    // The jobs this command can be: by the exact command (an index), else by a wrapped or cut one (a scan).
+    const exact = cmd.cut ? undefined : wf.byCommand.get(cmd.key)?.filter((j) => !this.#tasks.has(j));
+    const jobs =
+      exact !== undefined && exact.length > 0 ? exact : wf.jobs.filter((j) => !this.#tasks.has(j) && matches(cmd, j));
     // Every job announced before this process started has arrived once a later event has.
     const caughtUp = wf.closed || wf.lastEventNs >= record.startTimeNs + SKEW_NS;
     const overdue = record.exit !== undefined && ctx.nowNs() - record.exit.timeNs > this.#deadlineNs;
@@ -273,10 +275,13 @@ export class SnakemakeSource implements AttributionSource {
       // still the workflow's work, a task named after its command.
       return { kind: "task", task: this.#plainTask(record, cmd.key), settled: true };
     }
-    if (jobs.length === 1 && shells.length === 1 && caughtUp) {
+    // One job left that this command can be, and every job announced before the shell started is known: any
+    // other shell with this command started later, for a job announced later. It is this job's shell.
+    if (jobs.length === 1 && caughtUp) {
       return { kind: "task", task: this.#bind(record, jobs[0]!, wf), settled: true };
     }
-    // Several jobs with this command, or several shells running it: pair the ended ones by their ends.
+    // Several jobs with this command: pair the ended ones by their ends.
+    const shells = this.#siblings(manager, cmd, ctx);
     this.#pairEnded(jobs, shells, wf);
     const paired = this.#bound.get(record.id);
     if (paired) return { kind: "task", task: paired, settled: true };

@@ -41,6 +41,8 @@ export interface SnakemakeWorkflow {
   readonly jobs: SnakemakeJob[];
   /** The latest run of each job id. */
   readonly latest: Map<number, SnakemakeJob>;
+  /** Job runs by their normalized command, in announcement order. */
+  readonly byCommand: Map<string, SnakemakeJob[]>;
   endSeq: number;
   errors: number;
 }
@@ -120,6 +122,11 @@ export class SnakemakeStore {
         };
         wf.jobs.push(job);
         wf.latest.set(e.jobid, job);
+        if (job.normCmd !== undefined) {
+          const same = wf.byCommand.get(job.normCmd);
+          if (same) same.push(job);
+          else wf.byCommand.set(job.normCmd, [job]);
+        }
         break;
       }
       case "job_finished":
@@ -160,6 +167,7 @@ export class SnakemakeStore {
       closed: false,
       jobs: [],
       latest: new Map(),
+      byCommand: new Map(),
       endSeq: 0,
       errors: 0,
     };
