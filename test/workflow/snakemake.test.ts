@@ -238,17 +238,19 @@ describe("Snakemake 9 with the pipespan logger plugin", () => {
       agent.kill("SIGTERM");
       await closed;
     }
-    expect(agentErr).toMatch(/1 workflow runs \(\d+ workflow events, 0 refused\)/);
+    expect(agentErr).toMatch(/\d+ workflow runs \(\d+ workflow events, 0 refused\)/);
     const [sub] = readdirSync(agentOut);
     const spans = (await readOtlpJsonTraces(join(agentOut, sub!))).spans;
     // Other tests on this host may run tasks the agent records too: keep the Snakemake trace.
     const run = spans.find(
-      (s) => attr(s, ATTR_PIPESPAN_WORKFLOW_MANAGER) === PIPESPAN_WORKFLOW_MANAGER_VALUE_SNAKEMAKE && !s.parentSpanId,
+      (s) =>
+        attr(s, ATTR_PIPESPAN_WORKFLOW_MANAGER) === PIPESPAN_WORKFLOW_MANAGER_VALUE_SNAKEMAKE &&
+        !s.parentSpanId &&
+        attr(s, ATTR_CICD_PIPELINE_NAME) === "agent",
     );
     expect(run, agentErr).toBeDefined();
     const t = tree(spans.filter((s) => s.traceId === run!.traceId));
     expectWorkflowTree(t, dir);
-    // The agent names the run after the workflow's folder.
-    expect(attr(run, ATTR_CICD_PIPELINE_NAME)).toBe("agent");
+    // The agent names the run after the workflow's folder (found by that name above).
   }, 120_000);
 });
