@@ -174,6 +174,7 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
     workflow.poll();
     recorder.settle();
   }, 200);
+  workflowTimer.unref();
 
   // The command learns its run through the environment protocol; stale task keys from an outer run are dropped.
   const childEnv: NodeJS.ProcessEnv = { ...env };

@@ -73,6 +73,9 @@ export class WorkflowReceiver {
       });
     });
     server.on("error", (e) => this.#o.onWarning?.(`workflow receiver: ${e.message}`));
+    // The receiver serves while the process has work; it never keeps it alive on its own (an error path that
+    // skips stop() cannot hang the command).
+    server.unref();
     this.#server = server;
     const addr = server.address() as AddressInfo;
     const shown = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
