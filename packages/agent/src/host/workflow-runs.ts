@@ -52,6 +52,8 @@ export class WorkflowRuns {
   readonly #runOf = new Map<string, Run>();
   /** Every process a workflow run took (kept so the agent's other recorder leaves them alone). */
   readonly #owned = new Set<string>();
+  /** The run each task belongs to, for a task's processes seen apart from their manager (a container's). */
+  readonly #byTask = new Map<TaskInfo, Run>();
   #finished = 0;
 
   constructor(o: WorkflowRunsOptions) {
@@ -82,6 +84,8 @@ export class WorkflowRuns {
       if (run) {
         run.ids.add(r.id);
         this.#owned.add(r.id);
+        const task = this.#o.attributor.peek(r).task;
+        if (task && !this.#byTask.has(task)) this.#byTask.set(task, run);
         this.#runOf.set(r.id, run);
         if (change.type === "exited") run.live++;
       }
@@ -130,6 +134,10 @@ export class WorkflowRuns {
       r = r.parentId !== undefined ? this.#o.lookup(r.parentId) : undefined;
     }
     const task = this.#o.attributor.peek(record).task;
+    // A task's process whose parents are out of sight (in a container, its parent is the container runtime)
+    // joins the run its task is already part of.
+    const ofTask = task ? this.#byTask.get(task) : undefined;
+    if (ofTask && this.#runs.has(ofTask.key)) return ofTask;
     const root = task ? this.#o.nextflow.workRootOf(task) : undefined;
     if (root === undefined) return undefined;
     const key = `nextflow-workdir:${root}`;
@@ -184,6 +192,7 @@ export class WorkflowRuns {
 
   #finish(run: Run, now: number): void {
     this.#runs.delete(run.key);
+    for (const [t, r] of this.#byTask) if (r === run) this.#byTask.delete(t);
     const records: ProcessRecord[] = [];
     for (const id of run.ids) {
       this.#runOf.delete(id);
