@@ -3,7 +3,7 @@
 # tools the examples use, and the browser (with a font) the HTML report's tests open it in. Installs only what is
 # missing; needs root (or sudo).
 set -euo pipefail
-pkgs=(ca-certificates git make g++ python3 clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config gzip coreutils chromium fonts-dejavu-core)
+pkgs=(ca-certificates git make g++ python3 python3-venv clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config gzip coreutils chromium fonts-dejavu-core)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,5 @@
-import { chooseSource, redactArgv, type SourceChoice, traceRun } from "@pipespan/agent";
-import { Command, Option } from "commander";
+import { chooseSource, parseListenAddress, redactArgv, type SourceChoice, traceRun } from "@pipespan/agent";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { StatusLine } from "../output/status-line.js";
 import { makeStyle } from "../output/style.js";
 import { renderSummary } from "../output/summary.js";
@@ -27,6 +27,11 @@ export function runCommand(): Command {
     .option("--run-id-on-metrics", "put cicd.pipeline.run.id on metrics (more series)", false)
     .option("-q, --quiet", "print no summary, only errors", false)
     .option("--no-findings", "do not analyse the run when it ends (no findings, no traces-findings.jsonl)")
+    .option(
+      "--listen [address]",
+      "receive workflow-manager events (Nextflow -with-weblog) on this address, default 127.0.0.1:4390",
+      listenAddress,
+    )
     .option("--no-report", `do not write ${REPORT_FILE} (the HTML report) when the run ends`)
     .addHelpText(
       "after",
@@ -36,8 +41,15 @@ OTEL_EXPORTER_OTLP_ENDPOINT (or the other standard OTEL_* variables) is set, exp
 The command gets TRACEPARENT, PIPESPAN_RUN_ID and PIPESPAN_PIPELINE_NAME in its environment.
 Exits with the command's exit code (128 + signal number when it was killed).
 
+Workflow managers: Nextflow tasks are named from their work dirs with no set-up; add --listen and
+\`-with-weblog http://127.0.0.1:4390\` for run names, attempts, status and requested resources. Snakemake 9
+jobs are named by rule and wildcards with \`snakemake --logger pipespan\` (pip install
+integrations/snakemake); its events go to the run folder, no --listen needed.
+
 Example:
-  pipespan run --name demo -- bash examples/demo/pipeline.sh`,
+  pipespan run --name demo -- bash examples/demo/pipeline.sh
+  pipespan run --listen -- nextflow run nf-core/rnaseq -profile test -with-weblog http://127.0.0.1:4390
+  pipespan run -- snakemake --cores 8 --logger pipespan`,
     )
     .action(async (command: string, args: string[], opts: RunOpts, cmd: Command) => {
       cmd.setOptionValue("exitCode", await doRun(command, args, opts));
@@ -54,6 +66,15 @@ interface RunOpts {
   quiet: boolean;
   findings: boolean;
   report: boolean;
+  listen?: { host: string; port: number } | true;
+}
+
+function listenAddress(v: string | boolean): { host: string; port: number } {
+  try {
+    return parseListenAddress(typeof v === "string" ? v : undefined);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 function parseInterval(v: string): number {
@@ -83,6 +104,10 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
     },
     redact: (argv) => redactArgv(argv).commandLine,
     runIdOnMetrics: opts.runIdOnMetrics,
+    ...(opts.listen ? { listen: opts.listen === true ? parseListenAddress(undefined) : opts.listen } : {}),
+    onListen: (url) => {
+      if (!opts.quiet) err.write(`pipespan: receiving workflow events on ${url} (Nextflow: -with-weblog ${url})\n`);
+    },
     onStart: () => {
       if (!opts.quiet) err.write(`pipespan: ${sourceLine}\n`);
     },
