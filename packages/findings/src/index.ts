@@ -99,6 +99,7 @@ export * from "./otlp/index.js";
 export { normalizeReadableSpans, type ReadableSpanLike } from "./otlp/readable.js";
 export { RULES } from "./rules/index.js";
 export {
+  COST_FINDING_IDS,
   type CostFindingId,
   type Evidence,
   type FindingId,

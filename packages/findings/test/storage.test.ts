@@ -1,8 +1,10 @@
 // Storage limits found from the device series alone (plateaus), told apart as volume or instance limits, and the
 // options that would lift them, each with the runtime the limits model gives.
+
+import { ATTR_PIPESPAN_FINDING_RULE, ATTR_PIPESPAN_FINDING_SPEEDUP } from "@pipespan/semconv";
 import { describe, expect, it } from "vitest";
 import { type B, deviceEvent, hostResource, repeat, timelineAttrs } from "../../../test/findings/support/timeline.ts";
-import { loadCatalog, loadVolumes } from "../src/index.js";
+import { findingSpans, loadCatalog, loadVolumes } from "../src/index.js";
 import { analyze, only, run, timelineTask } from "./helpers.js";
 
 const GiB = 1024 ** 3;
@@ -133,6 +135,17 @@ describe("lifting a storage limit: options with runtimes", () => {
       expect(s.estRuntimeSeconds).toBeCloseTo(60 - 47 * 0.9, 6);
       expect(s.estCostPerRunUsd).toBeCloseTo(((t?.pricePerHourUsd ?? 0) * s.estRuntimeSeconds) / 3600, 12);
     }
+  });
+
+  it("lists each option as a storage-option finding, searchable as a span", () => {
+    const r = analyze(copyRun(10 * MB, 128 * 1024));
+    const fs = r.findings.filter((f) => f.rule === "storage-option");
+    expect(fs.map((f) => f.evidence.option)).toEqual(r.cost.storageOptions.map((o) => o.label));
+    const spans = findingSpans(r, { traceId: "a".repeat(32), runSpanId: "b".repeat(16) });
+    const opt = spans.filter((s) => s.attributes[ATTR_PIPESPAN_FINDING_RULE] === "storage-option");
+    expect(opt).toHaveLength(fs.length);
+    expect(new Set(opt.map((s) => s.spanId)).size).toBe(opt.length); // one identity per option
+    for (const s of opt) expect(typeof s.attributes[ATTR_PIPESPAN_FINDING_SPEEDUP]).toBe("number");
   });
 
   it("on a known type: options capped at its EBS baseline, its *d sibling, and a binding limit of storage (never none)", () => {

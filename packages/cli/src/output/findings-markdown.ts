@@ -1,5 +1,5 @@
 // `pipespan analyze --markdown`: the same report as GitHub-flavoured Markdown (for a PR comment or a job summary).
-import { type AnalysisReport, format } from "@pipespan/findings";
+import { type AnalysisReport, COST_FINDING_IDS, format } from "@pipespan/findings";
 import { renderHeader, renderNotes } from "./findings-text.js";
 import { formatSeconds } from "./format.js";
 
@@ -14,7 +14,7 @@ export function renderFindingsMarkdown(r: AnalysisReport): string {
   out.push(renderHeader(r), "");
   for (const n of renderNotes(r)) out.push(`> ${cell(n)}`, "");
 
-  const main = r.findings.filter((f) => f.rule !== "instance-recommendation" && f.rule !== "instance-cost");
+  const main = r.findings.filter((f) => !COST_FINDING_IDS.includes(f.rule as never));
   out.push("### Findings", "");
   if (main.length === 0) out.push("No rule fired.", "");
   else {

@@ -1,7 +1,7 @@
 // The short form `pipespan run` prints after its summary: the findings in one line each, what could not be
 // judged, the best recommendation, and where the details are.
 import type { AnalysisReport } from "@pipespan/findings";
-import { format } from "@pipespan/findings";
+import { COST_FINDING_IDS, format } from "@pipespan/findings";
 import { ATTR_HOST_TYPE } from "@pipespan/semconv";
 import { severityLabel } from "./findings-text.js";
 import type { Style } from "./style.js";
@@ -10,7 +10,7 @@ const MAX_LINES = 8;
 
 export function renderFindingsShort(r: AnalysisReport, style: Style, runDirForHumans: string): string {
   const out: string[] = [];
-  const main = r.findings.filter((f) => f.rule !== "instance-recommendation" && f.rule !== "instance-cost");
+  const main = r.findings.filter((f) => !COST_FINDING_IDS.includes(f.rule as never));
   out.push(style.bold(`pipespan: findings (${main.length})`));
   if (r.run.hostNote) out.push(`  note: ${r.run.hostNote}`);
   for (const f of main.slice(0, MAX_LINES)) {

@@ -1,6 +1,6 @@
 // `pipespan analyze` in a terminal: the findings as a table (advice under each), what could not be judged and
 // why, then the cost of the run and the ranked instance recommendations with their assumptions.
-import { type AnalysisReport, format } from "@pipespan/findings";
+import { type AnalysisReport, COST_FINDING_IDS, format } from "@pipespan/findings";
 import { ATTR_HOST_TYPE } from "@pipespan/semconv";
 import { formatSeconds } from "./format.js";
 import type { Style } from "./style.js";
@@ -62,7 +62,7 @@ export function renderFindingsText(r: AnalysisReport, style: Style): string {
   for (const n of renderNotes(r)) out.push(style.bold(n));
   out.push("");
 
-  const main = r.findings.filter((f) => f.rule !== "instance-recommendation" && f.rule !== "instance-cost");
+  const main = r.findings.filter((f) => !COST_FINDING_IDS.includes(f.rule as never));
   out.push(style.bold("FINDINGS"));
   if (main.length === 0) out.push("  none: no rule fired");
   else {

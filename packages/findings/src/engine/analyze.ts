@@ -94,6 +94,33 @@ export function analyzeRun(run: RunModel, options: AnalyzeOptions = {}): Analysi
       ),
     );
   }
+  for (const o of cost.storageOptions) {
+    verdicts.push(
+      finding(
+        "storage-option",
+        {},
+        o.speedup >= 1.25 ? "warning" : "info",
+        o.summary,
+        {
+          kind: o.kind,
+          option: o.label,
+          device: cost.storage?.device ?? null,
+          est_runtime_s: round(o.estRuntimeSeconds, 1),
+          speedup: round(o.speedup),
+          throughput_mib_s: o.throughputMiBps ?? null,
+          iops: o.iops ?? null,
+          instance_type: o.instanceType ?? null,
+          extra_usd_per_month: o.extraUsdPerMonth !== undefined ? round(o.extraUsdPerMonth, 2) : null,
+          est_cost_per_run_usd: o.estCostPerRunUsd ?? null,
+          note: o.note,
+        },
+        o.kind === "instance-store"
+          ? `Move the scratch data at the plateau to ${o.instanceType}'s local NVMe (it is lost when the instance stops).`
+          : `Provision ${cost.storage?.device ?? "the volume"} as ${o.label} (Elastic Volumes change it in place).`,
+        run.wallS,
+      ),
+    );
+  }
   if (cost.refused) {
     verdicts.push(
       insufficient(

@@ -30,7 +30,13 @@ export const RULE_IDS = [
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 /** Findings of the cost model (not configurable rules, but the same Finding shape). */
-export type CostFindingId = "instance-cost" | "instance-recommendation";
+export type CostFindingId = "instance-cost" | "instance-recommendation" | "storage-option";
+/** Findings of the cost model, listed under cost rather than with the rules' findings. */
+export const COST_FINDING_IDS: readonly CostFindingId[] = [
+  "instance-cost",
+  "instance-recommendation",
+  "storage-option",
+];
 export type FindingId = RuleId | CostFindingId;
 
 export type Severity = "info" | "warning" | "critical";
