@@ -111,7 +111,10 @@ describe("lifting a storage limit: options with runtimes", () => {
     // plateau to L scales that by level / L.
     const expected = (newBps: number) => 60 - 47 * 0.9 * (1 - level / newBps);
     const gp3 = opts.filter((o) => o.kind === "gp3");
-    expect(gp3.map((o) => o.throughputMiBps)).toEqual([15, 35, 2000]); // 2× and 4× of 9.5 MiB/s (rounded down to 5), the maximum
+    // What any gp3 volume includes (125 MiB/s, more than 2× and 4× of the 9.5 MiB/s plateau), then its maximum.
+    expect(gp3.map((o) => o.throughputMiBps)).toEqual([125, 2000]);
+    expect(gp3[0]?.label).toBe("gp3 at 125 MiB/s (included)");
+    expect(gp3[0]?.extraUsdPerMonth).toBe(0);
     for (const o of gp3) {
       expect(o.estRuntimeSeconds).toBeCloseTo(expected((o.throughputMiBps as number) * MIB), 6);
       const gp3Row = loadVolumes().get("gp3");
@@ -152,8 +155,8 @@ describe("lifting a storage limit: options with runtimes", () => {
     const r = analyze(copyRun(10 * MB, 128 * 1024, { hostType: "r6i.large" }));
     expect(r.cost.current?.bindingLimit).toBe("storage");
     const gp3 = r.cost.storageOptions.filter((o) => o.kind === "gp3");
-    // r6i.large's 81.25 MB/s = 77.5 MiB/s caps the volume: 2×, 4×, then 75 MiB/s (capped).
-    expect(gp3.map((o) => o.throughputMiBps)).toEqual([15, 35, 75]);
+    // r6i.large's 81.25 MB/s = 77.5 MiB/s caps the volume: even gp3's included 125 MiB/s gives 75 (rounded to 5).
+    expect(gp3.map((o) => o.throughputMiBps)).toEqual([75]);
     expect(gp3.at(-1)?.note).toMatch(/capped at r6i\.large's EBS baseline/);
     expect(r.cost.storageOptions.some((o) => o.kind === "io2")).toBe(false);
     const store = r.cost.storageOptions.find((o) => o.kind === "instance-store");

@@ -66,7 +66,7 @@ export function renderFindingsMarkdown(r: AnalysisReport): string {
       for (const o of c.storageOptions) {
         out.push(
           `| ${cell(o.label)} | ${formatSeconds(o.estRuntimeSeconds)} | ${format.times(o.speedup)} | ` +
-            `${o.extraUsdPerMonth !== undefined ? `+$${o.extraUsdPerMonth.toFixed(2)}/mo` : ""} | ` +
+            `${o.extraUsdPerMonth === undefined ? "" : o.extraUsdPerMonth > 0 ? `+$${o.extraUsdPerMonth.toFixed(2)}/mo` : "included"} | ` +
             `${o.estCostPerRunUsd !== undefined ? format.usd(o.estCostPerRunUsd) : ""} | ${cell(o.note)} |`,
         );
       }

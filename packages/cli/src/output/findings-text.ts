@@ -156,7 +156,11 @@ export function renderStorage(r: AnalysisReport): string[] {
     o.label,
     formatSeconds(o.estRuntimeSeconds),
     format.times(o.speedup),
-    o.extraUsdPerMonth !== undefined ? `+$${o.extraUsdPerMonth.toFixed(2)}/mo` : "",
+    o.extraUsdPerMonth === undefined
+      ? ""
+      : o.extraUsdPerMonth > 0
+        ? `+$${o.extraUsdPerMonth.toFixed(2)}/mo`
+        : "included",
     o.estCostPerRunUsd !== undefined ? format.usd(o.estCostPerRunUsd) : "",
     o.note,
   ]);

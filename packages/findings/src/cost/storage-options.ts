@@ -84,8 +84,10 @@ export function storageOptions(
       const level = p.bytesPerS / MIB;
       const instCap = mt?.ebsBaselineBps !== undefined ? mt.ebsBaselineBps / MIB : undefined;
       const reach = instCap !== undefined ? Math.min(instCap, io2.maxThroughputMiBps) : io2.maxThroughputMiBps;
+      // What any gp3 volume includes, then 2× and 4× the plateau above that, gp3's maximum, and io2's reach.
       const targets = new Set<number>();
-      for (const t of [2 * level, 4 * level, gp3.maxThroughputMiBps, reach]) {
+      const base = gp3.includedThroughputMiBps;
+      for (const t of [base, Math.max(2 * level, base), Math.max(4 * level, base), gp3.maxThroughputMiBps, reach]) {
         const v = Math.floor(Math.min(t, reach) / 5) * 5;
         if (v > 1.1 * level) targets.add(v);
       }
@@ -94,9 +96,8 @@ export function storageOptions(
         const capped = instCap !== undefined && t >= instCap - 5 ? `capped at ${mt?.type}'s EBS baseline` : "";
         if (t <= gp3.maxThroughputMiBps) {
           const extra = Math.max(0, t - Math.max(level, gp3.includedThroughputMiBps)) * (gp3.priceUsdMiBpsMonth ?? 0);
-          out.push(
-            volumeOption("gp3", `gp3 at ${t} MiB/s`, { throughputMiBps: t }, est, wall, extra, hostPrice, capped),
-          );
+          const label = t === base ? `gp3 at ${t} MiB/s (included)` : `gp3 at ${t} MiB/s`;
+          out.push(volumeOption("gp3", label, { throughputMiBps: t }, est, wall, extra, hostPrice, capped));
         } else {
           const iops = Math.ceil(t / (io2.throughputMiBpsPerIops ?? 1));
           if (iops > io2.pricedIopsUpTo) continue;
@@ -120,7 +121,8 @@ export function storageOptions(
       const instCap = mt?.ebsBaselineIops;
       const reach = instCap !== undefined ? Math.min(instCap, gp3.maxIops) : gp3.maxIops;
       const targets = new Set<number>();
-      for (const t of [2 * level, 4 * level, reach]) {
+      const base = gp3.includedIops;
+      for (const t of [base, Math.max(2 * level, base), Math.max(4 * level, base), reach]) {
         const v = Math.floor(Math.min(t, reach) / 100) * 100;
         if (v > 1.1 * level) targets.add(v);
       }
@@ -128,7 +130,8 @@ export function storageOptions(
         const est = runtime({ ...here, storageLevel: t });
         const extra = Math.max(0, t - Math.max(level, gp3.includedIops)) * gp3.priceUsdIopsMonth;
         const capped = instCap !== undefined && t >= instCap ? `capped at ${mt?.type}'s EBS IOPS baseline` : "";
-        out.push(volumeOption("gp3", `gp3 with ${t} IOPS`, { iops: t }, est, wall, extra, hostPrice, capped));
+        const label = t === base ? `gp3 with ${t} IOPS (included)` : `gp3 with ${t} IOPS`;
+        out.push(volumeOption("gp3", label, { iops: t }, est, wall, extra, hostPrice, capped));
       }
     }
   }
@@ -187,7 +190,9 @@ function volumeOption(
   const perHour = extraPerMonth / HOURS_PER_MONTH;
   const cost = hostPrice !== undefined ? ((hostPrice + perHour) * est) / 3600 : undefined;
   const note = [
-    `priced as the provisioned performance above a gp3 volume at the plateau: $${extraPerMonth.toFixed(2)}/month`,
+    extraPerMonth > 0
+      ? `priced as the provisioned performance above a gp3 volume at the plateau: $${extraPerMonth.toFixed(2)}/month`
+      : "included in any gp3 volume's price",
     capped,
   ]
     .filter(Boolean)
@@ -203,8 +208,10 @@ function volumeOption(
     ...(cost !== undefined ? { estCostPerRunUsd: cost } : {}),
     note,
     summary:
-      `${label}: about ${duration(est)} instead of ${duration(wall)}; +$${extraPerMonth.toFixed(2)}/month ` +
-      `(${usd((perHour * est) / 3600)} for this run's duration)` +
+      `${label}: about ${duration(est)} instead of ${duration(wall)}; ` +
+      (extraPerMonth > 0
+        ? `+$${extraPerMonth.toFixed(2)}/month (${usd((perHour * est) / 3600)} for this run's duration)`
+        : "no extra cost") +
       (cost !== undefined ? `, ${usd(cost)} per run with the instance` : "") +
       (perf.throughputMiBps !== undefined && kind === "gp3" ? ` (${mbps(perf.throughputMiBps * MIB)})` : ""),
   };

@@ -38,7 +38,7 @@ export interface StoragePlateau {
   /** Device busy share during the plateau (undefined when not measured). */
   busyShare?: number;
   intervalS: number;
-  /** Per device bucket: 1 when at the plateau. */
+  /** Per device bucket: 1 where tasks waited while the device ran at or above the plateau's floor. */
   at: Uint8Array;
 }
 
@@ -112,7 +112,14 @@ function devicePlateau(
     for (let j = w.from; j < w.to; j++) v += s[j] as number;
     return v / w.seconds;
   };
-  type Found = { kind: "throughput" | "iops"; dir: StoragePlateau["direction"]; near: Window[]; seconds: number };
+  type Found = {
+    kind: "throughput" | "iops";
+    dir: StoragePlateau["direction"];
+    /** Windows at the level (the plateau), and those at or above its floor (the limit plus others' traffic). */
+    near: Window[];
+    atOrAbove: Window[];
+    seconds: number;
+  };
   let best: Found | undefined;
   const consider = (kind: Found["kind"], dir: Found["dir"], s: Float64Array) => {
     const rates = waiting.map((w) => rateOf(s, w));
@@ -121,10 +128,11 @@ function devicePlateau(
     const lo = (1 - 2 * o.plateauBand) * level;
     const hi = (1 + 3 * o.plateauBand) * level;
     const near = waiting.filter((_, i) => (rates[i] as number) >= lo && (rates[i] as number) <= hi);
+    const atOrAbove = waiting.filter((_, i) => (rates[i] as number) >= lo);
     const below = rates.filter((r) => r < lo).length;
     const seconds = near.reduce((t, w) => t + w.seconds, 0);
     if (below > 0.2 * rates.length || seconds < o.plateauMinShare * run.wallS) return;
-    if (!best || seconds > best.seconds * 1.05) best = { kind, dir, near, seconds };
+    if (!best || seconds > best.seconds * 1.05) best = { kind, dir, near, atOrAbove, seconds };
   };
   for (const [dir, s] of bytes) consider("throughput", dir, s);
   for (const [dir, s] of ops) consider("iops", dir, s);
@@ -148,9 +156,11 @@ function devicePlateau(
   let busy = 0;
   let busyKnown = false;
   let waited = 0;
+  // Tasks waited on the limit wherever the device ran at or above its floor, not only where it sat exactly at
+  // the level (other work on the disk adds above it): those buckets are where lifting the limit helps.
+  for (const w of b.atOrAbove) for (let j = w.from; j < w.to; j++) at[j] = 1;
   for (const w of b.near) {
     for (let j = w.from; j < w.to; j++) {
-      at[j] = 1;
       const bs = d.busyS?.[j];
       if (bs !== undefined && bs > 0) {
         busyKnown = true;
