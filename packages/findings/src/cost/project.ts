@@ -21,7 +21,7 @@
 // host), so the model's own error on the measured host cancels out.
 import type { InstanceType } from "../catalog/catalog.js";
 import type { CriticalPath, PathSegment } from "../model/critical-path.js";
-import { type Bucket, IDENTITY, projectTask, type Scenario, type TaskLimits } from "../model/limits.js";
+import { overlapFraction, type TaskLimits } from "../model/limits.js";
 import { classifyPlateau, type StoragePlateau } from "../model/plateau.js";
 import { integralOf, maxSeries, type Profile, peakOf } from "../model/profile.js";
 import type { TaskNode } from "../model/types.js";
@@ -73,6 +73,8 @@ export interface TargetSpec extends HostSpec {
 
 export interface ProjectionContext {
   facts: readonly SegmentFacts[];
+  /** Per task and segment: its buckets summed by lanes and plateau class (filled on first use). */
+  aggregates?: Map<TaskLimits, Map<number, Aggregate[]>>;
   measured: HostSpec;
   /** The longest confirmed storage plateau, when the device series showed one. */
   plateau?: StoragePlateau;
@@ -132,22 +134,21 @@ export function targetOf(t: InstanceType, speed: number): TargetSpec {
 export function project(pc: ProjectionContext, target?: TargetSpec): Projection {
   const by = { cpu: 0, ebs: 0, storage: 0, network: 0, other: 0 };
   let total = 0;
-  for (const f of pc.facts) {
+  for (let i = 0; i < pc.facts.length; i++) {
+    const f = pc.facts[i] as SegmentFacts;
     const pace = f.members[0];
     if (!pace?.limits) {
       by.other += f.seconds;
       total += f.seconds;
       continue;
     }
-    const scenario = !target
-      ? IDENTITY
+    const sc: ClassScenario = !target
+      ? IDENTITY_CLASSES
       : target.sameHost
-        ? { ...IDENTITY, ioScale: ioScaleFor(pc, f, target) }
-        : scenarioFor(pc, f, target);
-    const atCap = target ? instanceCapBuckets(pc, f, target) : () => false;
-    const split = (l: TaskLimits, s: Scenario) => splitStorage(l, s, atCap, f.startS, f.endS);
-    const now = projectTask(pace.limits, IDENTITY, f.startS, f.endS);
-    const then = split(pace.limits, scenario);
+        ? { ...IDENTITY_CLASSES, io: ioScales(pc, f, target), ebs: [false, false] }
+        : classScenario(pc, f, target);
+    const now = sumAggregates(aggregatesOf(pc, pace.limits, f, i), IDENTITY_CLASSES);
+    const then = sumAggregates(aggregatesOf(pc, pace.limits, f, i), sc);
     const k = now.seconds > 0 ? f.seconds / now.seconds : 1;
     let seg = then.seconds * k;
     let parts = {
@@ -159,7 +160,7 @@ export function project(pc: ProjectionContext, target?: TargetSpec): Projection 
     };
     for (const m of f.members.slice(1)) {
       if (!m.limits) continue;
-      const c = split(m.limits, scenario);
+      const c = sumAggregates(aggregatesOf(pc, m.limits, f, i), sc);
       const busy = c.seconds - c.waiting;
       if (busy > seg) {
         seg = busy;
@@ -188,6 +189,119 @@ export function project(pc: ProjectionContext, target?: TargetSpec): Projection 
   return { seconds: total, bySeconds: by, bindingLimit: bindingOf(by) };
 }
 
+/**
+ * A task's held time within a segment, summed over the buckets that share lanes and plateau class: a candidate
+ * changes only per-class scales, so projecting 200 candidates costs a few groups each, not every bucket.
+ */
+export interface Aggregate {
+  lanes: number;
+  lanesUnlimited: number;
+  /** 1 when the bucket falls in the storage plateau, else 0. */
+  cls: 0 | 1;
+  cpu: number;
+  runqueue: number;
+  storage: number;
+  network: number;
+  waiting: number;
+}
+
+/** A scenario in per-class form (class 0: off the plateau, 1: at it). */
+interface ClassScenario {
+  cpus?: number;
+  cpuSpeed: number;
+  runqueueScale: number;
+  io: readonly [number, number];
+  /** Whether storage time of the class counts against an instance's EBS cap (binding limit "ebs"). */
+  ebs: readonly [boolean, boolean];
+  networkScale: number;
+}
+
+const IDENTITY_CLASSES: ClassScenario = {
+  cpuSpeed: 1,
+  runqueueScale: 1,
+  io: [1, 1],
+  ebs: [false, false],
+  networkScale: 1,
+};
+
+function aggregatesOf(pc: ProjectionContext, l: TaskLimits, f: SegmentFacts, segment: number): Aggregate[] {
+  pc.aggregates ??= new Map();
+  let perTask = pc.aggregates.get(l);
+  if (!perTask) {
+    perTask = new Map();
+    pc.aggregates.set(l, perTask);
+  }
+  const known = perTask.get(segment);
+  if (known) return known;
+  const groups = new Map<string, Aggregate>();
+  for (const b of l.buckets) {
+    const w = overlapFraction(b.startS, b.startS + b.w, f.startS, f.endS);
+    if (w <= 0) continue;
+    const cls: 0 | 1 = pc.plateau && atPlateau(pc.plateau, b) ? 1 : 0;
+    const key = `${b.lanes}|${b.lanesUnlimited}|${cls}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = {
+        lanes: b.lanes,
+        lanesUnlimited: b.lanesUnlimited,
+        cls,
+        cpu: 0,
+        runqueue: 0,
+        storage: 0,
+        network: 0,
+        waiting: 0,
+      };
+      groups.set(key, g);
+    }
+    const h = b.held;
+    g.cpu += w * h.cpu;
+    g.runqueue += w * h.runqueue;
+    g.storage += w * (h.io + h.memory);
+    g.network += w * h.network;
+    g.waiting += w * (h.lock + h.wait + h.other);
+  }
+  // Task time after its timeline's last bucket is unmeasured: it stays as it is.
+  const last = l.buckets.at(-1);
+  const end = last ? last.startS + last.w : l.task.startS;
+  const uncovered = Math.max(0, Math.min(f.endS, l.task.endS) - Math.max(f.startS, end));
+  if (uncovered > 0) {
+    groups.set("uncovered", {
+      lanes: 1,
+      lanesUnlimited: 1,
+      cls: 0,
+      cpu: 0,
+      runqueue: 0,
+      storage: 0,
+      network: 0,
+      waiting: uncovered,
+    });
+  }
+  const out = [...groups.values()];
+  perTask.set(segment, out);
+  return out;
+}
+
+function sumAggregates(
+  groups: readonly Aggregate[],
+  s: ClassScenario,
+): { seconds: number; cpu: number; ebs: number; storage: number; network: number; waiting: number } {
+  let cpu = 0;
+  let ebs = 0;
+  let storage = 0;
+  let network = 0;
+  let waiting = 0;
+  for (const g of groups) {
+    const lanes = s.cpus === undefined ? g.lanes : Math.max(1, Math.min(g.lanesUnlimited, s.cpus));
+    cpu += (g.cpu * (g.lanes / lanes)) / s.cpuSpeed + g.runqueue * s.runqueueScale;
+    const io = g.storage * (s.io[g.cls] as number);
+    if (s.ebs[g.cls]) ebs += io;
+    else storage += io;
+    network += g.network * s.networkScale;
+    waiting += g.waiting;
+  }
+  return { seconds: cpu + ebs + storage + network + waiting, cpu, ebs, storage, network, waiting };
+}
+
 function bindingOf(by: Projection["bySeconds"]): BindingLimit {
   const limits: [BindingLimit, number][] = [
     ["cpu", by.cpu],
@@ -200,28 +314,8 @@ function bindingOf(by: Projection["bySeconds"]): BindingLimit {
   return top[1] > 0 && top[1] >= by.other ? top[0] : "none";
 }
 
-/** projectTask with the storage part split into "at the instance's cap" (ebs) and the rest (storage). */
-function splitStorage(
-  l: TaskLimits,
-  s: Scenario,
-  atCap: (b: Bucket) => boolean,
-  fromS: number,
-  toS: number,
-): { seconds: number; cpu: number; ebs: number; storage: number; network: number; waiting: number } {
-  const capped = projectTask(l, { ...s, ioScale: (b) => (atCap(b) ? s.ioScale(b) : 0) }, fromS, toS);
-  const all = projectTask(l, s, fromS, toS);
-  return {
-    seconds: all.seconds,
-    cpu: all.by.cpu,
-    ebs: capped.by.storage,
-    storage: all.by.storage - capped.by.storage,
-    network: all.by.network,
-    waiting: all.by.waiting,
-  };
-}
-
 /** The scenario a target means for one segment (see the header). */
-function scenarioFor(pc: ProjectionContext, f: SegmentFacts, t: TargetSpec): Scenario {
+function classScenario(pc: ProjectionContext, f: SegmentFacts, t: TargetSpec): ClassScenario {
   const m = pc.measured;
   const otherCores = Math.max(0, f.demandCores - f.ownCores);
   const cpus = t.vcpu !== undefined ? Math.max(1, t.vcpu - otherCores) : undefined;
@@ -236,15 +330,15 @@ function scenarioFor(pc: ProjectionContext, f: SegmentFacts, t: TargetSpec): Sce
   return {
     ...(cpus !== undefined ? { cpus } : {}),
     cpuSpeed: t.speed / m.speed,
-    contention: 1,
     runqueueScale: rqScale,
-    ioScale: ioScaleFor(pc, f, t),
+    io: ioScales(pc, f, t),
+    ebs: instanceCapClasses(pc, f, t),
     networkScale: netScale,
   };
 }
 
-/** Storage-held time × this, per bucket, on the target. */
-function ioScaleFor(pc: ProjectionContext, f: SegmentFacts, t: TargetSpec): (b: Bucket) => number {
+/** Storage-held time × this on the target: [off the plateau, at it]. */
+function ioScales(pc: ProjectionContext, f: SegmentFacts, t: TargetSpec): [number, number] {
   const p = pc.plateau;
   const m = pc.measured;
   if (p) {
@@ -262,34 +356,33 @@ function ioScaleFor(pc: ProjectionContext, f: SegmentFacts, t: TargetSpec): (b: 
     // Outside the plateau the I/O was not at a limit: only a target cap below what it moved then slows it.
     const other =
       t.ebsBaselineBps !== undefined && f.storagePeakBps > t.ebsBaselineBps ? f.storagePeakBps / t.ebsBaselineBps : 1;
-    return (b) => (atPlateau(p, b) ? scale : other);
+    return [other, scale];
   }
-  if (t.storageLevel === "unlimited") return () => 0;
+  if (t.storageLevel === "unlimited") return [0, 0];
   const capNew = t.ebsBaselineBps;
-  if (capNew === undefined) return () => 1;
+  if (capNew === undefined) return [1, 1];
   const capNow = m.ebsBaselineBps;
-  if (capNow !== undefined && f.storagePeakBps >= pc.atCapFraction * capNow) return () => capNow / capNew;
+  if (capNow !== undefined && f.storagePeakBps >= pc.atCapFraction * capNow) return [capNow / capNew, capNow / capNew];
   const s = f.storagePeakBps > capNew ? f.storagePeakBps / capNew : 1;
-  return () => s;
+  return [s, s];
 }
 
 /**
- * Buckets whose storage wait counts against an instance's EBS cap on the target (for the binding limit): at the
- * measured instance's cap now, or slowed by a target cap below what the I/O moved.
+ * Whether storage time counts against an instance's EBS cap on the target (for the binding limit), [off the
+ * plateau, at it]: at the measured instance's cap now, or slowed by a target cap below what the I/O moved.
  */
-function instanceCapBuckets(pc: ProjectionContext, f: SegmentFacts, t: TargetSpec): (b: Bucket) => boolean {
-  if (t.localStorage || t.sameHost) return () => false;
+function instanceCapClasses(pc: ProjectionContext, f: SegmentFacts, t: TargetSpec): [boolean, boolean] {
+  if (t.localStorage || t.sameHost) return [false, false];
   const slowed = t.ebsBaselineBps !== undefined && f.storagePeakBps > t.ebsBaselineBps;
   const p = pc.plateau;
   if (p) {
     const level = p.kind === "throughput" ? p.bytesPerS : p.opsPerS;
     const cap = p.kind === "throughput" ? t.ebsBaselineBps : t.ebsBaselineIops;
-    const capBinds = pc.plateauAtInstance || (cap !== undefined && cap < level);
-    return (b) => (atPlateau(p, b) ? capBinds : slowed);
+    return [slowed, pc.plateauAtInstance || (cap !== undefined && cap < level)];
   }
   const capNow = pc.measured.ebsBaselineBps;
   const at = (capNow !== undefined && f.storagePeakBps >= pc.atCapFraction * capNow) || slowed;
-  return () => at;
+  return [at, at];
 }
 
 /** True when the bucket's middle falls in a plateau bucket of the device series. */

@@ -6,7 +6,7 @@ import type { BindingLimit, Projection } from "../cost/project.js";
 import { analyzeCost, projector } from "../cost/recommend.js";
 import { duration, gib, round, usd } from "../format.js";
 import { type CriticalPath, criticalPath, type PathSegment } from "../model/critical-path.js";
-import { heldWithin, type TaskLimits, taskLimits } from "../model/limits.js";
+import { activeWithin, type TaskLimits, taskLimits } from "../model/limits.js";
 import { findPlateaus } from "../model/plateau.js";
 import { buildProfile, DEFAULT_BINS } from "../model/profile.js";
 import { splitOf, type TimeSplit } from "../model/split.js";
@@ -287,10 +287,8 @@ function context(
     for (const t of [seg.task, ...seg.alongside]) {
       const l = limits(t);
       let active: number;
-      if (l) {
-        const h = heldWithin(l, seg.startS, seg.endS);
-        active = h.cpu + h.runqueue + h.io + h.memory + h.network + h.lock;
-      } else {
+      if (l) active = activeWithin(l, seg.startS, seg.endS);
+      else {
         const overlap = Math.max(0, Math.min(t.endS, seg.endS) - Math.max(t.startS, seg.startS));
         active = t.wallS > 0 ? ((t.m.cpuS ?? 0) * overlap) / t.wallS : 0;
       }

@@ -313,9 +313,9 @@ export function holdBucket(b: RawBucket | Bucket, lanes: number, networkActive: 
   const w = b.w;
   h.cpu = Math.min(w, b.cpu / lanes);
   let rest = w - h.cpu;
-  const shares = waterFill(rest, [b.io, b.blocked], [Math.min(w, b.io), Math.min(w, b.blocked)]);
-  h.io = shares[0] as number;
-  h.lock = shares[1] as number;
+  const [io, lock] = shareTwo(rest, b.io, b.blocked, Math.min(w, b.io), Math.min(w, b.blocked));
+  h.io = io;
+  h.lock = lock;
   rest -= h.io + h.lock;
   h.runqueue = Math.min(rest, Math.min(w, b.runqueue));
   rest -= h.runqueue;
@@ -324,6 +324,21 @@ export function holdBucket(b: RawBucket | Bucket, lanes: number, networkActive: 
   else h.wait = asleep;
   h.other = Math.max(0, rest - asleep);
   return h;
+}
+
+/** waterFill for two parts, without allocating (it runs once per bucket). */
+function shareTwo(total: number, wa: number, wb: number, ca: number, cb: number): [number, number] {
+  if (total <= 0 || wa + wb <= 0) return [0, 0];
+  let a = wa > 0 && ca > 0 ? (total * wa) / (wa + wb) : 0;
+  let b = wb > 0 && cb > 0 ? total - a : 0;
+  if (a > ca) {
+    a = ca;
+    b = Math.min(cb, total - a);
+  } else if (b > cb) {
+    b = cb;
+    a = Math.min(ca, total - b);
+  }
+  return [Math.max(0, a), Math.max(0, b)];
 }
 
 /** Distributes `total` in proportion to `weights`, no part above its cap (the excess goes to the others). */
@@ -379,6 +394,19 @@ function processFloors(processes: readonly ProcessNode[]): { storage: number; cp
 function readBytesOf(task: TaskNode): number {
   const m = task.m;
   return Math.max(m.blockReadBytes ?? 0, m.diskReadBytes ?? 0);
+}
+
+/** Seconds a task was not merely asleep within [fromS, toS]: everything held but sleep and unmeasured time. */
+export function activeWithin(l: TaskLimits, fromS: number, toS: number): number {
+  let v = 0;
+  for (const b of l.buckets) {
+    const end = b.startS + b.w;
+    if (end <= fromS || b.startS >= toS) continue;
+    const f = overlapFraction(b.startS, end, fromS, toS);
+    const h = b.held;
+    v += f * (b.w - h.wait - h.other);
+  }
+  return v;
 }
 
 /** Held seconds of a task within [fromS, toS] (buckets cut proportionally). */
