@@ -233,13 +233,15 @@ function aggregatesOf(pc: ProjectionContext, l: TaskLimits, f: SegmentFacts, seg
   }
   const known = perTask.get(segment);
   if (known) return known;
-  const groups = new Map<string, Aggregate>();
+  const out: Aggregate[] = [];
   for (const b of l.buckets) {
-    const w = overlapFraction(b.startS, b.startS + b.w, f.startS, f.endS);
+    const end = b.startS + b.w;
+    if (end <= f.startS || b.startS >= f.endS) continue;
+    const w = overlapFraction(b.startS, end, f.startS, f.endS);
     if (w <= 0) continue;
     const cls: 0 | 1 = pc.plateau && atPlateau(pc.plateau, b) ? 1 : 0;
-    const key = `${b.lanes}|${b.lanesUnlimited}|${cls}`;
-    let g = groups.get(key);
+    // A handful of groups per task: a linear search beats building string keys per bucket.
+    let g = out.find((x) => x.cls === cls && x.lanes === b.lanes && x.lanesUnlimited === b.lanesUnlimited);
     if (!g) {
       g = {
         lanes: b.lanes,
@@ -251,7 +253,7 @@ function aggregatesOf(pc: ProjectionContext, l: TaskLimits, f: SegmentFacts, seg
         network: 0,
         waiting: 0,
       };
-      groups.set(key, g);
+      out.push(g);
     }
     const h = b.held;
     g.cpu += w * h.cpu;
@@ -265,7 +267,7 @@ function aggregatesOf(pc: ProjectionContext, l: TaskLimits, f: SegmentFacts, seg
   const end = last ? last.startS + last.w : l.task.startS;
   const uncovered = Math.max(0, Math.min(f.endS, l.task.endS) - Math.max(f.startS, end));
   if (uncovered > 0) {
-    groups.set("uncovered", {
+    out.push({
       lanes: 1,
       lanesUnlimited: 1,
       cls: 0,
@@ -276,7 +278,6 @@ function aggregatesOf(pc: ProjectionContext, l: TaskLimits, f: SegmentFacts, seg
       waiting: uncovered,
     });
   }
-  const out = [...groups.values()];
   perTask.set(segment, out);
   return out;
 }

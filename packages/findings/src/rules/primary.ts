@@ -17,8 +17,18 @@ import { byCriticalShare, clear, finding } from "./verdicts.js";
 
 const WARNING_CAUSES: ReadonlySet<Cause> = new Set(["io", "memory", "network", "runqueue"]);
 
-/** The evidence every primary verdict carries. */
+const evidenceMemo = new WeakMap<TaskLimits, Evidence>();
+
+/** The evidence every primary verdict carries (one object per task, shared by the rules that report on it). */
 export function limitsEvidence(l: TaskLimits, p: Primary): Evidence {
+  const known = evidenceMemo.get(l);
+  if (known) return known;
+  const e = buildEvidence(l, p);
+  evidenceMemo.set(l, e);
+  return e;
+}
+
+function buildEvidence(l: TaskLimits, p: Primary): Evidence {
   const e: Evidence = {
     verdict: p.verdict,
     wall_s: round(l.wallS),
