@@ -24,6 +24,8 @@ export class InterestFilter {
     switch (e.type) {
       case "lost":
         return [e];
+      case "devices":
+        return [];
       case "start": {
         const parentIn = e.parentKey !== undefined && this.#ids.has(processId(e.parentKey));
         if (!parentIn && !claimed(e.env)) return [];

@@ -7,6 +7,7 @@ import {
   ENV_PIPESPAN_RUN_ID,
   ENV_TRACEPARENT,
 } from "@pipespan/semconv";
+import { RunTimelines } from "../accounting/timelines.js";
 import { Attributor } from "../attribution/attributor.js";
 import { formatTraceparent } from "../attribution/traceparent.js";
 import { RunMetrics } from "../metrics/run-metrics.js";
@@ -120,6 +121,11 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
   });
   const startNs = nowNs();
   const argv = [o.command, ...o.args];
+  // Timelines where the source's readings allow them (kernel source): source -> accounting -> spans.
+  const timelines =
+    source.timelineIntervalNs !== undefined
+      ? new RunTimelines({ originNs: startNs, intervalNs: source.timelineIntervalNs })
+      : undefined;
   const recorder = new RunRecorder({
     tracer,
     attributor,
@@ -134,6 +140,7 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
     redact: o.redact,
     startTimeNs: startNs,
     onProcessEnd: (_r, task, totals) => metrics.processEnded(task?.name, totals),
+    ...(timelines ? { accounting: timelines } : {}),
   });
   const runSc = recorder.runSpan.spanContext();
   runSpanId = runSc.spanId;
@@ -164,6 +171,7 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
           rootId = processId(e.key);
           recorder.setRoot(rootId);
         }
+        timelines?.observe(e);
         const change = table.apply(e);
         if (change) recorder.handle(change);
       },

@@ -51,6 +51,7 @@ import {
   CICD_PIPELINE_TASK_RUN_RESULT_VALUE_SUCCESS,
   EVENT_PIPESPAN_STALL,
 } from "@pipespan/semconv";
+import type { SpanAccounting } from "../accounting/timelines.js";
 import { type Attributor, mainImage } from "../attribution/attributor.js";
 import type { TaskInfo } from "../attribution/task.js";
 import type { NumericCounter, ProcessCounters, SourceName } from "../source/types.js";
@@ -101,6 +102,8 @@ export interface RunRecorderOptions {
   readonly stalls?: StallOptions;
   /** Called when a process span ends, with the task it belongs to (undefined: the run's root). */
   readonly onProcessEnd?: (record: ProcessRecord, task: TaskInfo | undefined, totals: Totals) => void;
+  /** Per-interval accounting (timelines) whose attributes and events go on the task and run spans. */
+  readonly accounting?: SpanAccounting;
 }
 
 /** Per-task state the recorder keeps until the run ends. */
@@ -252,6 +255,7 @@ export class RunRecorder {
       if (t.span) {
         t.span.setAttributes({
           ...measureAttributes(t.totals, wall),
+          ...this.#o.accounting?.taskAttributes(t.info, t.startNs, t.endNs),
           [ATTR_PIPESPAN_TASK_PROCESS_COUNT]: t.processes,
           [ATTR_CICD_PIPELINE_TASK_RUN_RESULT]: t.failed
             ? CICD_PIPELINE_TASK_RUN_RESULT_VALUE_FAILURE
@@ -295,6 +299,7 @@ export class RunRecorder {
     const endNs = Math.max(outcome.endTimeNs, this.#o.startTimeNs);
     this.#runSpan.setAttributes({
       ...measureAttributes(this.#runTotals, endNs - this.#o.startTimeNs),
+      ...this.#o.accounting?.runAttributes(this.#o.startTimeNs, endNs),
       [ATTR_CICD_PIPELINE_RESULT]: result,
       [ATTR_PIPESPAN_RUN_EXIT_CODE]: outcome.exitCode,
       [ATTR_PIPESPAN_RUN_TASK_COUNT]: tasks.length,
@@ -310,6 +315,8 @@ export class RunRecorder {
             : `root command exited with code ${outcome.exitCode}`,
       });
     }
+    for (const e of this.#o.accounting?.runEvents(this.#o.startTimeNs, endNs) ?? [])
+      this.#runSpan.addEvent(e.name, e.attributes, hrTime(this.#o.startTimeNs));
     this.#runSpan.end(hrTime(endNs));
     const sc = this.#runSpan.spanContext();
     return {
@@ -477,6 +484,7 @@ export class RunRecorder {
       if (failed) state.failed = true;
       addTotals(state.totals, totals);
     }
+    this.#o.accounting?.processEnded(record.id, task);
     this.#o.onProcessEnd?.(record, task, totals);
   }
 
