@@ -4,11 +4,14 @@
 // open for seconds (on a CPU, blocked) must show in each bucket it covers.
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { type NormalizedSpan, readOtlpJsonTraces } from "@pipespan/findings";
 import {
   ATTR_CICD_PIPELINE_TASK_NAME,
   ATTR_PIPESPAN_CPU_TIME,
+  ATTR_PIPESPAN_HOST_CPU_LOGICAL_COUNT,
+  ATTR_PIPESPAN_HOST_MEMORY_TOTAL,
   ATTR_PIPESPAN_OFFCPU_BLOCKED_TIME,
   ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME,
   ATTR_PIPESPAN_TIMELINE_ACTIVE_THREADS_MAX,
@@ -98,6 +101,9 @@ describe("timelines (eBPF)", () => {
       const n = Math.max(1, Math.ceil(s.durationNs / 1e9 / w - 1e-9));
       for (const a of ARRAYS) expect(series(s, a), `${s.name} ${a}`).toHaveLength(n);
     }
+    // the measured host's size is on the resource
+    expect(run.resource[ATTR_PIPESPAN_HOST_CPU_LOGICAL_COUNT]).toBe(cpus().length);
+    expect(run.resource[ATTR_PIPESPAN_HOST_MEMORY_TOTAL]).toBe(totalmem());
     // a task's thread-seconds are its processes': the timeline adds up to the span's totals
     for (const name of ["busy", "nap", "reader", "locks"]) {
       const t = task(name);

@@ -54,6 +54,8 @@ export interface TraceRunOptions {
   readonly onWarning?: (line: string) => void;
   /** Forward SIGINT/SIGTERM/SIGHUP/SIGQUIT received by this process to the command (default true). */
   readonly forwardSignals?: boolean;
+  /** The EC2 instance type the user says the run is priced on (`--instance`); recorded in run.json. */
+  readonly instanceType?: string;
 }
 
 export interface TraceRunResult {
@@ -249,6 +251,7 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
         tasks: summary.tasks.length,
         lostEvents: summary.lostEvents,
         exportProblems,
+        ...(o.instanceType !== undefined ? { instanceType: o.instanceType } : {}),
       },
       null,
       2,

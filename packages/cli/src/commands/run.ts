@@ -1,4 +1,5 @@
-import { chooseSource, redactArgv, type SourceChoice, traceRun } from "@pipespan/agent";
+import { chooseSource, redactArgv, type SourceChoice, traceRun, UserError } from "@pipespan/agent";
+import { FindingsError, loadCatalog, requireInstanceType } from "@pipespan/findings";
 import { Command, Option } from "commander";
 import { StatusLine } from "../output/status-line.js";
 import { makeStyle } from "../output/style.js";
@@ -23,6 +24,10 @@ export function runCommand(): Command {
     .option("--run-id-on-metrics", "put cicd.pipeline.run.id on metrics (more series)", false)
     .option("-q, --quiet", "print no summary, only errors", false)
     .option("--no-findings", "do not analyse the run when it ends (no findings, no traces-findings.jsonl)")
+    .option(
+      "--instance <type>",
+      "EC2 instance type the findings price the run on (default: host.type of the measured host, when known)",
+    )
     .addHelpText(
       "after",
       `
@@ -31,8 +36,9 @@ OTEL_EXPORTER_OTLP_ENDPOINT (or the other standard OTEL_* variables) is set, exp
 The command gets TRACEPARENT, PIPESPAN_RUN_ID and PIPESPAN_PIPELINE_NAME in its environment.
 Exits with the command's exit code (128 + signal number when it was killed).
 
-Example:
-  pipespan run --name demo -- bash examples/demo/pipeline.sh`,
+Examples:
+  pipespan run --name demo -- bash examples/demo/pipeline.sh
+  pipespan run --instance r6i.2xlarge -- nextflow run main.nf   # findings priced on that instance type`,
     )
     .action(async (command: string, args: string[], opts: RunOpts, cmd: Command) => {
       cmd.setOptionValue("exitCode", await doRun(command, args, opts));
@@ -48,6 +54,7 @@ interface RunOpts {
   runIdOnMetrics: boolean;
   quiet: boolean;
   findings: boolean;
+  instance?: string;
 }
 
 function parseInterval(v: string): number {
@@ -56,7 +63,19 @@ function parseInterval(v: string): number {
   return n;
 }
 
+/** The instance type, checked against the catalog before anything runs (as `analyze --instance` checks it). */
+function checkInstance(type: string | undefined): string | undefined {
+  if (type === undefined) return undefined;
+  try {
+    return requireInstanceType(loadCatalog(), type).type;
+  } catch (e) {
+    if (e instanceof FindingsError) throw new UserError(`run: ${e.message}`);
+    throw e;
+  }
+}
+
 async function doRun(command: string, args: string[], opts: RunOpts): Promise<number> {
+  const instance = checkInstance(opts.instance);
   const err = process.stderr;
   const style = makeStyle(err);
   let sourceLine = "";
@@ -77,6 +96,7 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
     },
     redact: (argv) => redactArgv(argv).commandLine,
     runIdOnMetrics: opts.runIdOnMetrics,
+    ...(instance !== undefined ? { instanceType: instance } : {}),
     onStart: () => {
       if (!opts.quiet) err.write(`pipespan: ${sourceLine}\n`);
     },
@@ -91,7 +111,11 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
   else for (const p of result.exportProblems) err.write(`${p}\n`);
   // The findings, read back from the run folder like `pipespan analyze` would (short form; spans written).
   if (opts.findings) {
-    await findingsAfterRun(result.runDir, style, { print: !opts.quiet, remote: result.exportProblems.length === 0 });
+    await findingsAfterRun(result.runDir, style, {
+      print: !opts.quiet,
+      remote: result.exportProblems.length === 0,
+      ...(instance !== undefined ? { instance } : {}),
+    });
   }
   return result.exitCode;
 }
