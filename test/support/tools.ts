@@ -13,8 +13,8 @@ import { closeSync, existsSync, openSync, rmSync, statSync, writeSync } from "no
 import { join } from "node:path";
 import { type NormalizedSpan, readOtlpJsonTraces } from "@pipespan/findings";
 import { ATTR_CICD_PIPELINE_TASK_NAME, ATTR_PROCESS_PID } from "@pipespan/semconv";
-import { type CliResult, runPipespan, scratchDir, tmpOutDir } from "./cli.js";
-import { cgroupLimits, deviceName, evictFromCache, type Throttle } from "./throttle.js";
+import { type CliResult, runPipespan, scratchDir, tmpOutDir } from "./cli.ts";
+import { cgroupLimits, deviceName, evictFromCache, type Throttle } from "./throttle.ts";
 
 export const MiB = 1024 * 1024;
 
@@ -306,6 +306,14 @@ export async function runTool(o: ToolRunOptions): Promise<ToolRun> {
   } finally {
     limits?.remove();
   }
+}
+
+/**
+ * A throttle rate that makes reading the input take `slowdown` times the unthrottled run's wall time (so the
+ * throttle, not the CPU, decides the runtime).
+ */
+export function throttleRateFor(free: ToolRun, slowdown = 2.5): number {
+  return Math.max(256 * 1024, Math.floor(free.inputBytes / (slowdown * free.wallSeconds)));
 }
 
 /** A numeric array attribute of a span (timeline arrays), [] when absent. */
