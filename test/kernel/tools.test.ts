@@ -19,10 +19,10 @@ import {
 import { afterAll, describe, expect, it } from "vitest";
 import { describeRun, MiB, runTool, series, type ToolRun } from "../support/tools.js";
 
-// ~4 s of CPU for pigz -6 here: 2–4 s unthrottled on the 2 cores, up to 9 s when other work takes most of them
-const INPUT = 32 * MiB;
-// 21 s of reading: ≥ 2× the unthrottled run unless the shared machine leaves pigz less than 0.4 of a core
-const RATE = 1.5 * MiB;
+// ~5 s of CPU for pigz -6 here: 2.5–5 s unthrottled on the 2 cores, up to 10 s when other work takes most of them
+const INPUT = 40 * MiB;
+// 20 s of reading: ≥ 2× the unthrottled run unless the shared machine leaves pigz less than half a core
+const RATE = 2 * MiB;
 const runs: ToolRun[] = [];
 afterAll(() => {
   for (const r of runs) r.dispose();
@@ -51,7 +51,7 @@ describe.each([2, 4])("pigz -p %i on cold input", (threads) => {
         `CPU ${sum(cpu).toFixed(2)} s, I/O wait ${io.toFixed(2)} s; on-CPU + run-queue thread-s/s ${show(busy)}`,
       ),
     );
-    expect(busy.length).toBeGreaterThanOrEqual(4);
+    expect(busy.length).toBeGreaterThanOrEqual(3);
     // Tolerance ±20% on the median, ±35% per bucket on 80% of them: pigz's reader and writer threads add a little,
     // filling and draining its queues takes a little, and steal time on this VM is in neither state.
     expect(Math.abs(median(busy) / threads - 1), show(busy)).toBeLessThan(0.2);
@@ -85,8 +85,8 @@ describe.each([2, 4])("pigz -p %i on cold input", (threads) => {
     expect(held.wallSeconds).toBeLessThan(1.3 * ideal);
     // one reader: at most one thread-second per second in io_schedule(), in every bucket (+5% for rounding)
     for (const x of io) expect(x / w, show(io)).toBeLessThanOrEqual(1.05);
-    // measured 84–86% of the wall time (the rest: compressing the blocks pigz does not overlap with reading)
-    expect(sum(io)).toBeGreaterThan(0.6 * held.wallSeconds);
+    // measured 67–86% of the wall time (the rest: compressing the blocks pigz does not overlap with reading)
+    expect(sum(io)).toBeGreaterThan(0.5 * held.wallSeconds);
     expect(sum(io)).toBeLessThan(1.05 * held.wallSeconds);
     // the same compression work as unthrottled (±25%), none of it lock-blocked
     expect(Math.abs(sum(cpu) / sum(series(free.task, ATTR_PIPESPAN_TIMELINE_CPU_TIME)) - 1)).toBeLessThan(0.25);
