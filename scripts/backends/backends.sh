@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts / stops the real backends of the e2e suite on loopback, from the binaries scripts/backends/build.sh made:
 #   Jaeger v2     scripts/backends/jaeger.yaml       OTLP 24317/24318, query API 26686, health 23133
-#   Collector     collector-config/local.yaml        OTLP 14317/14318, health 14133, prometheus 19464
+#   Collector     collector-config/gateway.yaml with local.yaml on top: OTLP 14317/14318, health 14133, prometheus 19464
 # (defaults; every address can be overridden from the environment, see lib.sh). The Collector exports traces
 # to Jaeger's OTLP gRPC receiver. Logs and pid files go to RUN_DIR.
 #
@@ -60,10 +60,11 @@ start() {
   echo $! >"$run_dir/jaeger.pid"
   wait_healthy Jaeger "http://$JAEGER_HEALTH/status" "$(cat "$run_dir/jaeger.pid")" "$run_dir/jaeger.log"
 
-  log "starting the Collector (collector-config/local.yaml, OTLP gRPC $PIPESPAN_LOCAL_OTLP_GRPC_ENDPOINT)"
+  log "starting the Collector (collector-config/gateway.yaml + local.yaml, OTLP gRPC $PIPESPAN_LOCAL_OTLP_GRPC_ENDPOINT)"
   # A fixed stand-in key: a real HONEYCOMB_API_KEY in the caller's environment must not be used by tests.
   PIPESPAN_TRACES_ENDPOINT="$JAEGER_OTLP_GRPC" PIPESPAN_LOCAL_FILE_DIR="$run_dir" HONEYCOMB_API_KEY=pipespan-e2e-local \
-    "$OTELCOL_BIN" --config "$REPO_ROOT/collector-config/local.yaml" >"$run_dir/collector.log" 2>&1 &
+    "$OTELCOL_BIN" --config "$REPO_ROOT/collector-config/gateway.yaml" --config "$REPO_ROOT/collector-config/local.yaml" \
+    >"$run_dir/collector.log" 2>&1 &
   echo $! >"$run_dir/collector.pid"
   wait_healthy Collector "http://$PIPESPAN_LOCAL_HEALTH_ENDPOINT/" "$(cat "$run_dir/collector.pid")" "$run_dir/collector.log"
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The e2e suite against real backends (run by .ci/run after the unit tests; also `npm run test:e2e`):
 #   1. builds or reuses the Collector (OCB, collector-config/builder-config.yaml) and Jaeger v2 — needs Go;
-#   2. starts Jaeger and the Collector (collector-config/local.yaml) on loopback and waits until both are healthy;
+#   2. starts Jaeger and the Collector (collector-config/gateway.yaml + local.yaml) on loopback and waits until both are healthy;
 #   3. runs the vitest e2e suite (vitest.e2e.config.ts, test/e2e/) against them;
 #   4. stops both, whatever happened (trap).
 # Extra arguments go to vitest, e.g. `bash scripts/backends/e2e.sh test/e2e/jaeger.test.ts`.

@@ -154,7 +154,7 @@ describe("collector-config/*.yaml", () => {
     expect(unknown).toEqual([]);
   });
 
-  it("the scanner finds OTTL attribute paths and dimension names, not other list entries", () => {
+  it("the scanner finds OTTL attribute paths, policy keys and dimension names, not other list entries", () => {
     const tree = mkdtempSync(join(tmpdir(), "pipespan-guard-"));
     try {
       mkdirSync(join(tree, "collector-config"));
@@ -169,6 +169,9 @@ describe("collector-config/*.yaml", () => {
           "  span_metrics/b:",
           "    dimensions:",
           "      - name: no.such.attribute",
+          "    policies:",
+          "      - string_attribute:",
+          `          key: ${ATTR_PROCESS_PID}`,
           "    exclude_dimensions: [span.name]",
           "    policies:",
           "      - name: keep-runs",
@@ -177,6 +180,7 @@ describe("collector-config/*.yaml", () => {
       expect(collectorConfigNames(tree).map((r) => `${r.line}:${r.name}`)).toEqual([
         `4:${ATTR_PROCESS_PID}`,
         "8:no.such.attribute",
+        `11:${ATTR_PROCESS_PID}`,
       ]);
     } finally {
       rmSync(tree, { recursive: true, force: true });

@@ -106,8 +106,9 @@ export interface ConfigName {
 
 /**
  * The attribute names collector-config/*.yaml refers to: OTTL paths `attributes["name"]` (span, resource,
- * datapoint, …) and `- name: x.y` entries of span_metrics dimensions. OTTL cannot import constants, so instead
- * every such name must be one the registry defines (a renamed attribute breaks the guard until the configs follow).
+ * datapoint, …), `key:` of sampling policies and `- name: x.y` entries of span_metrics dimensions. A config
+ * cannot import constants, so instead every such name must be one the registry defines (a renamed attribute
+ * breaks the guard until the configs follow).
  */
 export function collectorConfigNames(root: string): ConfigName[] {
   const dir = join(root, "collector-config");
@@ -122,6 +123,9 @@ export function collectorConfigNames(root: string): ConfigName[] {
       for (const m of line.matchAll(/attributes\[\\?"([^"\\]+)\\?"\]/g)) {
         out.push({ file: `collector-config/${f}`, line: i + 1, name: m[1] as string });
       }
+      // An attribute key of a sampling policy (string_attribute, numeric_attribute, boolean_attribute).
+      const key = /^\s*key:\s*["']?([^"'\s]+)["']?\s*$/.exec(line);
+      if (key) out.push({ file: `collector-config/${f}`, line: i + 1, name: key[1] as string });
       if (/^\s*dimensions:\s*$/.test(line)) {
         inDimensions = true;
         continue;

@@ -1,13 +1,21 @@
 // The shipped Collector configs against the real OCB-built binary: `validate` passes for every one of them (and
 // fails for a broken copy, so the check has teeth), the binary holds exactly what the manifest pins, and
-// local.yaml keeps the pipelines of gateway.yaml (it is what the e2e tests run in its place).
+// local.yaml — an overlay on gateway.yaml — changes only listeners, defaults and test outputs (gateway.yaml plus
+// local.yaml is what the e2e tests run in place of the gateway).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { REPO_ROOT } from "../support/cli.js";
-import { GATEWAY_CONFIG, LOCAL_CONFIG, otelcol, startCollector } from "./support/collector.js";
+import {
+  configArgs,
+  GATEWAY_CONFIG,
+  LOCAL_CONFIGS,
+  LOCAL_OVERLAY,
+  otelcol,
+  startCollector,
+} from "./support/collector.js";
 import { e2eEnv } from "./support/env.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML documents are dynamic
@@ -44,6 +52,18 @@ function shippedCollectorConfigs(): string[] {
 
 const load = (f: string): Doc => parse(readFileSync(f, "utf8"), { merge: true });
 
+/** The Collector's merge of several config files: maps key by key, any other value replaced whole. */
+function mergeConfigs(base: Doc, over: Doc): Doc {
+  const isMap = (x: unknown) => typeof x === "object" && x !== null && !Array.isArray(x);
+  if (!isMap(base) || !isMap(over)) return over;
+  const out: Doc = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in base ? mergeConfigs(base[k], v) : v;
+  return out;
+}
+
+/** The files one shipped config runs as: local.yaml only on top of gateway.yaml, the others alone. */
+const runAs = (file: string): readonly string[] => (file === LOCAL_OVERLAY ? LOCAL_CONFIGS : [file]);
+
 describe("shipped Collector configs", () => {
   const env = e2eEnv();
   const scratch = mkdtempSync(join(tmpdir(), "pipespan-configs-"));
@@ -57,28 +77,32 @@ describe("shipped Collector configs", () => {
     expect(rel).toContain("collector-config/local.yaml");
   });
 
-  it.each(configs.map((c) => [relative(REPO_ROOT, c), c]))(
-    "`otelcol-pipespan validate` passes for %s",
-    async (_rel, file) => {
-      const r = await otelcol(env.otelcolBin, ["validate", "--config", file], GATEWAY_ENV);
-      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-    },
-  );
+  it.each(
+    configs.map((c) => [
+      runAs(c)
+        .map((f) => relative(REPO_ROOT, f))
+        .join(" + "),
+      c,
+    ]),
+  )("`otelcol-pipespan validate` passes for %s", async (_rel, file) => {
+    const r = await otelcol(env.otelcolBin, ["validate", ...configArgs(runAs(file))], GATEWAY_ENV);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+  });
 
   it("`validate` rejects a broken config, naming the problem (the check above has teeth)", async () => {
     const broken = join(scratch, "broken.yaml");
-    const text = readFileSync(LOCAL_CONFIG, "utf8");
+    const text = readFileSync(GATEWAY_CONFIG, "utf8");
     expect(text).toContain("replace_all_patterns(");
     writeFileSync(broken, text.replace("replace_all_patterns(", "replace_all_patternz("));
-    const r = await otelcol(env.otelcolBin, ["validate", "--config", broken]);
+    const r = await otelcol(env.otelcolBin, ["validate", "--config", broken, "--config", LOCAL_OVERLAY]);
     expect(r.code).not.toBe(0);
     expect(`${r.stdout}${r.stderr}`).toContain("replace_all_patternz");
   });
 
   // `validate` parses OTTL but does not build tail_sampling's policies: only a start proves those.
   it.each([
-    ["gateway.yaml", GATEWAY_CONFIG],
-    ["local.yaml", LOCAL_CONFIG],
+    ["gateway.yaml", [GATEWAY_CONFIG]],
+    ["gateway.yaml + local.yaml", LOCAL_CONFIGS],
   ])("%s starts, reports healthy and logs no component error", async (_name, config) => {
     const c = await startCollector(env.otelcolBin, config, {
       ...GATEWAY_ENV,
@@ -98,9 +122,10 @@ describe("shipped Collector configs", () => {
 
   it("a misspelled sampling policy passes `validate` but fails to start (why the start check exists)", async () => {
     const broken = join(scratch, "bad-policy.yaml");
-    writeFileSync(broken, readFileSync(LOCAL_CONFIG, "utf8").replace("type: status_code", "type: status_codez"));
-    expect((await otelcol(env.otelcolBin, ["validate", "--config", broken])).code).toBe(0);
-    await expect(startCollector(env.otelcolBin, broken, {})).rejects.toThrow(/status_codez/);
+    writeFileSync(broken, readFileSync(LOCAL_OVERLAY, "utf8").replace("type: status_code", "type: status_codez"));
+    const files = [GATEWAY_CONFIG, broken];
+    expect((await otelcol(env.otelcolBin, ["validate", ...configArgs(files)])).code).toBe(0);
+    await expect(startCollector(env.otelcolBin, files, {})).rejects.toThrow(/status_codez/);
   });
 
   it("gateway.yaml without PIPESPAN_TRACES_ENDPOINT fails validation instead of exporting nowhere", async () => {
@@ -129,9 +154,13 @@ describe("shipped Collector configs", () => {
     expect(new Set(built)).toEqual(new Set(pinned));
   });
 
-  it("local.yaml has the pipelines and processing of gateway.yaml; only listeners, defaults and test outputs differ", () => {
+  it("local.yaml on gateway.yaml keeps its pipelines and processing; only listeners, defaults and test outputs differ", () => {
     const g = load(GATEWAY_CONFIG);
-    const l = load(LOCAL_CONFIG);
+    const overlay = load(LOCAL_OVERLAY);
+    // The overlay names no OTTL, filter, transform or redaction: those exist once, in gateway.yaml.
+    expect(Object.keys(overlay.processors).sort()).toEqual(["batch", "tail_sampling"]);
+    expect(JSON.stringify(overlay)).not.toMatch(/ottl|statements|conditions/i);
+    const l = mergeConfigs(g, overlay);
     const localOnlyExporters = new Set([
       "file/exported_traces",
       "file/honeycomb_sink_traces",

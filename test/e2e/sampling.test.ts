@@ -18,7 +18,7 @@ import {
 } from "@pipespan/semconv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPipespan, tmpOutDir } from "../support/cli.js";
-import { LOCAL_CONFIG, type RunningCollector, startCollector } from "./support/collector.js";
+import { LOCAL_CONFIGS, type RunningCollector, startCollector } from "./support/collector.js";
 import { isFindingSpan, rootOf } from "./support/compare.js";
 import { e2eEnv } from "./support/env.js";
 import { JaegerClient } from "./support/jaeger.js";
@@ -73,7 +73,7 @@ describe("tail sampling (local.yaml, other runs sampled at 0 %)", () => {
   };
 
   beforeAll(async () => {
-    collector = await startCollector(env.otelcolBin, LOCAL_CONFIG, {
+    collector = await startCollector(env.otelcolBin, LOCAL_CONFIGS, {
       PIPESPAN_TRACES_ENDPOINT: env.jaegerOtlpGrpc,
       PIPESPAN_SAMPLING_PERCENT: "0",
       PIPESPAN_SAMPLING_AFTER_RUN_WAIT: "1s",

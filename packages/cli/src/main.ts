@@ -2,6 +2,8 @@ import { isUserError } from "@pipespan/agent";
 import { Command, CommanderError } from "commander";
 import { agentCommand } from "./commands/agent.js";
 import { analyzeCommand } from "./commands/analyze.js";
+import { diffCommand } from "./commands/diff.js";
+import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { taskCommand } from "./commands/task.js";
 
@@ -18,10 +20,10 @@ function program(): Command {
       // Commander's own errors become one clear line.
       outputError: (str, write) => write(`pipespan: ${str.replace(/^error: /, "").trim()} (see --help)\n`),
     });
-  for (const sub of [runCommand(), taskCommand(), analyzeCommand(), agentCommand()]) {
+  for (const sub of [runCommand(), taskCommand(), analyzeCommand(), reportCommand(), diffCommand(), agentCommand()]) {
     sub.exitOverride();
-    // run and task end in a command line whose options are not ours; analyze takes its options anywhere.
-    if (sub.name() !== "analyze") sub.passThroughOptions();
+    // run and task end in a command line whose options are not ours; the others take their options anywhere.
+    if (sub.name() === "run" || sub.name() === "task" || sub.name() === "agent") sub.passThroughOptions();
     sub.configureOutput({
       outputError: (str, write) =>
         write(`pipespan ${sub.name()}: ${str.replace(/^error: /, "").trim()} (see --help)\n`),

@@ -11,7 +11,14 @@ import { REPO_ROOT } from "../../support/cli.js";
 const execFileP = promisify(execFile);
 
 export const GATEWAY_CONFIG = join(REPO_ROOT, "collector-config/gateway.yaml");
-export const LOCAL_CONFIG = join(REPO_ROOT, "collector-config/local.yaml");
+/** local.yaml holds only what differs from gateway.yaml: the Collector runs the two, in this order. */
+export const LOCAL_OVERLAY = join(REPO_ROOT, "collector-config/local.yaml");
+export const LOCAL_CONFIGS: readonly string[] = [GATEWAY_CONFIG, LOCAL_OVERLAY];
+
+/** `--config A --config B …` for one config file or an ordered set of them. */
+export function configArgs(config: string | readonly string[]): string[] {
+  return (typeof config === "string" ? [config] : config).flatMap((c) => ["--config", c]);
+}
 
 /** A free TCP port on 127.0.0.1 (bound, then released: the caller binds it again right away). */
 export async function freePort(): Promise<number> {
@@ -64,33 +71,32 @@ export interface RunningCollector {
  */
 export async function startCollector(
   bin: string,
-  config: string,
+  config: string | readonly string[],
   env: Record<string, string>,
 ): Promise<RunningCollector> {
   const dir = mkdtempSync(join(tmpdir(), "pipespan-otelcol-"));
   const [grpc, http, health, prom, telemetry, sink] = await Promise.all(Array.from({ length: 6 }, () => freePort()));
   const a = (p: number | undefined) => `127.0.0.1:${p}`;
-  const listen: Record<string, string> =
-    config === GATEWAY_CONFIG
-      ? {
-          PIPESPAN_GATEWAY_OTLP_GRPC_ENDPOINT: a(grpc),
-          PIPESPAN_GATEWAY_OTLP_HTTP_ENDPOINT: a(http),
-          PIPESPAN_GATEWAY_HEALTH_ENDPOINT: a(health),
-          PIPESPAN_GATEWAY_PROMETHEUS_ENDPOINT: a(prom),
-          PIPESPAN_GATEWAY_TELEMETRY_PORT: String(telemetry),
-        }
-      : {
-          PIPESPAN_LOCAL_OTLP_GRPC_ENDPOINT: a(grpc),
-          PIPESPAN_LOCAL_OTLP_HTTP_ENDPOINT: a(http),
-          PIPESPAN_LOCAL_HEALTH_ENDPOINT: a(health),
-          PIPESPAN_LOCAL_PROMETHEUS_ENDPOINT: a(prom),
-          PIPESPAN_LOCAL_TELEMETRY_PORT: String(telemetry),
-          PIPESPAN_LOCAL_HONEYCOMB_SINK_ENDPOINT: a(sink),
-          PIPESPAN_LOCAL_FILE_DIR: dir,
-        };
+  const files = typeof config === "string" ? [config] : config;
+  // Both the gateway's and local.yaml's address variables: each file reads the ones it names (an overlay's
+  // listeners replace the gateway's), so any combination of the shipped files listens only on these ports.
+  const listen: Record<string, string> = {
+    PIPESPAN_GATEWAY_OTLP_GRPC_ENDPOINT: a(grpc),
+    PIPESPAN_GATEWAY_OTLP_HTTP_ENDPOINT: a(http),
+    PIPESPAN_GATEWAY_HEALTH_ENDPOINT: a(health),
+    PIPESPAN_GATEWAY_PROMETHEUS_ENDPOINT: a(prom),
+    PIPESPAN_GATEWAY_TELEMETRY_PORT: String(telemetry),
+    PIPESPAN_LOCAL_OTLP_GRPC_ENDPOINT: a(grpc),
+    PIPESPAN_LOCAL_OTLP_HTTP_ENDPOINT: a(http),
+    PIPESPAN_LOCAL_HEALTH_ENDPOINT: a(health),
+    PIPESPAN_LOCAL_PROMETHEUS_ENDPOINT: a(prom),
+    PIPESPAN_LOCAL_TELEMETRY_PORT: String(telemetry),
+    PIPESPAN_LOCAL_HONEYCOMB_SINK_ENDPOINT: a(sink),
+    PIPESPAN_LOCAL_FILE_DIR: dir,
+  };
   const logPath = join(dir, "collector.log");
   const logStream = createWriteStream(logPath);
-  const child: ChildProcess = spawn(bin, ["--config", config], {
+  const child: ChildProcess = spawn(bin, configArgs(config), {
     env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: process.env["HOME"] ?? "/root", ...listen, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -117,7 +123,8 @@ export async function startCollector(
   };
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (exited !== undefined) throw new Error(`Collector ${config} exited (${exited}) during startup:\n${log()}`);
+    if (exited !== undefined)
+      throw new Error(`Collector ${files.join(" + ")} exited (${exited}) during startup:\n${log()}`);
     try {
       const res = await fetch(`http://${a(health)}/`, { signal: AbortSignal.timeout(1_000) });
       if (res.ok) break;
@@ -126,7 +133,7 @@ export async function startCollector(
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`Collector ${config} not healthy within 30 s:\n${log()}`);
+      throw new Error(`Collector ${files.join(" + ")} not healthy within 30 s:\n${log()}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

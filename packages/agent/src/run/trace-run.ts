@@ -90,7 +90,7 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
   const env = o.env ?? process.env;
   const executable = resolveCommand(o.command, env, o.cwd);
   const runId = checkRunId(o.runId ?? newRunId());
-  const pipelineName = o.pipelineName ?? defaultName(o.command);
+  const pipelineName = o.pipelineName ?? defaultName(o.command, o.args);
   const runDir = resolve(o.outDir, runId);
   await mkdir(runDir, { recursive: true });
   if ((await readdir(runDir)).length > 0) {
@@ -268,9 +268,29 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
   };
 }
 
-function defaultName(command: string): string {
-  const base = command.split("/").pop() ?? command;
-  return base.replace(/\.(sh|bash|py|nf|smk)$/, "") || "pipeline";
+/** Interpreters whose first operand is the pipeline's script (`bash pipeline.sh` is the pipeline `pipeline`). */
+const INTERPRETER = /^(ba|da|k|z|)sh$|^python[0-9.]*$|^perl$|^ruby$|^node$|^Rscript$/;
+
+function defaultName(command: string, args: readonly string[] = []): string {
+  const strip = (path: string) => {
+    const base = path.split("/").pop() ?? path;
+    return base.replace(/\.(sh|bash|py|nf|smk|pl|rb|js|mjs|R)$/, "");
+  };
+  let name = strip(command);
+  if (INTERPRETER.test(name)) {
+    // The first operand, unless an option says the program comes inline (-c, -e) or from a module (-m).
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i] as string;
+      if (a === "-c" || a === "-e" || a === "-m" || a === "--eval") break;
+      // A shell option with its value, or the script.
+      if (a === "-o" || a === "+o" || a === "-O" || a === "+O") i++;
+      else if (!a.startsWith("-") && !a.startsWith("+")) {
+        name = strip(a);
+        break;
+      }
+    }
+  }
+  return name || "pipeline";
 }
 
 /** Catches SIGINT/SIGTERM/SIGHUP/SIGQUIT and passes them to the command (queued until it exists). */

@@ -5,6 +5,7 @@ import { StatusLine } from "../output/status-line.js";
 import { makeStyle } from "../output/style.js";
 import { renderSummary } from "../output/summary.js";
 import { findingsAfterRun } from "./analyze.js";
+import { REPORT_FILE, reportAfterRun } from "./report.js";
 
 export function runCommand(): Command {
   return new Command("run")
@@ -12,7 +13,10 @@ export function runCommand(): Command {
     .usage("[options] -- <command> [args...]")
     .argument("<command>", "the pipeline's root command")
     .argument("[args...]", "its arguments")
-    .option("-n, --name <name>", "pipeline name (cicd.pipeline.name); default: the command's base name")
+    .option(
+      "-n, --name <name>",
+      "pipeline name (cicd.pipeline.name); default: the script's base name (bash pipeline.sh: pipeline), else the command's",
+    )
     .option("--run-id <id>", "run id (cicd.pipeline.run.id); default: a timestamp plus random suffix")
     .option("-o, --out <dir>", "output folder; the run writes <dir>/<run-id>/", "./pipespan-runs")
     .addOption(
@@ -24,6 +28,7 @@ export function runCommand(): Command {
     .option("--run-id-on-metrics", "put cicd.pipeline.run.id on metrics (more series)", false)
     .option("-q, --quiet", "print no summary, only errors", false)
     .option("--no-findings", "do not analyse the run when it ends (no findings, no traces-findings.jsonl)")
+    .option("--no-report", `do not write ${REPORT_FILE} (the HTML report) when the run ends`)
     .option(
       "--instance <type>",
       "EC2 instance type the findings price the run on (default: host.type of the measured host, when known)",
@@ -31,7 +36,7 @@ export function runCommand(): Command {
     .addHelpText(
       "after",
       `
-Writes OTLP/JSON (traces.jsonl, metrics.jsonl) and run.json under <out>/<run-id>/ and, when
+Writes OTLP/JSON (traces.jsonl, metrics.jsonl), run.json and ${REPORT_FILE} under <out>/<run-id>/ and, when
 OTEL_EXPORTER_OTLP_ENDPOINT (or the other standard OTEL_* variables) is set, exports over OTLP gRPC too.
 The command gets TRACEPARENT, PIPESPAN_RUN_ID and PIPESPAN_PIPELINE_NAME in its environment.
 Exits with the command's exit code (128 + signal number when it was killed).
@@ -54,6 +59,7 @@ interface RunOpts {
   runIdOnMetrics: boolean;
   quiet: boolean;
   findings: boolean;
+  report: boolean;
   instance?: string;
 }
 
@@ -101,21 +107,19 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
       if (!opts.quiet) err.write(`pipespan: ${sourceLine}\n`);
     },
     ...(status.enabled && !opts.quiet ? { onStatus: (s) => status.update(s) } : {}),
-    onWarning: (line) => {
-      status.clear();
-      err.write(`pipespan: ${line}\n`);
-    },
+    onWarning: (line) => status.write(`pipespan: ${line}\n`),
   });
   status.clear();
   if (!opts.quiet) err.write(renderSummary(result, style));
   else for (const p of result.exportProblems) err.write(`${p}\n`);
   // The findings, read back from the run folder like `pipespan analyze` would (short form; spans written).
-  if (opts.findings) {
-    await findingsAfterRun(result.runDir, style, {
-      print: !opts.quiet,
-      remote: result.exportProblems.length === 0,
-      ...(instance !== undefined ? { instance } : {}),
-    });
-  }
+  const analysed = opts.findings
+    ? await findingsAfterRun(result.runDir, style, {
+        print: !opts.quiet,
+        remote: result.exportProblems.length === 0,
+        ...(instance !== undefined ? { instance } : {}),
+      })
+    : undefined;
+  if (opts.report) await reportAfterRun(result.runDir, analysed, style, { print: !opts.quiet, analyse: opts.findings });
   return result.exitCode;
 }
