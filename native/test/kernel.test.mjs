@@ -297,7 +297,9 @@ describe("kernel probe", { concurrency: 1 }, () => {
       const busy = rates(inside, (c) => c.onCpuNs + c.runQueueNs);
       for (const r of busy) assert.ok(Math.abs(r - 2) <= 0.2, `on-CPU + run-queue ${r.toFixed(3)} thread-s/s: ${busy}`);
       const cpu = rates(inside, (c) => c.onCpuNs);
-      for (const r of cpu) assert.ok(r > 0.5, `on-CPU ${r.toFixed(3)} thread-s/s`);
+      // every read has on-CPU time of its own (how much depends on what else the 2 cores run: 0.35 was seen
+      // under a load average of 8); a thread that ran through a read without switching is counted up to it
+      for (const r of cpu) assert.ok(r > 0.1, `on-CPU ${r.toFixed(3)} thread-s/s`);
       for (const s of inside)
         assert.ok(s.c.activeThreads >= 2 && s.c.activeThreads <= 4, `active ${s.c.activeThreads}`);
       const truth = JSON.parse(run.stdout).cpuUs / 1e6;
