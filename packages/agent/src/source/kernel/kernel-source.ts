@@ -349,10 +349,13 @@ export class KernelSource implements Source {
         this.#finish(t, counters, t.exit.timeNs, true);
       } else {
         t.last = counters;
+        // A group that has exited but is not final yet (its grace period) no longer changes: its reading
+        // describes it as of its exit, not as of now (timelines place the growth by this time).
+        const asOf = c.exitTsNs > 0n ? Math.min(now, this.#bootNsToEpoch(c.exitTsNs)) : now;
         this.#emit({
           type: "counters",
           key: t.key,
-          timeNs: now,
+          timeNs: asOf,
           counters,
           ...(c.activeThreads !== undefined ? { activeThreads: c.activeThreads } : {}),
         });
