@@ -2,6 +2,7 @@ import type { ChildProcess, StdioOptions } from "node:child_process";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import {
+  ENV_PIPESPAN_AGENT_URL,
   ENV_PIPESPAN_PIPELINE_NAME,
   ENV_PIPESPAN_RUN_DIR,
   ENV_PIPESPAN_RUN_ID,
@@ -17,6 +18,7 @@ import { RunRecorder, type RunSummary } from "../spans/run-recorder.js";
 import { signalNumber } from "../spans/signals.js";
 import { nowNs } from "../spans/time.js";
 import { ProcessTable } from "../table/process-table.js";
+import { WorkflowInputs } from "../workflow/workflow-inputs.js";
 import { resolveCommand } from "./command-lookup.js";
 import { UserError } from "./errors.js";
 import { OWN_ENV_KEYS } from "./own-env.js";
@@ -56,6 +58,14 @@ export interface TraceRunOptions {
   readonly forwardSignals?: boolean;
   /** The EC2 instance type the user says the run is priced on (`--instance`); recorded in run.json. */
   readonly instanceType?: string;
+  /**
+   * Receive workflow-manager events over HTTP on this address (Nextflow's weblog, the Snakemake plugin outside
+   * the run folder); the command gets the URL in PIPESPAN_AGENT_URL. The Snakemake plugin needs no receiver
+   * under `pipespan run`: it appends to the run folder.
+   */
+  readonly listen?: { readonly host: string; readonly port: number };
+  /** Called with the receiver's URL once it listens. */
+  readonly onListen?: (url: string) => void;
 }
 
 export interface TraceRunResult {
@@ -67,6 +77,8 @@ export interface TraceRunResult {
   readonly summary: RunSummary;
   /** One clear line per export problem (the local files are complete regardless). */
   readonly exportProblems: readonly string[];
+  /** Workflow-manager events received (weblog, Snakemake plugin) and refused as malformed. */
+  readonly workflowEvents: { readonly received: number; readonly refused: number };
 }
 
 const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
@@ -97,6 +109,24 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
     throw new UserError(`output folder ${runDir} already holds a run; pick another --run-id or --out`);
   }
 
+  const workflow = new WorkflowInputs({
+    runDir,
+    ...(o.listen ? { listen: o.listen } : {}),
+    ...(o.onWarning ? { onWarning: o.onWarning } : {}),
+  });
+  try {
+    await workflow.start();
+  } catch (e) {
+    const addr = `${o.listen?.host}:${o.listen?.port}`;
+    throw new UserError(
+      `cannot receive workflow events on ${addr}: ${(e as Error).message}` +
+        ((e as NodeJS.ErrnoException).code === "EADDRINUSE"
+          ? " (is `pipespan agent` running? It receives them itself; or pick another port with --listen)"
+          : ""),
+    );
+  }
+  if (workflow.url !== undefined) o.onListen?.(workflow.url);
+
   const source = await o.createSource();
   const telemetry: Telemetry = await createTelemetry({
     runDir,
@@ -120,6 +150,7 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
     lookup: (id) => table.get(id),
     childrenOf: (id) => table.childrenOf(id),
     isOwnSpan: (spanId) => spanId === runSpanId,
+    sources: workflow.sources,
   });
   const startNs = nowNs();
   const argv = [o.command, ...o.args];
@@ -146,6 +177,13 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
   });
   const runSc = recorder.runSpan.spanContext();
   runSpanId = runSc.spanId;
+  // Processes held back for a workflow event are recorded as soon as it arrives.
+  workflow.onEvent(() => recorder.settle());
+  const workflowTimer = setInterval(() => {
+    workflow.poll();
+    recorder.settle();
+  }, 200);
+  workflowTimer.unref();
 
   // The command learns its run through the environment protocol; stale task keys from an outer run are dropped.
   const childEnv: NodeJS.ProcessEnv = { ...env };
@@ -154,6 +192,7 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
   childEnv[ENV_PIPESPAN_RUN_ID] = runId;
   childEnv[ENV_PIPESPAN_PIPELINE_NAME] = pipelineName;
   childEnv[ENV_PIPESPAN_RUN_DIR] = runDir;
+  if (workflow.url !== undefined) childEnv[ENV_PIPESPAN_AGENT_URL] = workflow.url;
 
   const child = await spawnStopped(executable, o.args, {
     env: childEnv,
@@ -181,6 +220,8 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
   } catch (err) {
     child.kill("SIGKILL");
     await exited;
+    clearInterval(workflowTimer);
+    await workflow.stop();
     await telemetry.shutdown();
     throw err;
   } finally {
@@ -216,6 +257,8 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
     );
   if (status) clearInterval(status);
   await source.stop();
+  clearInterval(workflowTimer);
+  await workflow.stop();
 
   const signum = signal ? signalNumber(signal) : undefined;
   const exitCode = code ?? (signum !== undefined ? 128 + signum : 1);
@@ -226,6 +269,7 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
       endTimeNs: endNs,
       lostEvents: table.ignoredEvents,
       cancelled,
+      attributes: attributor.runAttributes(),
     },
     table.records(),
   );
@@ -252,6 +296,7 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
         lostEvents: summary.lostEvents,
         exportProblems,
         ...(o.instanceType !== undefined ? { instanceType: o.instanceType } : {}),
+        workflowEvents: workflow.counts(),
       },
       null,
       2,
@@ -265,6 +310,7 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
     source: source.name,
     summary,
     exportProblems,
+    workflowEvents: workflow.counts(),
   };
 }
 

@@ -1,6 +1,6 @@
-import { chooseSource, redactArgv, type SourceChoice, traceRun, UserError } from "@pipespan/agent";
+import { chooseSource, parseListenAddress, redactArgv, type SourceChoice, traceRun, UserError } from "@pipespan/agent";
 import { FindingsError, loadCatalog, requireInstanceType } from "@pipespan/findings";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { StatusLine } from "../output/status-line.js";
 import { makeStyle } from "../output/style.js";
 import { renderSummary } from "../output/summary.js";
@@ -28,6 +28,11 @@ export function runCommand(): Command {
     .option("--run-id-on-metrics", "put cicd.pipeline.run.id on metrics (more series)", false)
     .option("-q, --quiet", "print no summary, only errors", false)
     .option("--no-findings", "do not analyse the run when it ends (no findings, no traces-findings.jsonl)")
+    .option(
+      "--listen [address]",
+      "receive workflow-manager events (Nextflow -with-weblog) on this address, default 127.0.0.1:4390",
+      listenAddress,
+    )
     .option("--no-report", `do not write ${REPORT_FILE} (the HTML report) when the run ends`)
     .option(
       "--instance <type>",
@@ -41,8 +46,15 @@ OTEL_EXPORTER_OTLP_ENDPOINT (or the other standard OTEL_* variables) is set, exp
 The command gets TRACEPARENT, PIPESPAN_RUN_ID and PIPESPAN_PIPELINE_NAME in its environment.
 Exits with the command's exit code (128 + signal number when it was killed).
 
-Examples:
+Workflow managers: Nextflow tasks are named from their work dirs with no set-up; add --listen and
+\`-with-weblog http://127.0.0.1:4390\` for run names, attempts, status and requested resources. Snakemake 9
+jobs are named by rule and wildcards with \`snakemake --logger pipespan\` (pip install
+integrations/snakemake); its events go to the run folder, no --listen needed.
+
+Example:
   pipespan run --name demo -- bash examples/demo/pipeline.sh
+  pipespan run --listen -- nextflow run nf-core/rnaseq -profile test -with-weblog http://127.0.0.1:4390
+  pipespan run -- snakemake --cores 8 --logger pipespan
   pipespan run --instance r6i.2xlarge -- nextflow run main.nf   # findings priced on that instance type`,
     )
     .action(async (command: string, args: string[], opts: RunOpts, cmd: Command) => {
@@ -61,6 +73,15 @@ interface RunOpts {
   findings: boolean;
   report: boolean;
   instance?: string;
+  listen?: { host: string; port: number } | true;
+}
+
+function listenAddress(v: string | boolean): { host: string; port: number } {
+  try {
+    return parseListenAddress(typeof v === "string" ? v : undefined);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 function parseInterval(v: string): number {
@@ -103,6 +124,10 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
     redact: (argv) => redactArgv(argv).commandLine,
     runIdOnMetrics: opts.runIdOnMetrics,
     ...(instance !== undefined ? { instanceType: instance } : {}),
+    ...(opts.listen ? { listen: opts.listen === true ? parseListenAddress(undefined) : opts.listen } : {}),
+    onListen: (url) => {
+      if (!opts.quiet) err.write(`pipespan: receiving workflow events on ${url} (Nextflow: -with-weblog ${url})\n`);
+    },
     onStart: () => {
       if (!opts.quiet) err.write(`pipespan: ${sourceLine}\n`);
     },
