@@ -126,11 +126,14 @@ describe("timelines (eBPF)", () => {
     const runq = series(t, ATTR_PIPESPAN_TIMELINE_RUNQUEUE_DELAY);
     const busy = cpu.map((c, i) => (c + runq[i]!) / w);
     console.log(`busy: on-CPU + run-queue thread-s/s per bucket ${show(busy)}; on-CPU ${show(cpu.map((c) => c / w))}`);
-    expect(interior(busy).length).toBeGreaterThanOrEqual(4);
+    // From 1 s on: node's start-up (its main thread, starting two V8 isolates) can reach into the second bucket
+    // on a loaded machine (2.29 seen there once).
+    const spinning = busy.slice(2, -1);
+    expect(spinning.length).toBeGreaterThanOrEqual(3);
     // Tolerance: -20% / +5%. The two threads never block, so they are always on a CPU or in the run queue; on
     // this VM time the hypervisor takes (steal) is in neither — measured up to 13% on a busy host.
-    for (const b of interior(busy)) expect(b, show(busy)).toBeGreaterThan(1.6);
-    for (const b of interior(busy)) expect(b, show(busy)).toBeLessThan(2.1);
+    for (const b of spinning) expect(b, show(busy)).toBeGreaterThan(1.6);
+    for (const b of spinning) expect(b, show(busy)).toBeLessThan(2.1);
     for (const a of interior(series(t, ATTR_PIPESPAN_TIMELINE_ACTIVE_THREADS_MAX))) {
       expect(a).toBeGreaterThanOrEqual(2);
       expect(a).toBeLessThanOrEqual(3); // the spinners, and now and then a V8 helper thread
