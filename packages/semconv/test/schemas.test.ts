@@ -187,6 +187,7 @@ describe("span attribute schemas", () => {
       if (def.type === "int") return 7;
       if (def.type === "double") return 0.5;
       if (def.type === "boolean") return true;
+      if (def.type === "double[]") return [0.5, 1.5];
       return "x";
     };
     for (const [kind, schema] of Object.entries(SPAN_ATTRIBUTE_SCHEMAS)) {

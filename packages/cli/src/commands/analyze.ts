@@ -139,16 +139,17 @@ export async function exportFindings(loaded: LoadedRun, report: AnalysisReport, 
 /**
  * After `pipespan run`: analyse the run folder, write its finding spans, and print the short form. Never throws
  * and never changes the run's exit code: a problem is one line on stderr. `remote: false` when the run's own
- * export already failed (its line was printed; the findings would only fail the same way again).
+ * export already failed (its line was printed; the findings would only fail the same way again). `instance`:
+ * the type given to `pipespan run --instance` (already checked against the catalog).
  */
 export async function findingsAfterRun(
   runDir: string,
   style: Style,
-  o: { print: boolean; remote: boolean },
+  o: { print: boolean; remote: boolean; instance?: string },
 ): Promise<{ loaded: LoadedRun; report: AnalysisReport } | undefined> {
   const err = process.stderr;
   try {
-    const { loaded, report } = await analyzeInput(runDir);
+    const { loaded, report } = await analyzeInput(runDir, o.instance !== undefined ? { instance: o.instance } : {});
     const written = await exportFindings(loaded, report, o.remote);
     if (o.print) err.write(renderFindingsShort(report, style, shortPath(runDir)));
     for (const p of written.problems) err.write(`${p}\n`);

@@ -36,6 +36,12 @@ const v_pipespan_cpu_time = z.number();
 const v_pipespan_cpu_unattributed_time = z.number();
 const v_pipespan_cpu_user_time = z.number();
 const v_pipespan_cpu_utilization = z.number();
+const v_pipespan_device_name = z.string();
+const v_pipespan_device_timeline_busy_time = z.array(z.number());
+const v_pipespan_device_timeline_read_bytes = z.array(z.number());
+const v_pipespan_device_timeline_read_ops = z.array(z.number());
+const v_pipespan_device_timeline_write_bytes = z.array(z.number());
+const v_pipespan_device_timeline_write_ops = z.array(z.number());
 const v_pipespan_disk_cancelled_write_bytes = z.int();
 const v_pipespan_disk_read_bytes = z.int();
 const v_pipespan_disk_write_bytes = z.int();
@@ -52,6 +58,8 @@ const v_pipespan_finding_rule = z.string();
 const v_pipespan_finding_severity = z.enum(["info", "warning", "critical"]);
 const v_pipespan_finding_speedup = z.number();
 const v_pipespan_finding_summary = z.string();
+const v_pipespan_host_cpu_logical_count = z.int();
+const v_pipespan_host_memory_total = z.int();
 const v_pipespan_memory_major_faults = z.int();
 const v_pipespan_memory_minor_faults = z.int();
 const v_pipespan_memory_peak_rss = z.int();
@@ -67,7 +75,8 @@ const v_pipespan_nextflow_run_name = z.string();
 const v_pipespan_nextflow_session_id = z.string();
 const v_pipespan_nextflow_status = z.string();
 const v_pipespan_nextflow_task_id = z.int();
-const v_pipespan_offcpu_cause = z.enum(["io_wait", "sleep"]);
+const v_pipespan_offcpu_blocked_time = z.number();
+const v_pipespan_offcpu_cause = z.enum(["io_wait", "blocked", "sleep"]);
 const v_pipespan_offcpu_io_wait_time = z.number();
 const v_pipespan_offcpu_sleep_time = z.number();
 const v_pipespan_process_exit_signal = z.int();
@@ -96,6 +105,15 @@ const v_pipespan_task_requested_disk = z.int();
 const v_pipespan_task_requested_memory = z.int();
 const v_pipespan_task_requested_time = z.number();
 const v_pipespan_task_tag = z.string();
+const v_pipespan_timeline_active_threads_max = z.array(z.number());
+const v_pipespan_timeline_blocked_time = z.array(z.number());
+const v_pipespan_timeline_cpu_time = z.array(z.number());
+const v_pipespan_timeline_interval = z.number();
+const v_pipespan_timeline_io_wait_time = z.array(z.number());
+const v_pipespan_timeline_network_bytes = z.array(z.number());
+const v_pipespan_timeline_runqueue_delay = z.array(z.number());
+const v_pipespan_timeline_sleep_time = z.array(z.number());
+const v_pipespan_timeline_storage_bytes = z.array(z.number());
 const v_pipespan_workflow_cached_tasks = z.int();
 const v_pipespan_workflow_manager = z.enum(["nextflow", "snakemake"]);
 const v_process_command_line = z.string();
@@ -144,6 +162,12 @@ export const ATTRIBUTE_VALUE_SCHEMAS = {
   "pipespan.cpu.unattributed_time": v_pipespan_cpu_unattributed_time,
   "pipespan.cpu.user_time": v_pipespan_cpu_user_time,
   "pipespan.cpu.utilization": v_pipespan_cpu_utilization,
+  "pipespan.device.name": v_pipespan_device_name,
+  "pipespan.device.timeline.busy_time": v_pipespan_device_timeline_busy_time,
+  "pipespan.device.timeline.read_bytes": v_pipespan_device_timeline_read_bytes,
+  "pipespan.device.timeline.read_ops": v_pipespan_device_timeline_read_ops,
+  "pipespan.device.timeline.write_bytes": v_pipespan_device_timeline_write_bytes,
+  "pipespan.device.timeline.write_ops": v_pipespan_device_timeline_write_ops,
   "pipespan.disk.cancelled_write_bytes": v_pipespan_disk_cancelled_write_bytes,
   "pipespan.disk.read_bytes": v_pipespan_disk_read_bytes,
   "pipespan.disk.write_bytes": v_pipespan_disk_write_bytes,
@@ -160,6 +184,8 @@ export const ATTRIBUTE_VALUE_SCHEMAS = {
   "pipespan.finding.severity": v_pipespan_finding_severity,
   "pipespan.finding.speedup": v_pipespan_finding_speedup,
   "pipespan.finding.summary": v_pipespan_finding_summary,
+  "pipespan.host.cpu.logical_count": v_pipespan_host_cpu_logical_count,
+  "pipespan.host.memory.total": v_pipespan_host_memory_total,
   "pipespan.memory.major_faults": v_pipespan_memory_major_faults,
   "pipespan.memory.minor_faults": v_pipespan_memory_minor_faults,
   "pipespan.memory.peak_rss": v_pipespan_memory_peak_rss,
@@ -175,6 +201,7 @@ export const ATTRIBUTE_VALUE_SCHEMAS = {
   "pipespan.nextflow.session_id": v_pipespan_nextflow_session_id,
   "pipespan.nextflow.status": v_pipespan_nextflow_status,
   "pipespan.nextflow.task_id": v_pipespan_nextflow_task_id,
+  "pipespan.offcpu.blocked_time": v_pipespan_offcpu_blocked_time,
   "pipespan.offcpu.cause": v_pipespan_offcpu_cause,
   "pipespan.offcpu.io_wait_time": v_pipespan_offcpu_io_wait_time,
   "pipespan.offcpu.sleep_time": v_pipespan_offcpu_sleep_time,
@@ -204,6 +231,15 @@ export const ATTRIBUTE_VALUE_SCHEMAS = {
   "pipespan.task.requested_memory": v_pipespan_task_requested_memory,
   "pipespan.task.requested_time": v_pipespan_task_requested_time,
   "pipespan.task.tag": v_pipespan_task_tag,
+  "pipespan.timeline.active_threads_max": v_pipespan_timeline_active_threads_max,
+  "pipespan.timeline.blocked_time": v_pipespan_timeline_blocked_time,
+  "pipespan.timeline.cpu_time": v_pipespan_timeline_cpu_time,
+  "pipespan.timeline.interval": v_pipespan_timeline_interval,
+  "pipespan.timeline.io_wait_time": v_pipespan_timeline_io_wait_time,
+  "pipespan.timeline.network_bytes": v_pipespan_timeline_network_bytes,
+  "pipespan.timeline.runqueue_delay": v_pipespan_timeline_runqueue_delay,
+  "pipespan.timeline.sleep_time": v_pipespan_timeline_sleep_time,
+  "pipespan.timeline.storage_bytes": v_pipespan_timeline_storage_bytes,
   "pipespan.workflow.cached_tasks": v_pipespan_workflow_cached_tasks,
   "pipespan.workflow.manager": v_pipespan_workflow_manager,
   "process.command_line": v_process_command_line,
@@ -243,6 +279,7 @@ const PipelineRunSpanAttributesShape = {
   "pipespan.cpu.utilization": v_pipespan_cpu_utilization.optional(),
   "pipespan.offcpu.io_wait_time": v_pipespan_offcpu_io_wait_time.optional(),
   "pipespan.offcpu.sleep_time": v_pipespan_offcpu_sleep_time.optional(),
+  "pipespan.offcpu.blocked_time": v_pipespan_offcpu_blocked_time.optional(),
   "pipespan.runqueue.delay": v_pipespan_runqueue_delay.optional(),
   "pipespan.disk.read_bytes": v_pipespan_disk_read_bytes.optional(),
   "pipespan.disk.write_bytes": v_pipespan_disk_write_bytes.optional(),
@@ -260,6 +297,15 @@ const PipelineRunSpanAttributesShape = {
   "pipespan.memory.minor_faults": v_pipespan_memory_minor_faults.optional(),
   "pipespan.context_switches.voluntary": v_pipespan_context_switches_voluntary.optional(),
   "pipespan.context_switches.involuntary": v_pipespan_context_switches_involuntary.optional(),
+  "pipespan.timeline.interval": v_pipespan_timeline_interval.optional(),
+  "pipespan.timeline.cpu_time": v_pipespan_timeline_cpu_time.optional(),
+  "pipespan.timeline.io_wait_time": v_pipespan_timeline_io_wait_time.optional(),
+  "pipespan.timeline.blocked_time": v_pipespan_timeline_blocked_time.optional(),
+  "pipespan.timeline.runqueue_delay": v_pipespan_timeline_runqueue_delay.optional(),
+  "pipespan.timeline.sleep_time": v_pipespan_timeline_sleep_time.optional(),
+  "pipespan.timeline.network_bytes": v_pipespan_timeline_network_bytes.optional(),
+  "pipespan.timeline.storage_bytes": v_pipespan_timeline_storage_bytes.optional(),
+  "pipespan.timeline.active_threads_max": v_pipespan_timeline_active_threads_max.optional(),
 };
 /** Attributes of a `pipeline_run` span (span.pipespan.pipeline_run): required ones must be present, the others are optional; unknown keys are allowed. */
 export const PipelineRunSpanAttributesSchema = z.looseObject(PipelineRunSpanAttributesShape);
@@ -298,6 +344,7 @@ const TaskSpanAttributesShape = {
   "pipespan.cpu.utilization": v_pipespan_cpu_utilization.optional(),
   "pipespan.offcpu.io_wait_time": v_pipespan_offcpu_io_wait_time.optional(),
   "pipespan.offcpu.sleep_time": v_pipespan_offcpu_sleep_time.optional(),
+  "pipespan.offcpu.blocked_time": v_pipespan_offcpu_blocked_time.optional(),
   "pipespan.runqueue.delay": v_pipespan_runqueue_delay.optional(),
   "pipespan.disk.read_bytes": v_pipespan_disk_read_bytes.optional(),
   "pipespan.disk.write_bytes": v_pipespan_disk_write_bytes.optional(),
@@ -315,6 +362,15 @@ const TaskSpanAttributesShape = {
   "pipespan.memory.minor_faults": v_pipespan_memory_minor_faults.optional(),
   "pipespan.context_switches.voluntary": v_pipespan_context_switches_voluntary.optional(),
   "pipespan.context_switches.involuntary": v_pipespan_context_switches_involuntary.optional(),
+  "pipespan.timeline.interval": v_pipespan_timeline_interval.optional(),
+  "pipespan.timeline.cpu_time": v_pipespan_timeline_cpu_time.optional(),
+  "pipespan.timeline.io_wait_time": v_pipespan_timeline_io_wait_time.optional(),
+  "pipespan.timeline.blocked_time": v_pipespan_timeline_blocked_time.optional(),
+  "pipespan.timeline.runqueue_delay": v_pipespan_timeline_runqueue_delay.optional(),
+  "pipespan.timeline.sleep_time": v_pipespan_timeline_sleep_time.optional(),
+  "pipespan.timeline.network_bytes": v_pipespan_timeline_network_bytes.optional(),
+  "pipespan.timeline.storage_bytes": v_pipespan_timeline_storage_bytes.optional(),
+  "pipespan.timeline.active_threads_max": v_pipespan_timeline_active_threads_max.optional(),
 };
 /** Attributes of a `task` span (span.pipespan.task): required ones must be present, the others are optional; unknown keys are allowed. */
 export const TaskSpanAttributesSchema = z.looseObject(TaskSpanAttributesShape);
@@ -342,6 +398,7 @@ const ProcessSpanAttributesShape = {
   "pipespan.cpu.utilization": v_pipespan_cpu_utilization.optional(),
   "pipespan.offcpu.io_wait_time": v_pipespan_offcpu_io_wait_time.optional(),
   "pipespan.offcpu.sleep_time": v_pipespan_offcpu_sleep_time.optional(),
+  "pipespan.offcpu.blocked_time": v_pipespan_offcpu_blocked_time.optional(),
   "pipespan.runqueue.delay": v_pipespan_runqueue_delay.optional(),
   "pipespan.disk.read_bytes": v_pipespan_disk_read_bytes.optional(),
   "pipespan.disk.write_bytes": v_pipespan_disk_write_bytes.optional(),
@@ -392,6 +449,19 @@ const StallEventAttributesShape = {
 export const StallEventAttributesSchema = z.looseObject(StallEventAttributesShape);
 export type StallEventAttributes = z.infer<z.ZodObject<typeof StallEventAttributesShape>>;
 
+const IoEventAttributesShape = {
+  "pipespan.device.name": v_pipespan_device_name,
+  "pipespan.timeline.interval": v_pipespan_timeline_interval,
+  "pipespan.device.timeline.read_bytes": v_pipespan_device_timeline_read_bytes,
+  "pipespan.device.timeline.write_bytes": v_pipespan_device_timeline_write_bytes,
+  "pipespan.device.timeline.read_ops": v_pipespan_device_timeline_read_ops,
+  "pipespan.device.timeline.write_ops": v_pipespan_device_timeline_write_ops,
+  "pipespan.device.timeline.busy_time": v_pipespan_device_timeline_busy_time.optional(),
+};
+/** Attributes of a `pipespan.device.io` event (event.pipespan.device.io): required ones must be present, the others are optional; unknown keys are allowed. */
+export const IoEventAttributesSchema = z.looseObject(IoEventAttributesShape);
+export type IoEventAttributes = z.infer<z.ZodObject<typeof IoEventAttributesShape>>;
+
 const HostResourceAttributesShape = {
   "service.name": v_service_name,
   "service.version": v_service_version.optional(),
@@ -405,6 +475,8 @@ const HostResourceAttributesShape = {
   "os.type": v_os_type.optional(),
   "os.description": v_os_description.optional(),
   "os.version": v_os_version.optional(),
+  "pipespan.host.cpu.logical_count": v_pipespan_host_cpu_logical_count.optional(),
+  "pipespan.host.memory.total": v_pipespan_host_memory_total.optional(),
 };
 /** Attributes of the resource (resource.pipespan.host): required ones must be present, the others are optional; unknown keys are allowed. */
 export const HostResourceAttributesSchema = z.looseObject(HostResourceAttributesShape);
