@@ -62,10 +62,10 @@ describe("I/O stalls (eBPF)", () => {
 
   it("synchronous O_DIRECT writes for 2.5 s: one stall, on the disk they went to", async () => {
     // Each write waits for the device (O_DIRECT + O_DSYNC): the process spends most of its time in D state.
-    // At a high priority and in 64 KiB writes: on the shared 2-core machine, other work would otherwise keep dd
+    // At real-time priority and in 64 KiB writes: on the shared 2-core machine, other work would otherwise keep dd
     // in the run queue about as long as on the disk (measured with 4 KiB writes: 0.9 s of run-queue delay and
     // 0.6 s of I/O wait in 2.5 s), and the stall would not be one. Measured so: I/O wait 56–62% of the time.
-    const cmd = `nice -n -15 timeout 2.5 dd if=/dev/zero of=${work}/g bs=64k count=100000000 oflag=direct,dsync status=none; true`;
+    const cmd = `chrt -f 10 timeout 2.5 dd if=/dev/zero of=${work}/g bs=64k count=100000000 oflag=direct,dsync status=none; true`;
     const r = await runPipespan([
       "run",
       "--source",
