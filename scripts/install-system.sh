@@ -4,6 +4,8 @@
 # missing; needs root (or sudo).
 set -euo pipefail
 pkgs=(ca-certificates git make g++ python3 python3-venv clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config gzip coreutils chromium fonts-dejavu-core)
+# real multi-threaded tools the measurement tests trace (test/support/tools.ts)
+pkgs+=(pigz zstd samtools fastp)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

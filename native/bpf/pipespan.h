@@ -138,7 +138,8 @@ struct pp_counters {
   __s32 exit_code;              /* raw wait status, as in pp_exit_event */
   __u32 exit_threads;           /* threads that exited while tracked */
   __u32 blk_last_dev;           /* device (kernel dev_t: major << 20 | minor) of the last bio it submitted */
-  __u32 _pad0;
+  __u32 active_threads;         /* filled by the loader at each in-flight read, never by the kernel: threads of the
+                                   process that were on a CPU, runnable or in D at that read (pp_threads) */
 };                              /* 232 bytes */
 
 /* ---- block latency histograms (host-wide, per device and direction) ---- */

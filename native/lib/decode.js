@@ -134,6 +134,7 @@ export const LAYOUT = {
     ["exit_code", "exitCode", "i32"],
     ["exit_threads", "exitThreads", "u32"],
     ["blk_last_dev", "blkLastDev", "u32"],
+    ["active_threads", "activeThreads", "u32"],
   ]),
   pp_blk_record: layoutOf([
     ["key.major", "major", "u32"],
@@ -344,7 +345,8 @@ export function decodeEvents(buf) {
  *   blockWriteBytes: number, blockReadOps: number, blockWriteOps: number, netTxBytes: number, netRxBytes: number,
  *   exitCpuNs: number, exitRchar: number, exitWchar: number, exitReadBytes: number, exitWriteBytes: number,
  *   exitCancelledWriteBytes: number, exitMajorFaults: number, exitMinorFaults: number, exitMaxRssBytes: number,
- *   exitTsNs: bigint, exitCode: number, exitThreads: number, blkLastDev: number, exited: boolean, oomKilled: boolean }} ProcessCounters
+ *   exitTsNs: bigint, exitCode: number, exitThreads: number, blkLastDev: number, activeThreads: number, exited: boolean,
+ *   oomKilled: boolean }} ProcessCounters
  */
 
 /**

@@ -318,6 +318,7 @@ Napi::Object Layout(Napi::Env env) {
     PP_FIELD(f, pp_counters, exit_code);
     PP_FIELD(f, pp_counters, exit_threads);
     PP_FIELD(f, pp_counters, blk_last_dev);
+    PP_FIELD(f, pp_counters, active_threads);
     add("pp_counters", sizeof(pp_counters), f);
   }
   {

@@ -403,6 +403,7 @@ size_t Loader::readCounters(std::vector<uint8_t>& out, bool inflight, uint64_t e
                  // The kernel fills these right after inserting; a racing read may see zeros.
                  c.tgid = key.tgid;
                  c.start_boottime_ns = key.start_boottime_ns;
+                 c.active_threads = 0;  // counted below, at this read
                  if (c.flags & PP_CNT_EXITED) {
                    // exit_ts_ns is written before the flag; 0 means we raced that write.
                    bool settled =
@@ -430,10 +431,16 @@ size_t Loader::readCounters(std::vector<uint8_t>& out, bool inflight, uint64_t e
                    memcpy(&tid, k, sizeof tid);
                    pp_thread_state st;
                    memcpy(&st, v, sizeof st);
-                   if (st.ts_ns >= now) return;
                    auto it = index.find({st.tgid, st.start_boottime_ns});
                    if (it == index.end()) return;
                    pp_counters& c = rows[it->second];
+                   // The threads that could use a CPU at this read: on one, waiting for one, or blocked in D
+                   // (a parallelism estimate; sleeping and idle threads do not count). A state that began
+                   // after `now` still tells what the thread is doing now.
+                   if (st.kind == PP_T_ONCPU || st.kind == PP_T_RUNQ || st.kind == PP_T_OFF_D ||
+                       st.kind == PP_T_OFF_IOWAIT)
+                     c.active_threads++;
+                   if (st.ts_ns >= now) return;
                    uint64_t d = now - st.ts_ns;
                    switch (st.kind) {
                      case PP_T_ONCPU: {

@@ -59,7 +59,8 @@ class Loader {
   // Returns the number of records appended.
   size_t pollEvents(size_t maxEvents, std::vector<uint8_t>& out);
   // Appends one struct pp_counters per counted process. With `inflight`, intervals still open (a thread
-  // on a CPU right now, a sleep not yet woken) are included up to now. A process whose group exited at
+  // on a CPU right now, a sleep not yet woken) are included up to now, and active_threads counts the threads
+  // on a CPU, runnable or in D at this read (0 without `inflight`). A process whose group exited at
   // least `exitGraceNs` ago is appended with PP_CNT_EXITED and deleted from the map: each final record is
   // returned exactly once. Within the grace period it is appended without the flag (a sibling thread
   // preempted inside do_exit() may still add its share).

@@ -247,6 +247,141 @@ describe("kernel probe", { concurrency: 1 }, () => {
     }
   });
 
+  /**
+   * Reads the counters of `pid` every `everyMs` until its final record arrives; one snapshot per read, with the
+   * time of the read (s since the first). Open intervals are included at each read (readCounters' default).
+   * @param {number} pid @param {number} [everyMs]
+   */
+  async function snapshots(pid, everyMs = 500) {
+    /** @type {{ t: number, c: import("../lib/decode.js").ProcessCounters }[]} */
+    const out = [];
+    const t0 = performance.now();
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await sleep(everyMs);
+      col.poll();
+      const c = col.countersOf(pid);
+      if (!c || c.exited || Date.now() > deadline) return out;
+      out.push({ t: (performance.now() - t0) / 1000, c });
+    }
+  }
+
+  /** Per-read growth of a counter (seconds per second of wall time between the reads). */
+  function rates(/** @type {{ t: number, c: any }[]} */ snaps, /** @type {(c: any) => number} */ f) {
+    const r = [];
+    for (let i = 1; i < snaps.length; i++) {
+      const a = /** @type {{ t: number, c: any }} */ (snaps[i - 1]);
+      const b = /** @type {{ t: number, c: any }} */ (snaps[i]);
+      r.push((f(b.c) - f(a.c)) / 1e9 / (b.t - a.t));
+    }
+    return r;
+  }
+
+  test(
+    "(g) 2 threads on CPUs for 3 s: every read shows ≈ 2 thread-s/s (open on-CPU intervals counted as they run)",
+    needsRoot,
+    async () => {
+      /** @type {{ t: number, c: any }[]} */
+      let snaps = [];
+      const run = await runTracked(col, `exec "${process.execPath}" "${fixtures}threads.mjs" 2 3`, {
+        onStarted: async (pid) => {
+          snaps = await snapshots(pid);
+        },
+      });
+      assert.equal(run.result.code, 0, run.describe());
+      // Reads strictly inside the busy period (node starts its workers within ~0.1 s; they stop at 3 s).
+      const inside = snaps.filter((s) => s.t > 0.4 && s.t < 2.9);
+      assert.ok(inside.length >= 4, `reads inside the busy period: ${inside.length}`);
+      // On a CPU or waiting for one: the two spinning threads never block, so together they hold 2 thread-s/s
+      // whatever else runs on the machine (more on CPU when it is idle, more in the run queue when it is not).
+      const busy = rates(inside, (c) => c.onCpuNs + c.runQueueNs);
+      for (const r of busy) assert.ok(Math.abs(r - 2) <= 0.2, `on-CPU + run-queue ${r.toFixed(3)} thread-s/s: ${busy}`);
+      const cpu = rates(inside, (c) => c.onCpuNs);
+      // every read has on-CPU time of its own (how much depends on what else the 2 cores run: 0.35 was seen
+      // under a load average of 8); a thread that ran through a read without switching is counted up to it
+      for (const r of cpu) assert.ok(r > 0.1, `on-CPU ${r.toFixed(3)} thread-s/s`);
+      for (const s of inside)
+        assert.ok(s.c.activeThreads >= 2 && s.c.activeThreads <= 4, `active ${s.c.activeThreads}`);
+      const truth = JSON.parse(run.stdout).cpuUs / 1e6;
+      const c = col.countersOf(run.pid);
+      assert.ok(c?.exited && relErr(c.onCpuNs / 1e9, truth) <= 0.05, `on-CPU ${c?.onCpuNs} vs getrusage ${truth} s`);
+      process.stderr.write(
+        `# (g) 2 spinning threads: on-CPU+run-queue per read ${busy.map((r) => r.toFixed(3)).join(" ")} thread-s/s, ` +
+          `on-CPU ${cpu.map((r) => r.toFixed(3)).join(" ")}, active ${inside.map((s) => s.c.activeThreads).join(" ")}\n`,
+      );
+    },
+  );
+
+  const blkioV1 = "/sys/fs/cgroup/blkio";
+  const haveBlkioV1 = existsSync(`${blkioV1}/blkio.throttle.read_bps_device`);
+  test("(h) a read throttled to 8 MiB/s: D in io_schedule() in every read, no other D state", {
+    skip: !isRoot ? ROOT_REASON : haveBlkioV1 ? false : "no cgroup v1 blkio controller at /sys/fs/cgroup/blkio",
+  }, async () => {
+    const file = `/var/tmp/pipespan-native-throttle-${process.pid}.bin`;
+    const majMin = spawnSync("findmnt", ["-no", "MAJ:MIN", "-T", "/var/tmp"], { encoding: "utf8" }).stdout.trim();
+    const disk = existsSync(`/sys/dev/block/${majMin}/partition`)
+      ? readFileSync(`/sys/dev/block/${majMin}/../dev`, "utf8").trim()
+      : majMin;
+    const cg = `${blkioV1}/pipespan-native-test-${process.pid}`;
+    mkdirSync(cg, { recursive: true });
+    /** @type {{ t: number, c: any }[]} */
+    let snaps = [];
+    try {
+      writeFileSync(`${cg}/blkio.throttle.read_bps_device`, `${disk} ${8 * MiB}`);
+      // written with O_DIRECT, so none of it is in the page cache: the buffered read goes to the disk
+      const w = spawnSync("dd", ["if=/dev/zero", `of=${file}`, "bs=1M", "count=20", "oflag=direct", "status=none"]);
+      assert.equal(w.status, 0, String(w.stderr));
+      const run = await runTracked(col, `echo $$ > ${cg}/cgroup.procs && exec dd if=${file} of=/dev/null bs=1M`, {
+        onStarted: async (pid) => {
+          snaps = await snapshots(pid);
+        },
+      });
+      assert.equal(run.result.code, 0, run.describe());
+    } finally {
+      rmSync(file, { force: true });
+      rmdirSync(cg);
+    }
+    const inside = snaps.filter((s) => s.t > 0.4 && s.t < 2.2);
+    assert.ok(inside.length >= 3, `reads inside the throttled read: ${inside.length}`);
+    const io = rates(inside, (c) => c.offCpuIoWaitNs);
+    for (const r of io) assert.ok(r > 0.85 && r < 1.05, `I/O wait ${r.toFixed(3)} s/s: ${io}`);
+    const c = col.countersOf(snaps[0]?.c.tgid ?? 0);
+    assert.ok(c?.exited, "final record");
+    const blocked = c.offCpuUninterruptibleNs - c.offCpuIoWaitNs;
+    assert.ok(c.offCpuIoWaitNs > 2e9, `I/O wait ${c.offCpuIoWaitNs} ns for 20 MiB at 8 MiB/s`);
+    assert.ok(blocked < 0.02 * c.offCpuIoWaitNs, `D outside io_schedule ${blocked} ns`);
+    process.stderr.write(
+      `# (h) throttled read: I/O wait per read ${io.map((r) => r.toFixed(3)).join(" ")} s/s, total ` +
+        `${(c.offCpuIoWaitNs / 1e9).toFixed(3)} s, other D ${(blocked / 1e6).toFixed(1)} ms\n`,
+    );
+  });
+
+  test(
+    "(i) threads contending on a tmpfs directory's inode lock: D state outside io_schedule()",
+    needsRoot,
+    async () => {
+      const dir = `/dev/shm/pipespan-native-dirlock-${process.pid}`;
+      let run;
+      try {
+        run = await runTracked(col, `exec "${process.execPath}" "${fixtures}dirlock.mjs" ${dir} 6 2`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      assert.equal(run.result.code, 0, run.describe());
+      const c = col.countersOf(run.pid);
+      assert.ok(c?.exited);
+      const blocked = c.offCpuUninterruptibleNs - c.offCpuIoWaitNs;
+      // tmpfs has no block device: the directory work does no storage I/O (node may page in a little of itself)
+      assert.ok(c.blockReadBytes + c.blockWriteBytes < MiB, `block I/O ${c.blockReadBytes + c.blockWriteBytes}`);
+      assert.ok(blocked > 0.2e9, `blocked on the lock ${blocked} ns (${JSON.parse(run.stdout).ops} ops)`);
+      assert.ok(c.offCpuIoWaitNs < 0.01 * blocked, `io_schedule time ${c.offCpuIoWaitNs} ns`);
+      process.stderr.write(
+        `# (i) 6 threads, mkdir/rmdir on tmpfs for 2 s: D outside io_schedule ${(blocked / 1e9).toFixed(3)} s, ` +
+          `in io_schedule ${(c.offCpuIoWaitNs / 1e6).toFixed(2)} ms, ${JSON.parse(run.stdout).ops} ops\n`,
+      );
+    },
+  );
+
   test("network: loopback TCP payload bytes per process, Unix-socket stdio not counted", needsRoot, async () => {
     const toClient = 256 * 1024;
     const server = createServer((sock) => {

@@ -11,14 +11,18 @@ import {
   ATTR_PIPESPAN_DISK_WRITE_BYTES,
   ATTR_PIPESPAN_NETWORK_RX_BYTES,
   ATTR_PIPESPAN_NETWORK_TX_BYTES,
+  ATTR_PIPESPAN_OFFCPU_BLOCKED_TIME,
   ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME,
   ATTR_PIPESPAN_OFFCPU_SLEEP_TIME,
   ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL,
   ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL_NAME,
   ATTR_PIPESPAN_RUN_SOURCE,
   ATTR_PIPESPAN_SOURCE_LOST_EVENTS,
+  ATTR_PIPESPAN_TIMELINE_CPU_TIME,
+  ATTR_PIPESPAN_TIMELINE_INTERVAL,
   ATTR_PROCESS_EXECUTABLE_NAME,
   ATTR_PROCESS_PID,
+  EVENT_PIPESPAN_DEVICE_IO,
 } from "@pipespan/semconv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPipespan, scratchDir, tmpOutDir } from "../support/cli.js";
@@ -98,6 +102,8 @@ describe("eBPF source: known-truth workloads", () => {
     const block = num(dd, ATTR_PIPESPAN_BLOCK_WRITE_BYTES);
     expect(within(block, 256 * MiB, 0.02), `block write ${block}`).toBe(true);
     expect(num(dd, ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME)).toBeGreaterThan(0);
+    // waiting on the device is io_schedule() time; nothing of a lone writer's wait is blocked on a lock
+    expect(num(dd, ATTR_PIPESPAN_OFFCPU_BLOCKED_TIME)).toBeLessThan(0.1 * num(dd, ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME));
     // Independent: the shell's /proc/<pid>/io after it reaped dd (task I/O accounting).
     const procBytes = Number(/write_bytes:\s*(\d+)/.exec(readFileSync(`${t.work}/odirect.io`, "utf8"))?.[1]);
     expect(within(block, procBytes, 0.02), `block ${block} vs /proc ${procBytes}`).toBe(true);
@@ -178,6 +184,18 @@ describe("procfs source: the same workloads, where procfs can measure them", () 
     expect(num(task, ATTR_PIPESPAN_CPU_TIME)).toBeLessThan(0.05);
     expect(task.durationNs / 1e9).toBeGreaterThan(0.95);
     expect(task.attributes[ATTR_PIPESPAN_OFFCPU_SLEEP_TIME]).toBeUndefined();
+  });
+
+  it("(c2) no blocked time and no timelines: procfs cannot tell them (absent, never 0)", () => {
+    for (const name of ["odirect", "spin", "nap"]) {
+      const task = taskSpan(t.spans, name)!;
+      expect(task.attributes[ATTR_PIPESPAN_OFFCPU_BLOCKED_TIME]).toBeUndefined();
+      expect(task.attributes[ATTR_PIPESPAN_TIMELINE_INTERVAL]).toBeUndefined();
+      expect(task.attributes[ATTR_PIPESPAN_TIMELINE_CPU_TIME]).toBeUndefined();
+    }
+    const run = t.spans.find((s) => !s.parentSpanId)!;
+    expect(run.attributes[ATTR_PIPESPAN_TIMELINE_CPU_TIME]).toBeUndefined();
+    expect(run.events.filter((e) => e.name === EVENT_PIPESPAN_DEVICE_IO)).toEqual([]);
   });
 
   it("(d) network bytes: not measured by procfs (the attributes are absent, never 0)", () => {

@@ -49,6 +49,8 @@ export class InterestFilter {
     switch (e.type) {
       case "lost":
         return [e];
+      case "devices":
+        return [];
       case "start": {
         if (this.#ids.has(processId(e.key))) return [];
         // A child of a process that was running before the source followed the host comes without its parent's

@@ -29,6 +29,7 @@ import {
   METRIC_PROCESS_PAGING_FAULTS,
   NETWORK_IO_DIRECTION_VALUE_RECEIVE,
   NETWORK_IO_DIRECTION_VALUE_TRANSMIT,
+  PIPESPAN_OFFCPU_CAUSE_VALUE_BLOCKED,
   PIPESPAN_OFFCPU_CAUSE_VALUE_IO_WAIT,
   PIPESPAN_OFFCPU_CAUSE_VALUE_SLEEP,
   SYSTEM_PAGING_FAULT_TYPE_VALUE_MAJOR,
@@ -120,6 +121,9 @@ export class RunMetrics {
     add(this.#faults, c.minorFaults, { [ATTR_SYSTEM_PAGING_FAULT_TYPE]: SYSTEM_PAGING_FAULT_TYPE_VALUE_MINOR });
     add(this.#offcpu, c.offCpuIoWaitNs !== undefined ? c.offCpuIoWaitNs / 1e9 : undefined, {
       [ATTR_PIPESPAN_OFFCPU_CAUSE]: PIPESPAN_OFFCPU_CAUSE_VALUE_IO_WAIT,
+    });
+    add(this.#offcpu, c.offCpuBlockedNs !== undefined ? c.offCpuBlockedNs / 1e9 : undefined, {
+      [ATTR_PIPESPAN_OFFCPU_CAUSE]: PIPESPAN_OFFCPU_CAUSE_VALUE_BLOCKED,
     });
     add(this.#offcpu, c.offCpuSleepNs !== undefined ? c.offCpuSleepNs / 1e9 : undefined, {
       [ATTR_PIPESPAN_OFFCPU_CAUSE]: PIPESPAN_OFFCPU_CAUSE_VALUE_SLEEP,

@@ -14,6 +14,8 @@ import {
   ATTR_OS_DESCRIPTION,
   ATTR_OS_TYPE,
   ATTR_OS_VERSION,
+  ATTR_PIPESPAN_HOST_CPU_LOGICAL_COUNT,
+  ATTR_PIPESPAN_HOST_MEMORY_TOTAL,
   ATTR_SERVICE_NAME,
   ATTR_SERVICE_VERSION,
 } from "@pipespan/semconv";
@@ -40,7 +42,7 @@ export interface DetectResourceOptions {
 }
 
 export interface DetectedResourceAttributes {
-  attributes: Record<string, string>;
+  attributes: Record<string, string | number>;
   /** Problems with the inputs (one line each), e.g. a malformed OTEL_RESOURCE_ATTRIBUTES or garbage DMI values. */
   warnings: string[];
 }
@@ -58,13 +60,14 @@ export interface DetectedResourceAttributes {
 export function detectResourceAttributes(options: DetectResourceOptions = {}): DetectedResourceAttributes {
   const env = options.env ?? process.env;
   const warnings: string[] = [];
-  const attributes: Record<string, string> = {
+  const attributes: Record<string, string | number> = {
     [ATTR_SERVICE_NAME]: options.serviceName ?? DEFAULT_SERVICE_NAME,
     [ATTR_SERVICE_VERSION]: options.serviceVersion ?? ownVersion(),
     [ATTR_HOST_NAME]: os.hostname(),
     [ATTR_HOST_ARCH]: otelArch(os.arch()),
     [ATTR_OS_TYPE]: otelOsType(os.platform()),
     [ATTR_OS_VERSION]: os.release(),
+    ...measuredHost(),
   };
   const description = osDescription(options.osReleasePath ?? "/etc/os-release");
   if (description !== undefined) attributes[ATTR_OS_DESCRIPTION] = description;
@@ -95,6 +98,20 @@ export function detectResource(options: DetectResourceOptions & { onWarning?: (l
   const { attributes, warnings } = detectResourceAttributes(options);
   for (const w of warnings) options.onWarning?.(w);
   return defaultResource().merge(resourceFromAttributes(attributes));
+}
+
+/**
+ * The size of the machine that is measured — what the spans' CPU and memory figures must be read against
+ * (a cost projection compares it with the instance type named on the command line). Logical CPUs are the
+ * online ones (not this process's affinity mask); memory is MemTotal.
+ */
+function measuredHost(): Record<string, number> {
+  const out: Record<string, number> = {};
+  const cpus = os.cpus().length;
+  if (cpus > 0) out[ATTR_PIPESPAN_HOST_CPU_LOGICAL_COUNT] = cpus;
+  const memory = os.totalmem();
+  if (memory > 0) out[ATTR_PIPESPAN_HOST_MEMORY_TOTAL] = memory;
+  return out;
 }
 
 /** Node's os.arch() → the OTel host.arch value. */

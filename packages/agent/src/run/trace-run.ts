@@ -8,6 +8,7 @@ import {
   ENV_PIPESPAN_RUN_ID,
   ENV_TRACEPARENT,
 } from "@pipespan/semconv";
+import { RunTimelines } from "../accounting/timelines.js";
 import { Attributor } from "../attribution/attributor.js";
 import { formatTraceparent } from "../attribution/traceparent.js";
 import { RunMetrics } from "../metrics/run-metrics.js";
@@ -55,6 +56,8 @@ export interface TraceRunOptions {
   readonly onWarning?: (line: string) => void;
   /** Forward SIGINT/SIGTERM/SIGHUP/SIGQUIT received by this process to the command (default true). */
   readonly forwardSignals?: boolean;
+  /** The EC2 instance type the user says the run is priced on (`--instance`); recorded in run.json. */
+  readonly instanceType?: string;
   /**
    * Receive workflow-manager events over HTTP on this address (Nextflow's weblog, the Snakemake plugin outside
    * the run folder); the command gets the URL in PIPESPAN_AGENT_URL. The Snakemake plugin needs no receiver
@@ -151,6 +154,11 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
   });
   const startNs = nowNs();
   const argv = [o.command, ...o.args];
+  // Timelines where the source's readings allow them (kernel source): source -> accounting -> spans.
+  const timelines =
+    source.timelineIntervalNs !== undefined
+      ? new RunTimelines({ originNs: startNs, intervalNs: source.timelineIntervalNs })
+      : undefined;
   const recorder = new RunRecorder({
     tracer,
     attributor,
@@ -165,6 +173,7 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
     redact: o.redact,
     startTimeNs: startNs,
     onProcessEnd: (_r, task, totals) => metrics.processEnded(task?.name, totals),
+    ...(timelines ? { accounting: timelines } : {}),
   });
   const runSc = recorder.runSpan.spanContext();
   runSpanId = runSc.spanId;
@@ -203,6 +212,7 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
           rootId = processId(e.key);
           recorder.setRoot(rootId);
         }
+        timelines?.observe(e);
         const change = table.apply(e);
         if (change) recorder.handle(change);
       },
@@ -285,6 +295,7 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
         tasks: summary.tasks.length,
         lostEvents: summary.lostEvents,
         exportProblems,
+        ...(o.instanceType !== undefined ? { instanceType: o.instanceType } : {}),
         workflowEvents: workflow.counts(),
       },
       null,

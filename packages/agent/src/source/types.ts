@@ -27,7 +27,10 @@ export interface ProcessCounters {
   cpuSystemNs?: number;
   /** CPU of reaped descendants (cutime + cstime), used to account for children a sampler never saw. */
   childrenCpuNs?: number;
+  /** Off the CPU in io_schedule() (D state with in_iowait: storage, page-in, writeback throttling). */
   offCpuIoWaitNs?: number;
+  /** Off the CPU in other D state (kernel locks, other uninterruptible waits). */
+  offCpuBlockedNs?: number;
   offCpuSleepNs?: number;
   runqueueDelayNs?: number;
   /** Task I/O accounting: storage bytes caused (read_bytes / write_bytes / cancelled_write_bytes). */
@@ -102,6 +105,8 @@ export interface ProcessCountersEvent {
   readonly key: ProcessKey;
   readonly timeNs: number;
   readonly counters: ProcessCounters;
+  /** Threads of the process on a CPU, runnable or in D state at this reading (sources that know it). */
+  readonly activeThreads?: number;
 }
 
 export interface ProcessExitEvent {
@@ -126,7 +131,32 @@ export interface LostEvent {
   readonly reason: string;
 }
 
-export type SourceEvent = ProcessStartEvent | ProcessExecEvent | ProcessCountersEvent | ProcessExitEvent | LostEvent;
+/** One block device of the host: requests it completed since observation began (host-wide, cumulative). */
+export interface DeviceCounters {
+  /** Kernel name (e.g. "vda", "nvme1n1"), or "major:minor". */
+  readonly name: string;
+  readonly readBytes: number;
+  readonly writeBytes: number;
+  readonly readOps: number;
+  readonly writeOps: number;
+  /** Time with at least one request in flight (the kernel's io_ticks), where known. */
+  readonly busyNs?: number;
+}
+
+/** A reading of the host's block devices, taken with each counters reading (kernel source). */
+export interface DevicesEvent {
+  readonly type: "devices";
+  readonly timeNs: number;
+  readonly devices: readonly DeviceCounters[];
+}
+
+export type SourceEvent =
+  | ProcessStartEvent
+  | ProcessExecEvent
+  | ProcessCountersEvent
+  | ProcessExitEvent
+  | LostEvent
+  | DevicesEvent;
 
 export type SourceName = "procfs" | "ebpf";
 
@@ -147,6 +177,12 @@ export interface Source {
    * the children it saw, so totals are not counted twice.
    */
   readonly ioIncludesReapedChildren?: boolean;
+  /**
+   * Set when every counters reading includes the states still open at that moment (a thread on a CPU, blocked
+   * or sleeping right now), so that the growth between two readings is the time spent in each state between
+   * them: per-interval timelines can be built from the readings. The value is the reading interval (ns).
+   */
+  readonly timelineIntervalNs?: number;
   /** Begin observing the process tree rooted at rootPid. Resolves once observation is live. */
   start(rootPid: number, sink: SourceSink): Promise<void>;
   /**

@@ -21,6 +21,7 @@ import {
   ATTR_PIPESPAN_MEMORY_PEAK_RSS,
   ATTR_PIPESPAN_NETWORK_RX_BYTES,
   ATTR_PIPESPAN_NETWORK_TX_BYTES,
+  ATTR_PIPESPAN_OFFCPU_BLOCKED_TIME,
   ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME,
   ATTR_PIPESPAN_OFFCPU_SLEEP_TIME,
   ATTR_PIPESPAN_RUNQUEUE_DELAY,
@@ -38,6 +39,7 @@ const SUMMED: readonly NumericCounter[] = [
   "cpuUserNs",
   "cpuSystemNs",
   "offCpuIoWaitNs",
+  "offCpuBlockedNs",
   "offCpuSleepNs",
   "runqueueDelayNs",
   "diskReadBytes",
@@ -82,6 +84,7 @@ const SECONDS: [NumericCounter, string][] = [
   ["cpuUserNs", ATTR_PIPESPAN_CPU_USER_TIME],
   ["cpuSystemNs", ATTR_PIPESPAN_CPU_SYSTEM_TIME],
   ["offCpuIoWaitNs", ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME],
+  ["offCpuBlockedNs", ATTR_PIPESPAN_OFFCPU_BLOCKED_TIME],
   ["offCpuSleepNs", ATTR_PIPESPAN_OFFCPU_SLEEP_TIME],
   ["runqueueDelayNs", ATTR_PIPESPAN_RUNQUEUE_DELAY],
 ];

@@ -52,29 +52,17 @@ import {
   CICD_PIPELINE_TASK_RUN_RESULT_VALUE_SUCCESS,
   EVENT_PIPESPAN_STALL,
 } from "@pipespan/semconv";
+import { OwnCounters } from "../accounting/own-counters.js";
+import type { SpanAccounting } from "../accounting/timelines.js";
 import { type Attributor, type Decision, mainImage } from "../attribution/attributor.js";
 import type { TaskInfo } from "../attribution/task.js";
-import type { NumericCounter, ProcessCounters, SourceName } from "../source/types.js";
+import type { SourceName } from "../source/types.js";
 import type { ProcessRecord } from "../table/process-record.js";
 import type { TableChange } from "../table/process-table.js";
-import { addTotals, cpuNs, measureAttributes, type Totals } from "./measure-attributes.js";
+import { addTotals, measureAttributes, type Totals } from "./measure-attributes.js";
 import { signalName } from "./signals.js";
 import { StallDetector, type StallOptions } from "./stall-detector.js";
 import { hrTime } from "./time.js";
-
-/** I/O counters that procfs reports including reaped children (task I/O accounting is summed at reap). */
-const INCLUSIVE_IO: readonly NumericCounter[] = [
-  "diskReadBytes",
-  "diskWriteBytes",
-  "diskCancelledWriteBytes",
-  "fileReadBytes",
-  "fileWriteBytes",
-];
-
-/** True when the child had ended by `parentEndNs`, so its parent could have reaped it. */
-function reapedBy(child: ProcessRecord, parentEndNs: number): boolean {
-  return child.exit !== undefined && child.exit.timeNs <= parentEndNs;
-}
 
 export interface RunRecorderOptions {
   readonly tracer: Tracer;
@@ -102,6 +90,8 @@ export interface RunRecorderOptions {
   readonly stalls?: StallOptions;
   /** Called when a process span ends, with the task it belongs to (undefined: the run's root). */
   readonly onProcessEnd?: (record: ProcessRecord, task: TaskInfo | undefined, totals: Totals) => void;
+  /** Per-interval accounting (timelines) whose attributes and events go on the task and run spans. */
+  readonly accounting?: SpanAccounting;
   /**
    * How long an ended process may wait for a workflow event its attribution needs (a Snakemake job event in
    * flight) before it is recorded with what is known (ms, default 10 000).
@@ -167,6 +157,7 @@ export interface RunSummary {
  */
 export class RunRecorder {
   readonly #o: RunRecorderOptions;
+  readonly #own: OwnCounters;
   readonly #runSpan: Span;
   readonly #runContext: Context;
   readonly #spans = new Map<string, { span: Span; context: Context; task: TaskInfo | undefined; overhead: boolean }>();
@@ -180,6 +171,10 @@ export class RunRecorder {
 
   constructor(opts: RunRecorderOptions) {
     this.#o = opts;
+    this.#own = new OwnCounters({
+      childrenOf: opts.childrenOf,
+      ioIncludesReapedChildren: opts.ioIncludesReapedChildren === true,
+    });
     if (opts.emitRunSpan === false) {
       this.#runSpan = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
       this.#runContext = context.active();
@@ -323,6 +318,7 @@ export class RunRecorder {
         t.span.updateName(t.info.spanName ?? t.info.name);
         t.span.setAttributes({
           ...measureAttributes(t.totals, wall),
+          ...this.#o.accounting?.taskAttributes(t.info, t.startNs, t.endNs),
           ...(t.info.workflow?.attributes() ?? {}),
           [ATTR_CICD_PIPELINE_TASK_NAME]: t.info.name,
           [ATTR_PIPESPAN_TASK_PROCESS_COUNT]: t.processes,
@@ -374,6 +370,7 @@ export class RunRecorder {
     const endNs = Math.max(outcome.endTimeNs, this.#o.startTimeNs);
     this.#runSpan.setAttributes({
       ...measureAttributes(this.#runTotals, endNs - this.#o.startTimeNs),
+      ...this.#o.accounting?.runAttributes(this.#o.startTimeNs, endNs),
       ...(outcome.attributes ?? {}),
       [ATTR_CICD_PIPELINE_RESULT]: result,
       [ATTR_PIPESPAN_RUN_EXIT_CODE]: outcome.exitCode,
@@ -390,6 +387,8 @@ export class RunRecorder {
             : `root command exited with code ${outcome.exitCode}`,
       });
     }
+    for (const e of this.#o.accounting?.runEvents(this.#o.startTimeNs, endNs) ?? [])
+      this.#runSpan.addEvent(e.name, e.attributes, hrTime(this.#o.startTimeNs));
     this.#runSpan.end(hrTime(endNs));
     const sc = this.#runSpan.spanContext();
     return {
@@ -493,8 +492,8 @@ export class RunRecorder {
     if (this.#o.emitRunSpan === false && !this.#spans.has(record.id) && !this.#o.attributor.taskOf(record)) return;
     const { span, task, overhead } = this.#ensureSpan(record);
     const endNs = Math.max(record.exit?.timeNs ?? fallbackEndNs ?? record.startTimeNs, record.startTimeNs);
-    const totals: Totals = { counters: this.#ownCounters(record) };
-    const unattributed = this.#unattributedCpu(record);
+    const totals: Totals = { counters: this.#own.counters(record) };
+    const unattributed = this.#own.unattributedCpu(record);
     if (unattributed !== undefined) totals.unattributedCpuNs = unattributed;
 
     const exitCode = rootOutcome ? rootOutcome.exitCode : record.exit?.exitCode;
@@ -565,6 +564,7 @@ export class RunRecorder {
       if (failed && (!task.workflow || this.#startsTask(record, task))) state.failed = true;
       addTotals(state.totals, totals);
     }
+    this.#o.accounting?.processEnded(record.id, task);
     this.#o.onProcessEnd?.(record, task, totals);
   }
 
@@ -574,62 +574,5 @@ export class RunRecorder {
     if (!parent) return true;
     const entry = this.#spans.get(parent.id);
     return (entry ? entry.task : this.#o.attributor.peek(parent).task) !== task;
-  }
-
-  /**
-   * The process's own counters. Where the source's I/O counters include reaped children, the exited children it
-   * saw are subtracted, each with its inclusive value. What remains also holds the I/O of children that came and
-   * went unseen: it stays with their parent.
-   */
-  #ownCounters(record: ProcessRecord): ProcessCounters {
-    const own: ProcessCounters = { ...record.counters };
-    if (!this.#o.ioIncludesReapedChildren) return own;
-    const endNs = record.exit?.timeNs ?? Number.POSITIVE_INFINITY;
-    for (const k of INCLUSIVE_IO) {
-      const v = own[k];
-      if (v === undefined) continue;
-      let seen = 0;
-      for (const c of this.#o.childrenOf(record.id)) if (reapedBy(c, endNs)) seen += this.#inclusive(c, k);
-      own[k] = Math.max(0, v - seen);
-    }
-    return own;
-  }
-
-  /**
-   * A process's I/O including its reaped descendants. The source's last sample of a process may predate the
-   * reaping of its children (it vanished between two samples), so the sum of what its children account for is
-   * a lower bound too: take the larger.
-   */
-  #inclusive(record: ProcessRecord, k: NumericCounter): number {
-    const endNs = record.exit?.timeNs ?? Number.POSITIVE_INFINITY;
-    let children = 0;
-    for (const c of this.#o.childrenOf(record.id)) if (reapedBy(c, endNs)) children += this.#inclusive(c, k);
-    return Math.max(record.counters[k] ?? 0, children);
-  }
-
-  /**
-   * CPU of descendants the source never saw: the process's reaped-children CPU (cutime + cstime) minus what the
-   * children it saw account for. Only sources that report childrenCpuNs (procfs) get this; it keeps task CPU
-   * right when short-lived processes come and go between two samples.
-   */
-  #unattributedCpu(record: ProcessRecord): number | undefined {
-    const reaped = record.counters.childrenCpuNs;
-    if (reaped === undefined) return undefined;
-    const endNs = record.exit?.timeNs ?? Number.POSITIVE_INFINITY;
-    let seen = 0;
-    for (const c of this.#o.childrenOf(record.id)) if (reapedBy(c, endNs)) seen += this.#inclusiveCpu(c);
-    return Math.max(0, reaped - seen);
-  }
-
-  /**
-   * CPU of a process and its reaped descendants. Its own reaped-children figure may be older than its children's
-   * last samples (it vanished between two samples), so the children's sum is a lower bound too: take the larger.
-   */
-  #inclusiveCpu(record: ProcessRecord): number {
-    const endNs = record.exit?.timeNs ?? Number.POSITIVE_INFINITY;
-    let children = 0;
-    for (const c of this.#o.childrenOf(record.id)) if (reapedBy(c, endNs)) children += this.#inclusiveCpu(c);
-    const own = cpuNs({ counters: record.counters }) ?? 0;
-    return own + Math.max(record.counters.childrenCpuNs ?? 0, children);
   }
 }

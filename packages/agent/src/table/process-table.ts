@@ -56,6 +56,7 @@ export class ProcessTable {
 
   apply(event: SourceEvent): TableChange | undefined {
     if (event.type === "lost") return { type: "lost", count: event.count, reason: event.reason };
+    if (event.type === "devices") return undefined; // host-wide, not about a process: for the accounting layer
     const id = processId(event.key);
     const existing = this.#records.get(id);
     switch (event.type) {

@@ -14,6 +14,8 @@ import {
   ATTR_OS_DESCRIPTION,
   ATTR_OS_TYPE,
   ATTR_OS_VERSION,
+  ATTR_PIPESPAN_HOST_CPU_LOGICAL_COUNT,
+  ATTR_PIPESPAN_HOST_MEMORY_TOTAL,
   ATTR_SERVICE_NAME,
   ATTR_SERVICE_VERSION,
 } from "@pipespan/semconv";
@@ -35,6 +37,15 @@ function osRelease(text: string): string {
 }
 
 describe("detectResourceAttributes", () => {
+  it("records the measured host's logical CPUs and memory, as the kernel reports them", () => {
+    const { attributes } = detectResourceAttributes({ env: {}, sysfsRoot: fixture("sysfs-non-ec2") });
+    // truth: the processors listed in /proc/cpuinfo (the online ones) and MemTotal in /proc/meminfo (kB)
+    const processors = (readFileSync("/proc/cpuinfo", "utf8").match(/^processor\s*:/gm) ?? []).length;
+    const memTotalKb = Number(/^MemTotal:\s+(\d+) kB$/m.exec(readFileSync("/proc/meminfo", "utf8"))?.[1]);
+    expect(attributes[ATTR_PIPESPAN_HOST_CPU_LOGICAL_COUNT]).toBe(processors);
+    expect(attributes[ATTR_PIPESPAN_HOST_MEMORY_TOTAL]).toBe(memTotalKb * 1024);
+  });
+
   it("reads instance type and id from an EC2 Nitro DMI table", () => {
     const { attributes, warnings } = detectResourceAttributes({ env: {}, sysfsRoot: fixture("sysfs-ec2-nitro") });
     expect(warnings).toEqual([]);

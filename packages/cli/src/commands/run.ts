@@ -1,4 +1,5 @@
-import { chooseSource, parseListenAddress, redactArgv, type SourceChoice, traceRun } from "@pipespan/agent";
+import { chooseSource, parseListenAddress, redactArgv, type SourceChoice, traceRun, UserError } from "@pipespan/agent";
+import { FindingsError, loadCatalog, requireInstanceType } from "@pipespan/findings";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { StatusLine } from "../output/status-line.js";
 import { makeStyle } from "../output/style.js";
@@ -33,6 +34,10 @@ export function runCommand(): Command {
       listenAddress,
     )
     .option("--no-report", `do not write ${REPORT_FILE} (the HTML report) when the run ends`)
+    .option(
+      "--instance <type>",
+      "EC2 instance type the findings price the run on (default: host.type of the measured host, when known)",
+    )
     .addHelpText(
       "after",
       `
@@ -49,7 +54,8 @@ integrations/snakemake); its events go to the run folder, no --listen needed.
 Example:
   pipespan run --name demo -- bash examples/demo/pipeline.sh
   pipespan run --listen -- nextflow run nf-core/rnaseq -profile test -with-weblog http://127.0.0.1:4390
-  pipespan run -- snakemake --cores 8 --logger pipespan`,
+  pipespan run -- snakemake --cores 8 --logger pipespan
+  pipespan run --instance r6i.2xlarge -- nextflow run main.nf   # findings priced on that instance type`,
     )
     .action(async (command: string, args: string[], opts: RunOpts, cmd: Command) => {
       cmd.setOptionValue("exitCode", await doRun(command, args, opts));
@@ -66,6 +72,7 @@ interface RunOpts {
   quiet: boolean;
   findings: boolean;
   report: boolean;
+  instance?: string;
   listen?: { host: string; port: number } | true;
 }
 
@@ -83,7 +90,19 @@ function parseInterval(v: string): number {
   return n;
 }
 
+/** The instance type, checked against the catalog before anything runs (as `analyze --instance` checks it). */
+function checkInstance(type: string | undefined): string | undefined {
+  if (type === undefined) return undefined;
+  try {
+    return requireInstanceType(loadCatalog(), type).type;
+  } catch (e) {
+    if (e instanceof FindingsError) throw new UserError(`run: ${e.message}`);
+    throw e;
+  }
+}
+
 async function doRun(command: string, args: string[], opts: RunOpts): Promise<number> {
+  const instance = checkInstance(opts.instance);
   const err = process.stderr;
   const style = makeStyle(err);
   let sourceLine = "";
@@ -104,6 +123,7 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
     },
     redact: (argv) => redactArgv(argv).commandLine,
     runIdOnMetrics: opts.runIdOnMetrics,
+    ...(instance !== undefined ? { instanceType: instance } : {}),
     ...(opts.listen ? { listen: opts.listen === true ? parseListenAddress(undefined) : opts.listen } : {}),
     onListen: (url) => {
       if (!opts.quiet) err.write(`pipespan: receiving workflow events on ${url} (Nextflow: -with-weblog ${url})\n`);
@@ -119,7 +139,11 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
   else for (const p of result.exportProblems) err.write(`${p}\n`);
   // The findings, read back from the run folder like `pipespan analyze` would (short form; spans written).
   const analysed = opts.findings
-    ? await findingsAfterRun(result.runDir, style, { print: !opts.quiet, remote: result.exportProblems.length === 0 })
+    ? await findingsAfterRun(result.runDir, style, {
+        print: !opts.quiet,
+        remote: result.exportProblems.length === 0,
+        ...(instance !== undefined ? { instance } : {}),
+      })
     : undefined;
   if (opts.report) await reportAfterRun(result.runDir, analysed, style, { print: !opts.quiet, analyse: opts.findings });
   return result.exitCode;

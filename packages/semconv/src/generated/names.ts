@@ -23,17 +23,17 @@ export const ATTR_PIPESPAN_CPU_UNATTRIBUTED_TIME = "pipespan.cpu.unattributed_ti
 export const ATTR_PIPESPAN_CPU_USER_TIME = "pipespan.cpu.user_time" as const;
 /** CPU time divided by wall time (1.0 = one core busy all the time). */
 export const ATTR_PIPESPAN_CPU_UTILIZATION = "pipespan.cpu.utilization" as const;
-/** Block device name, or major:minor when it cannot be named. */
+/** The block device's kernel name, or major:minor when it cannot be named. */
 export const ATTR_PIPESPAN_DEVICE_NAME = "pipespan.device.name" as const;
-/** Seconds of each bucket in which the device had at least one request in flight (0 when not measured). */
+/** Seconds of each bucket in which the device had at least one request in flight (the kernel's io_ticks, as iostat's %util uses); divided by the interval it is the device's utilization. 0 when not measured. */
 export const ATTR_PIPESPAN_DEVICE_TIMELINE_BUSY_TIME = "pipespan.device.timeline.busy_time" as const;
-/** Bytes read from the device, per bucket. */
+/** Bytes of read requests the device completed in each bucket, host-wide. */
 export const ATTR_PIPESPAN_DEVICE_TIMELINE_READ_BYTES = "pipespan.device.timeline.read_bytes" as const;
-/** Read requests completed, per bucket. */
+/** Read requests the device completed in each bucket, host-wide. */
 export const ATTR_PIPESPAN_DEVICE_TIMELINE_READ_OPS = "pipespan.device.timeline.read_ops" as const;
-/** Bytes written to the device, per bucket. */
+/** Bytes of write requests the device completed in each bucket, host-wide. */
 export const ATTR_PIPESPAN_DEVICE_TIMELINE_WRITE_BYTES = "pipespan.device.timeline.write_bytes" as const;
-/** Write requests completed, per bucket. */
+/** Write requests the device completed in each bucket, host-wide. */
 export const ATTR_PIPESPAN_DEVICE_TIMELINE_WRITE_OPS = "pipespan.device.timeline.write_ops" as const;
 /** Written bytes that never reached storage because the file was truncated or deleted first. */
 export const ATTR_PIPESPAN_DISK_CANCELLED_WRITE_BYTES = "pipespan.disk.cancelled_write_bytes" as const;
@@ -76,9 +76,9 @@ export const PIPESPAN_FINDING_SEVERITY_VALUE_CRITICAL = "critical" as const;
 export const ATTR_PIPESPAN_FINDING_SPEEDUP = "pipespan.finding.speedup" as const;
 /** One-line verdict. */
 export const ATTR_PIPESPAN_FINDING_SUMMARY = "pipespan.finding.summary" as const;
-/** Logical CPUs the measured host had online. */
+/** Logical CPUs online on the measured host (hardware threads the scheduler can use). */
 export const ATTR_PIPESPAN_HOST_CPU_LOGICAL_COUNT = "pipespan.host.cpu.logical_count" as const;
-/** Memory of the measured host (MemTotal). */
+/** Physical memory of the measured host usable by the kernel (MemTotal). */
 export const ATTR_PIPESPAN_HOST_MEMORY_TOTAL = "pipespan.host.memory.total" as const;
 /** Page faults that needed I/O. */
 export const ATTR_PIPESPAN_MEMORY_MAJOR_FAULTS = "pipespan.memory.major_faults" as const;
@@ -110,13 +110,14 @@ export const ATTR_PIPESPAN_NEXTFLOW_SESSION_ID = "pipespan.nextflow.session_id" 
 export const ATTR_PIPESPAN_NEXTFLOW_STATUS = "pipespan.nextflow.status" as const;
 /** Nextflow's sequential task id within the run (from the weblog). */
 export const ATTR_PIPESPAN_NEXTFLOW_TASK_ID = "pipespan.nextflow.task_id" as const;
-/** Time off the CPU in uninterruptible sleep (D state) outside io_schedule, such as kernel locks and mutexes. */
+/** Time off the CPU in uninterruptible sleep (D state) outside io_schedule(): kernel locks and other uninterruptible waits. With pipespan.offcpu.io_wait_time it makes up all D-state time. */
 export const ATTR_PIPESPAN_OFFCPU_BLOCKED_TIME = "pipespan.offcpu.blocked_time" as const;
 /** Why a thread was off the CPU. */
 export const ATTR_PIPESPAN_OFFCPU_CAUSE = "pipespan.offcpu.cause" as const;
 export const PIPESPAN_OFFCPU_CAUSE_VALUE_IO_WAIT = "io_wait" as const;
+export const PIPESPAN_OFFCPU_CAUSE_VALUE_BLOCKED = "blocked" as const;
 export const PIPESPAN_OFFCPU_CAUSE_VALUE_SLEEP = "sleep" as const;
-/** Time off the CPU in uninterruptible sleep (D state), which is mostly waiting on block I/O. */
+/** Time off the CPU in io_schedule() (D state waiting on storage, page-in, writeback throttling). */
 export const ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME = "pipespan.offcpu.io_wait_time" as const;
 /** Time off the CPU in interruptible sleep (S state) such as sleep(), pipes, sockets, waiting for children. */
 export const ATTR_PIPESPAN_OFFCPU_SLEEP_TIME = "pipespan.offcpu.sleep_time" as const;
@@ -180,23 +181,23 @@ export const ATTR_PIPESPAN_TASK_REQUESTED_MEMORY = "pipespan.task.requested_memo
 export const ATTR_PIPESPAN_TASK_REQUESTED_TIME = "pipespan.task.requested_time" as const;
 /** What tells this run of the task from the other runs of the same step: Nextflow's tag (the part of the task name in parentheses), Snakemake's wildcards as `name=value` pairs joined by `, `. */
 export const ATTR_PIPESPAN_TASK_TAG = "pipespan.task.tag" as const;
-/** The most threads that were on a CPU, runnable or in D state at the same read, per bucket (0 when unknown). */
+/** The most threads of the task (or run) that were on a CPU, runnable or in D state at one counter read in each bucket (0 when no read fell in the bucket): an estimate of the parallelism the work can use. For several processes it is the sum of each process's largest count in the bucket. */
 export const ATTR_PIPESPAN_TIMELINE_ACTIVE_THREADS_MAX = "pipespan.timeline.active_threads_max" as const;
-/** Thread-seconds in other uninterruptible sleep (locks, mutexes), per bucket. */
+/** Thread-seconds in D state outside io_schedule() (locks, other uninterruptible waits) in each bucket. */
 export const ATTR_PIPESPAN_TIMELINE_BLOCKED_TIME = "pipespan.timeline.blocked_time" as const;
-/** Thread-seconds on a CPU, per bucket. */
+/** Thread-seconds on a CPU in each bucket, summed over every thread of every process of the task (or run). */
 export const ATTR_PIPESPAN_TIMELINE_CPU_TIME = "pipespan.timeline.cpu_time" as const;
-/** Width of one timeline bucket. */
+/** Width of one bucket of the span's (or event's) timeline arrays, in seconds; bucket 0 starts at the span's start. */
 export const ATTR_PIPESPAN_TIMELINE_INTERVAL = "pipespan.timeline.interval" as const;
-/** Thread-seconds in io_schedule (D state waiting on storage), per bucket. */
+/** Thread-seconds in io_schedule() (D state waiting on storage, page-in, writeback throttling) in each bucket. */
 export const ATTR_PIPESPAN_TIMELINE_IO_WAIT_TIME = "pipespan.timeline.io_wait_time" as const;
-/** Socket bytes sent plus received, per bucket. */
+/** Socket payload bytes sent plus received in each bucket. */
 export const ATTR_PIPESPAN_TIMELINE_NETWORK_BYTES = "pipespan.timeline.network_bytes" as const;
-/** Thread-seconds runnable but waiting for a CPU, per bucket. */
+/** Thread-seconds runnable but waiting for a CPU in each bucket. */
 export const ATTR_PIPESPAN_TIMELINE_RUNQUEUE_DELAY = "pipespan.timeline.runqueue_delay" as const;
-/** Thread-seconds in interruptible sleep (S state) or idle, per bucket. */
+/** Thread-seconds in interruptible sleep (S state, including idle worker threads) in each bucket. */
 export const ATTR_PIPESPAN_TIMELINE_SLEEP_TIME = "pipespan.timeline.sleep_time" as const;
-/** Block bytes submitted (read plus write), per bucket. */
+/** Block-layer bytes submitted (read plus write) in each bucket, in the submitter's context. Bios held back by cgroup I/O throttling and buffered writes flushed by writeback threads are submitted by kernel threads and are missing here; the device timeline (pipespan.device.io) has every byte the disk moved. */
 export const ATTR_PIPESPAN_TIMELINE_STORAGE_BYTES = "pipespan.timeline.storage_bytes" as const;
 /** Tasks the workflow manager did not run because a previous run's results were reused (Nextflow -resume); they have no task span. */
 export const ATTR_PIPESPAN_WORKFLOW_CACHED_TASKS = "pipespan.workflow.cached_tasks" as const;
@@ -296,7 +297,7 @@ export const METRIC_PROCESS_PAGING_FAULTS = "process.paging.faults" as const;
 // Events
 /** An aggregated window in which a process was blocked on I/O for longer than a threshold; an event on its process span. */
 export const EVENT_PIPESPAN_STALL = "pipespan.stall" as const;
-/** One block device's traffic over the run, as series aligned to the run start; an event on the run span. */
+/** One block device of the host that moved data during the run: its requests over time, bucketed from the run's start. An event on the pipeline_run span, timestamped at the run's start. */
 export const EVENT_PIPESPAN_DEVICE_IO = "pipespan.device.io" as const;
 
 // Environment protocol

@@ -76,7 +76,7 @@ const v_pipespan_nextflow_session_id = z.string();
 const v_pipespan_nextflow_status = z.string();
 const v_pipespan_nextflow_task_id = z.int();
 const v_pipespan_offcpu_blocked_time = z.number();
-const v_pipespan_offcpu_cause = z.enum(["io_wait", "sleep"]);
+const v_pipespan_offcpu_cause = z.enum(["io_wait", "blocked", "sleep"]);
 const v_pipespan_offcpu_io_wait_time = z.number();
 const v_pipespan_offcpu_sleep_time = z.number();
 const v_pipespan_process_exit_signal = z.int();
@@ -280,15 +280,6 @@ const PipelineRunSpanAttributesShape = {
   "pipespan.offcpu.io_wait_time": v_pipespan_offcpu_io_wait_time.optional(),
   "pipespan.offcpu.sleep_time": v_pipespan_offcpu_sleep_time.optional(),
   "pipespan.offcpu.blocked_time": v_pipespan_offcpu_blocked_time.optional(),
-  "pipespan.timeline.interval": v_pipespan_timeline_interval.optional(),
-  "pipespan.timeline.cpu_time": v_pipespan_timeline_cpu_time.optional(),
-  "pipespan.timeline.io_wait_time": v_pipespan_timeline_io_wait_time.optional(),
-  "pipespan.timeline.blocked_time": v_pipespan_timeline_blocked_time.optional(),
-  "pipespan.timeline.runqueue_delay": v_pipespan_timeline_runqueue_delay.optional(),
-  "pipespan.timeline.sleep_time": v_pipespan_timeline_sleep_time.optional(),
-  "pipespan.timeline.network_bytes": v_pipespan_timeline_network_bytes.optional(),
-  "pipespan.timeline.storage_bytes": v_pipespan_timeline_storage_bytes.optional(),
-  "pipespan.timeline.active_threads_max": v_pipespan_timeline_active_threads_max.optional(),
   "pipespan.runqueue.delay": v_pipespan_runqueue_delay.optional(),
   "pipespan.disk.read_bytes": v_pipespan_disk_read_bytes.optional(),
   "pipespan.disk.write_bytes": v_pipespan_disk_write_bytes.optional(),
@@ -306,6 +297,15 @@ const PipelineRunSpanAttributesShape = {
   "pipespan.memory.minor_faults": v_pipespan_memory_minor_faults.optional(),
   "pipespan.context_switches.voluntary": v_pipespan_context_switches_voluntary.optional(),
   "pipespan.context_switches.involuntary": v_pipespan_context_switches_involuntary.optional(),
+  "pipespan.timeline.interval": v_pipespan_timeline_interval.optional(),
+  "pipespan.timeline.cpu_time": v_pipespan_timeline_cpu_time.optional(),
+  "pipespan.timeline.io_wait_time": v_pipespan_timeline_io_wait_time.optional(),
+  "pipespan.timeline.blocked_time": v_pipespan_timeline_blocked_time.optional(),
+  "pipespan.timeline.runqueue_delay": v_pipespan_timeline_runqueue_delay.optional(),
+  "pipespan.timeline.sleep_time": v_pipespan_timeline_sleep_time.optional(),
+  "pipespan.timeline.network_bytes": v_pipespan_timeline_network_bytes.optional(),
+  "pipespan.timeline.storage_bytes": v_pipespan_timeline_storage_bytes.optional(),
+  "pipespan.timeline.active_threads_max": v_pipespan_timeline_active_threads_max.optional(),
 };
 /** Attributes of a `pipeline_run` span (span.pipespan.pipeline_run): required ones must be present, the others are optional; unknown keys are allowed. */
 export const PipelineRunSpanAttributesSchema = z.looseObject(PipelineRunSpanAttributesShape);
@@ -345,15 +345,6 @@ const TaskSpanAttributesShape = {
   "pipespan.offcpu.io_wait_time": v_pipespan_offcpu_io_wait_time.optional(),
   "pipespan.offcpu.sleep_time": v_pipespan_offcpu_sleep_time.optional(),
   "pipespan.offcpu.blocked_time": v_pipespan_offcpu_blocked_time.optional(),
-  "pipespan.timeline.interval": v_pipespan_timeline_interval.optional(),
-  "pipespan.timeline.cpu_time": v_pipespan_timeline_cpu_time.optional(),
-  "pipespan.timeline.io_wait_time": v_pipespan_timeline_io_wait_time.optional(),
-  "pipespan.timeline.blocked_time": v_pipespan_timeline_blocked_time.optional(),
-  "pipespan.timeline.runqueue_delay": v_pipespan_timeline_runqueue_delay.optional(),
-  "pipespan.timeline.sleep_time": v_pipespan_timeline_sleep_time.optional(),
-  "pipespan.timeline.network_bytes": v_pipespan_timeline_network_bytes.optional(),
-  "pipespan.timeline.storage_bytes": v_pipespan_timeline_storage_bytes.optional(),
-  "pipespan.timeline.active_threads_max": v_pipespan_timeline_active_threads_max.optional(),
   "pipespan.runqueue.delay": v_pipespan_runqueue_delay.optional(),
   "pipespan.disk.read_bytes": v_pipespan_disk_read_bytes.optional(),
   "pipespan.disk.write_bytes": v_pipespan_disk_write_bytes.optional(),
@@ -371,6 +362,15 @@ const TaskSpanAttributesShape = {
   "pipespan.memory.minor_faults": v_pipespan_memory_minor_faults.optional(),
   "pipespan.context_switches.voluntary": v_pipespan_context_switches_voluntary.optional(),
   "pipespan.context_switches.involuntary": v_pipespan_context_switches_involuntary.optional(),
+  "pipespan.timeline.interval": v_pipespan_timeline_interval.optional(),
+  "pipespan.timeline.cpu_time": v_pipespan_timeline_cpu_time.optional(),
+  "pipespan.timeline.io_wait_time": v_pipespan_timeline_io_wait_time.optional(),
+  "pipespan.timeline.blocked_time": v_pipespan_timeline_blocked_time.optional(),
+  "pipespan.timeline.runqueue_delay": v_pipespan_timeline_runqueue_delay.optional(),
+  "pipespan.timeline.sleep_time": v_pipespan_timeline_sleep_time.optional(),
+  "pipespan.timeline.network_bytes": v_pipespan_timeline_network_bytes.optional(),
+  "pipespan.timeline.storage_bytes": v_pipespan_timeline_storage_bytes.optional(),
+  "pipespan.timeline.active_threads_max": v_pipespan_timeline_active_threads_max.optional(),
 };
 /** Attributes of a `task` span (span.pipespan.task): required ones must be present, the others are optional; unknown keys are allowed. */
 export const TaskSpanAttributesSchema = z.looseObject(TaskSpanAttributesShape);
@@ -454,8 +454,8 @@ const IoEventAttributesShape = {
   "pipespan.timeline.interval": v_pipespan_timeline_interval,
   "pipespan.device.timeline.read_bytes": v_pipespan_device_timeline_read_bytes,
   "pipespan.device.timeline.write_bytes": v_pipespan_device_timeline_write_bytes,
-  "pipespan.device.timeline.read_ops": v_pipespan_device_timeline_read_ops.optional(),
-  "pipespan.device.timeline.write_ops": v_pipespan_device_timeline_write_ops.optional(),
+  "pipespan.device.timeline.read_ops": v_pipespan_device_timeline_read_ops,
+  "pipespan.device.timeline.write_ops": v_pipespan_device_timeline_write_ops,
   "pipespan.device.timeline.busy_time": v_pipespan_device_timeline_busy_time.optional(),
 };
 /** Attributes of a `pipespan.device.io` event (event.pipespan.device.io): required ones must be present, the others are optional; unknown keys are allowed. */

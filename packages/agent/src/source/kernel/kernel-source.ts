@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 // The kernel source: eBPF programs on tracepoints (native/) report the run's process tree as it happens.
 // Lifecycle comes from the ring buffer (fork, exec, exit, OOM); counters are aggregated per process in the
 // kernel and read every interval. A process is added to the tracked set in the kernel at fork, before it
@@ -14,6 +13,7 @@ import {
   type Source,
   type SourceSink,
 } from "../types.js";
+import { blockDeviceNameOfDev, DeviceReadings } from "./devices.js";
 import type { KernelProbe, NativeCounters, NativeEvent, NativeModule } from "./native.js";
 
 /** USER_HZ: /proc/<pid>/stat field 22 is start_boottime in these ticks (nsec_to_clock_t). */
@@ -51,7 +51,10 @@ export class KernelSource implements Source {
   readonly name = "ebpf" as const;
   /** Per-thread I/O accounting summed at exit: a process's own, without its children. */
   readonly ioIncludesReapedChildren = false;
+  /** Every reading includes the open intervals up to that moment (the loader adds them): see Source. */
+  readonly timelineIntervalNs: number;
   readonly #o: KernelSourceOptions;
+  readonly #devices = new DeviceReadings();
   readonly #reader: ProcfsReader;
   readonly #envKeys: ReadonlySet<string>;
   readonly #procs = new Map<string, Tracked>();
@@ -65,6 +68,7 @@ export class KernelSource implements Source {
 
   constructor(o: KernelSourceOptions) {
     this.#o = o;
+    this.timelineIntervalNs = (o.intervalMs ?? 500) * 1e6;
     this.#envKeys = new Set(o.envKeys);
     this.#reader = new ProcfsReader(o.procRoot ?? "/proc", () => undefined);
   }
@@ -90,6 +94,7 @@ export class KernelSource implements Source {
       ...(t.cwd !== undefined ? { cwd: t.cwd } : {}),
       env: t.env,
     });
+    this.#readDevices(); // the baseline: the devices' counters belong to the run from here on
     this.#scheduleDrain();
     this.#timers.push(setInterval(() => this.#readCounters(), this.#o.intervalMs ?? 500));
   }
@@ -392,8 +397,29 @@ export class KernelSource implements Source {
         this.#finish(t, counters, t.exit.timeNs, true);
       } else {
         t.last = counters;
-        this.#emit({ type: "counters", key: t.key, timeNs: now, counters });
+        // A group that has exited but is not final yet (its grace period) no longer changes: its reading
+        // describes it as of its exit, not as of now (timelines place the growth by this time).
+        const asOf = c.exitTsNs > 0n ? Math.min(now, this.#bootNsToEpoch(c.exitTsNs)) : now;
+        this.#emit({
+          type: "counters",
+          key: t.key,
+          timeNs: asOf,
+          counters,
+          ...(c.activeThreads !== undefined ? { activeThreads: c.activeThreads } : {}),
+        });
       }
+    }
+    if (!this.#hostWide) this.#readDevices(now);
+  }
+
+  /** The host's block devices, read with the counters (their series is aligned with the processes'). */
+  #readDevices(timeNs = this.#nowEpochNs()): void {
+    if (!this.#o.probe.readBlockLatency || !this.#o.native.decodeBlockLatency) return;
+    try {
+      const devices = this.#devices.read(this.#o.native.decodeBlockLatency(this.#o.probe.readBlockLatency()));
+      this.#emit({ type: "devices", timeNs, devices });
+    } catch (err) {
+      this.#warn("devices", `block device counters could not be read: ${(err as Error).message}`);
     }
   }
 
@@ -414,30 +440,13 @@ export class KernelSource implements Source {
   }
 }
 
-const deviceNames = new Map<number, string>();
-
-/** "vda" for the kernel's dev_t of /dev/vda (from /sys/dev/block/<major>:<minor>/uevent), else "major:minor". */
-function deviceName(dev: number): string {
-  const known = deviceNames.get(dev);
-  if (known) return known;
-  const majMin = `${dev >>> 20}:${dev & 0xfffff}`;
-  let name = majMin;
-  try {
-    const m = /^DEVNAME=(.+)$/m.exec(readFileSync(`/sys/dev/block/${majMin}/uevent`, "utf8"));
-    if (m?.[1]) name = m[1].trim().slice(0, 64);
-  } catch {
-    /* not a block device we can name */
-  }
-  if (deviceNames.size < 256) deviceNames.set(dev, name);
-  return name;
-}
-
 /** Kernel counters in the source contract's units. Storage and syscall I/O are known at exit only. */
 function toCounters(c: NativeCounters): ProcessCounters {
   const counters: ProcessCounters = {
     cpuTotalNs: c.exited ? Math.max(c.exitCpuNs, c.onCpuNs) : c.onCpuNs,
-    // D state: the off-CPU time our convention calls I/O wait (the strict io_schedule part is a subset).
-    offCpuIoWaitNs: c.offCpuUninterruptibleNs,
+    // D state, split by the kernel's in_iowait: io_schedule() (storage) is I/O wait, the rest is blocked.
+    offCpuIoWaitNs: c.offCpuIoWaitNs,
+    offCpuBlockedNs: Math.max(0, c.offCpuUninterruptibleNs - c.offCpuIoWaitNs),
     offCpuSleepNs: c.offCpuSleepNs,
     runqueueDelayNs: c.runQueueNs,
     blockReadBytes: c.blockReadBytes,
@@ -449,7 +458,7 @@ function toCounters(c: NativeCounters): ProcessCounters {
     voluntaryCtxSwitches: c.voluntarySwitches,
     involuntaryCtxSwitches: c.involuntarySwitches,
   };
-  if (c.blkLastDev) counters.blockDevice = deviceName(c.blkLastDev);
+  if (c.blkLastDev) counters.blockDevice = blockDeviceNameOfDev(c.blkLastDev);
   if (c.exited) {
     counters.diskReadBytes = c.exitReadBytes;
     counters.diskWriteBytes = c.exitWriteBytes;

@@ -67,6 +67,8 @@ export interface NativeCounters {
   exitTsNs: bigint;
   /** Kernel dev_t (major << 20 | minor) of the latest bio the process submitted; 0 for none. */
   blkLastDev?: number;
+  /** Threads on a CPU, runnable or in D state at this read (addons that count them). */
+  activeThreads?: number;
   exited: boolean;
   oomKilled: boolean;
 }
@@ -76,6 +78,8 @@ export interface KernelProbe {
   setHostWide(on: boolean): void;
   pollEvents(maxEvents?: number): Buffer;
   readCounters(options?: { inflight?: boolean; exitGraceMs?: number }): Buffer;
+  /** Host-wide completed requests per device and direction (cumulative since load). */
+  readBlockLatency?(): Buffer;
   lostEvents(): number;
   stats(): Record<string, number>;
   programs(): { name: string; tracepoint: string; group: string; attached: boolean; reason?: string }[];
@@ -89,6 +93,7 @@ export interface NativeModule {
   };
   decodeEvents(buf: Buffer): NativeEvent[];
   decodeCounters(buf: Buffer): NativeCounters[];
+  decodeBlockLatency?(buf: Buffer): { major: number; minor: number; opName: string; count: number; bytes: number }[];
 }
 
 /** The optional package that carries the BPF programs and their loader (Linux only, built at install). */
