@@ -50,12 +50,16 @@ describe("storage-plateau", () => {
     expect(v.verdict).toBe("finding");
     expect(v.evidence.device).toBe("vda");
     expect(v.evidence.kind).toBe("throughput");
-    expect(v.evidence.plateau_mb_s).toBe(10);
-    // Judged over 8-s windows (at least six in the run): the six from 8 s to 56 s sit at the level.
+    // Its rate is all the plateau's windows moved over their time (the ramp's last second falls in the first):
+    // within 0.05 MB/s of the 10 MB/s the series sat at.
+    expect(v.evidence.plateau_mb_s).toBeCloseTo(10, 1);
+    // Judged over 4-s windows: the twelve from 4 s to 52 s sit at the level (52–56 s, with its idle last second,
+    // falls below it).
     expect(v.evidence.seconds_at_plateau).toBe(48);
     expect(v.evidence.share_of_run).toBeCloseTo(48 / 60, 4);
     expect(v.evidence.request_bytes).toBe(131_072);
-    expect(v.evidence.io_wait_share).toBeCloseTo((5 * 0.9 + (7 * 0.9) / 8) / 6, 4); // the last window: 7 of 8 s waiting
+    // Waiting 0.9 s of every plateau second; 4–8 s holds one ramp second.
+    expect(v.evidence.io_wait_share).toBeCloseTo((3 * 0.9 + 11 * 4 * 0.9) / 48, 4);
     expect(v.evidence.limit).toBe("unknown");
     expect(v.severity).toBe("critical");
     expect(v.summary).toMatch(
@@ -77,7 +81,7 @@ describe("storage-plateau", () => {
   it("calls small requests at a flat rate an IOPS limit", () => {
     const v = only(analyze(copyRun(3000 * 4096, 4096)), "storage-plateau");
     expect(v.evidence.kind).toBe("iops");
-    expect(v.evidence.plateau_iops).toBe(3000);
+    expect(Number(v.evidence.plateau_iops) / 3000).toBeCloseTo(1, 2);
   });
 
   it("stays clear for a flat rate nothing waited on (a CPU-bound steady reader), and for varying rates", () => {
@@ -106,7 +110,8 @@ describe("lifting a storage limit: options with runtimes", () => {
     expect(r.cost.refused?.reason).toMatch(/instance type is not known/);
     expect(r.cost.storage).toMatchObject({ device: "vda", kind: "throughput", limit: "unknown" });
     const opts = r.cost.storageOptions;
-    const level = 10 * MB;
+    const level = r.cost.storage?.bytesPerS as number;
+    expect(level / (10 * MB)).toBeCloseTo(1, 2);
     // The task waited 0.9 s of each plateau second (47 of them inside the plateau's windows); lifting the
     // plateau to L scales that by level / L.
     const expected = (newBps: number) => 60 - 47 * 0.9 * (1 - level / newBps);

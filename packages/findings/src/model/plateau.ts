@@ -10,7 +10,7 @@
 //   level   = the lower quartile of the window rates. A device's series is host-wide: work that shares the
 //             disk can only add to it, and while tasks wait on a limit the device never runs below it, so the
 //             limit is the floor the windows sit on (on a device of its own, every window sits at it);
-//   plateau = the windows from 2 × band below the level to 3 × band above it; they must cover `minShare` of
+//   plateau = the windows from 2 × band below the level to 5 × band above it; they must cover `minShare` of
 //             the run, and at most a fifth of the waiting windows may fall below (a limit holds its level).
 // The longest plateau of a device wins; throughput and request rate usually flatten together, and the average
 // request size tells which limit it is (≥ 32 KiB per request: throughput; smaller: IOPS).
@@ -126,7 +126,7 @@ function devicePlateau(
     const level = quantile(rates, 0.25);
     if (!(level >= (kind === "throughput" ? o.plateauMinBps : o.plateauMinIops))) return;
     const lo = (1 - 2 * o.plateauBand) * level;
-    const hi = (1 + 3 * o.plateauBand) * level;
+    const hi = (1 + 5 * o.plateauBand) * level;
     const near = waiting.filter((_, i) => (rates[i] as number) >= lo && (rates[i] as number) <= hi);
     const atOrAbove = waiting.filter((_, i) => (rates[i] as number) >= lo);
     const below = rates.filter((r) => r < lo).length;
@@ -144,8 +144,12 @@ function devicePlateau(
     b.dir === "read" ? r : b.dir === "write" ? w : r && w ? sumOf(r, w) : undefined;
   const byteSeries = pick(d.readBytes, d.writeBytes) as Float64Array;
   const opSeries = pick(d.readOps, d.writeOps);
-  const bytesPerS = median(b.near.map((w) => rateOf(byteSeries, w)));
-  const opsPerS = opSeries ? median(b.near.map((w) => rateOf(opSeries, w))) : 0;
+  // The plateau's rate: all it moved over its windows' time (a limit that lets large requests through in lumps
+  // averages out at its rate; the lower quartile only chose the windows).
+  const seconds = b.near.reduce((t, w) => t + w.seconds, 0);
+  const total = (ser: Float64Array) => b.near.reduce((t, w) => t + rateOf(ser, w) * w.seconds, 0);
+  const bytesPerS = seconds > 0 ? total(byteSeries) / seconds : 0;
+  const opsPerS = opSeries && seconds > 0 ? total(opSeries) / seconds : 0;
   const requestBytes = opsPerS > 0 ? bytesPerS / opsPerS : 0;
   // Throughput and requests usually flatten together under one limit: large requests meet a throughput limit
   // first, small ones a request-rate limit.
@@ -223,10 +227,6 @@ function quantile(values: readonly number[], q: number): number {
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
   return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (pos - lo);
-}
-
-function median(values: readonly number[]): number {
-  return values.length === 0 ? 0 : quantile(values, 0.5);
 }
 
 export interface PlateauLimit {
