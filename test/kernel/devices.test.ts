@@ -32,6 +32,8 @@ let spans: NormalizedSpan[] = [];
 beforeAll(async () => {
   // the input bypasses the page cache on its way to the disk, so reading it back has to go to the disk
   execFileSync("dd", ["if=/dev/zero", `of=${work}/in`, "bs=1M", `count=${SIZE / MiB}`, "oflag=direct", "status=none"]);
+  // The series is host-wide: dirty pages left by earlier tests must reach the disk before, not during, the run.
+  execFileSync("sync");
   const script = `
     set -e
     ${limits.join}
