@@ -6,6 +6,8 @@
 //   end to end    reading + validating the file, building the run model, all rules and the cost model (streamed)
 //   engine        the run model, rules and cost model alone, on spans already in memory
 // and prints spans/s for each (goal: ≥ 200k spans/s). Not a test: it asserts nothing. KEEP=1 keeps the folder.
+// TIMELINE_BUCKETS=256 gives every task span per-bucket thread states (pipespan.timeline.*), as the kernel source
+// writes them, so the limits model and the cost projection work bucket by bucket.
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +28,12 @@ import {
   ATTR_PIPESPAN_OFFCPU_SLEEP_TIME,
   ATTR_PIPESPAN_RUN_SOURCE,
   ATTR_PIPESPAN_RUNQUEUE_DELAY,
+  ATTR_PIPESPAN_TIMELINE_ACTIVE_THREADS_MAX,
+  ATTR_PIPESPAN_TIMELINE_CPU_TIME,
+  ATTR_PIPESPAN_TIMELINE_INTERVAL,
+  ATTR_PIPESPAN_TIMELINE_IO_WAIT_TIME,
+  ATTR_PIPESPAN_TIMELINE_RUNQUEUE_DELAY,
+  ATTR_PIPESPAN_TIMELINE_SLEEP_TIME,
   ATTR_PROCESS_EXECUTABLE_NAME,
   ATTR_PROCESS_PARENT_PID,
   ATTR_PROCESS_PID,
@@ -39,11 +47,33 @@ const BATCH = 512;
 const START_NS = 1_767_225_600_000_000_000n;
 
 type V = string | number;
-const kv = (a: Record<string, V>) =>
+const kv = (a: Record<string, V | number[]>) =>
   Object.entries(a).map(([key, v]) => ({
     key,
-    value: typeof v === "string" ? { stringValue: v } : Number.isInteger(v) ? { intValue: v } : { doubleValue: v },
+    value: Array.isArray(v)
+      ? { arrayValue: { values: v.map((x) => ({ doubleValue: x })) } }
+      : typeof v === "string"
+        ? { stringValue: v }
+        : Number.isInteger(v)
+          ? { intValue: v }
+          : { doubleValue: v },
   }));
+const BUCKETS = Number(process.env["TIMELINE_BUCKETS"] ?? 0);
+
+/** Per-bucket thread states of a task of `wall` seconds (48 working threads: 60% on a CPU, 30% in I/O wait). */
+function timeline(wall: number): Record<string, number | number[]> {
+  if (BUCKETS <= 0) return {};
+  const w = wall / BUCKETS;
+  const k = (f: number) => Array.from({ length: BUCKETS }, (_, i) => w * 48 * f * (0.8 + (0.4 * ((i * 7) % 5)) / 4));
+  return {
+    [ATTR_PIPESPAN_TIMELINE_INTERVAL]: w,
+    [ATTR_PIPESPAN_TIMELINE_CPU_TIME]: k(0.6),
+    [ATTR_PIPESPAN_TIMELINE_IO_WAIT_TIME]: k(0.3),
+    [ATTR_PIPESPAN_TIMELINE_RUNQUEUE_DELAY]: k(0.02),
+    [ATTR_PIPESPAN_TIMELINE_SLEEP_TIME]: k(0.08),
+    [ATTR_PIPESPAN_TIMELINE_ACTIVE_THREADS_MAX]: Array.from({ length: BUCKETS }, () => 48),
+  };
+}
 const hex = (n: number, d: number) => n.toString(16).padStart(d, "0");
 const ns = (s: number) => String(START_NS + BigInt(Math.round(s * 1e9)));
 
@@ -82,7 +112,11 @@ async function writeRun(dir: string): Promise<number> {
       kind: 1,
       startTimeUnixNano: ns(start),
       endTimeUnixNano: ns(end),
-      attributes: kv({ [ATTR_CICD_PIPELINE_TASK_NAME]: name, [ATTR_CICD_PIPELINE_TASK_RUN_ID]: `${name}-${t}` }),
+      attributes: kv({
+        [ATTR_CICD_PIPELINE_TASK_NAME]: name,
+        [ATTR_CICD_PIPELINE_TASK_RUN_ID]: `${name}-${t}`,
+        ...timeline(end - start),
+      }),
     });
     const wrapperId = hex(nextId++, 16);
     for (let p = 0; p < PROCS_PER_TASK; p++) {

@@ -78,10 +78,15 @@ describe("pipespan analyze: bad input", () => {
     const dir = join(out, "bad-config");
     writeRunFolder(dir, foundingStory());
     const cfg = join(out, "rules.yaml");
-    writeFileSync(cfg, "rules:\n  io-bound:\n    ioWaitShare: 2\n");
+    writeFileSync(cfg, "rules:\n  runqueue-contention:\n    delayShare: 2\n");
     expectOneLineError(
       await runPipespan(["analyze", "--config", cfg, dir]),
-      /invalid config .*rules\.yaml: rules\.io-bound\.ioWaitShare: Too big/,
+      /invalid config .*rules\.yaml: rules\.runqueue-contention\.delayShare: Too big/,
+    );
+    writeFileSync(cfg, "model:\n  leadRatio: 0.5\n");
+    expectOneLineError(
+      await runPipespan(["analyze", "--config", cfg, dir]),
+      /invalid config .*rules\.yaml: model\.leadRatio: Too small/,
     );
     writeFileSync(cfg, "rules: {io-bound: [\n");
     expectOneLineError(await runPipespan(["analyze", "--config", cfg, dir]), /is not valid YAML/);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPipespan, scratchDir, tmpOutDir } from "../support/cli.js";
 import { blkioThrottle } from "../support/throttle.js";
+import { cpuShield } from "./support/cpu-shield.ts";
 
 interface Finding {
   rule: string;
@@ -17,15 +18,17 @@ describe("pipespan run --source ebpf → pipespan analyze", () => {
   const work = scratchDir();
   const out = tmpOutDir();
   const throttle = blkioThrottle(work, 10 * 1024 * 1024);
+  const shield = cpuShield();
   let findings: Finding[] = [];
 
   beforeAll(async () => {
     // io_step: 24 MiB written then read back with O_DIRECT through a 10 MiB/s limit (~5 s waiting on the disk).
-    // cpu_step: 3 s of pure computation, at a raised priority so other work on the machine cannot starve it.
+    // cpu_step: 3 s of pure computation, in a heavily weighted cpu group so other work on the machine cannot
+    // starve it (it would be cpu-starved, rightly).
     const script = `
       set -e
       PIPESPAN_TASK_NAME=io_step bash -c '${throttle.join} dd if=/dev/zero of="$0/f" bs=1M count=24 oflag=direct status=none; dd if="$0/f" of=/dev/null bs=1M iflag=direct status=none; rm -f "$0/f"' "${work}"
-      PIPESPAN_TASK_NAME=cpu_step nice -n -10 node -e 'const t = Date.now(); let x = 0; while (Date.now() - t < 3000) x++;'
+      PIPESPAN_TASK_NAME=cpu_step bash -c '${shield.join} exec node -e "const t = Date.now(); let x = 0; while (Date.now() - t < 3000) x++;"'
       true
     `;
     const r = await runPipespan(
@@ -42,6 +45,7 @@ describe("pipespan run --source ebpf → pipespan analyze", () => {
 
   afterAll(() => {
     throttle.remove();
+    shield.remove();
     rmSync(work, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
   });

@@ -41,56 +41,90 @@ function catalogRows(): Row[] {
 }
 
 /**
- * The cost model of packages/findings/README.md, written out for this story: each critical-path segment's wall
- * time split into CPU / I/O wait / run queue / other from its thread seconds, I/O scaled by the EBS baselines
- * (STAR_ALIGN ran at the cap) or by need/baseline, never below the bytes moved at the candidate's baseline.
+ * The limits model of packages/findings/README.md, written out for one task judged from its totals (the story
+ * has no timelines): lanes = the active threads on average rounded up (capped by the host's CPUs); the CPU work
+ * holds C / lanes; the rest is held by I/O up to its thread-seconds, then by the run queue up to its own; what
+ * remains is sleep.
  */
-function projected(c: Row, current: Row): number {
+function held(cpu: number, io: number, rq: number, sleep: number, wall: number, hostCpus: number) {
+  const lanes = Math.min(hostCpus, Math.max(1, Math.ceil((cpu + io + rq) / wall - 0.1)));
+  const live = Math.ceil((cpu + io + rq + sleep) / wall - 0.1);
+  const l = Math.max(1, cpu / wall, Math.min(lanes, live));
+  const cpuHeld = Math.min(wall, cpu / l);
+  const rest = wall - cpuHeld;
+  const ioHeld = Math.min(rest, io);
+  const rqHeld = Math.min(rest - ioHeld, rq);
+  const wait = Math.max(0, Math.min(sleep, rest - ioHeld - rqHeld));
+  return { lanes: l, cpu: cpuHeld, io: ioHeld, rq: rqHeld, wait };
+}
+
+/**
+ * The story's runtime on candidate `c`, from the measured r6i.16xlarge (64 vCPUs), per critical-path segment
+ * (STAR_ALIGN with FASTQC alongside, SAMTOOLS_SORT, MULTIQC): CPU re-spread over min(lanes, vCPUs left by the
+ * other tasks), run queue × 64 / vCPUs, storage × old cap / new cap where the instance was at its EBS cap (STAR
+ * with FASTQC: 2500 MB/s) or × max(1, need / new cap) elsewhere, sleep unchanged; never below the bytes moved at
+ * the candidate's baseline. Returns the seconds and what holds them.
+ */
+function projected(c: Row, current: Row) {
   const t = STORY.tasks;
-  const capBytes = (r: Row) => ((r.ebsMbps as number) * 1e6) / 8;
+  const cap = (r: Row) => ((r.ebsMbps as number) * 1e6) / 8;
+  const by = { cpu: 0, ebs: 0, storage: 0, other: 0 };
+  let total = 0;
   const segment = (
-    wall: number,
-    cpu: number,
-    io: number,
-    rq: number,
-    demandCores: number,
-    storagePeak: number,
+    h: ReturnType<typeof held>,
+    otherCores: number,
     atCap: boolean,
+    storagePeak: number,
     bytes: number,
   ) => {
-    const active = cpu + io + rq;
-    const s = active > wall ? wall / active : 1;
-    const other = wall - (cpu + io + rq) * s;
-    const cpuP = cpu * s * Math.max(1, demandCores / c.vcpu);
-    const rqP = rq * s * (current.vcpu / c.vcpu);
-    const ioP = io * s * (atCap ? capBytes(current) / capBytes(c) : Math.max(1, storagePeak / capBytes(c)));
-    return Math.max(cpuP + rqP + ioP + other, bytes / capBytes(c));
+    const lanes = Math.max(1, Math.min(h.lanes, c.vcpu - otherCores));
+    const cpu = (h.cpu * h.lanes) / lanes + h.rq * (current.vcpu / c.vcpu);
+    const ioScale = atCap ? cap(current) / cap(c) : Math.max(1, storagePeak / cap(c));
+    const io = h.io * ioScale;
+    const seconds = cpu + io + h.wait;
+    const floor = bytes / cap(c);
+    if (floor > seconds) {
+      by.ebs += floor;
+      total += floor;
+      return;
+    }
+    by.cpu += cpu;
+    if (atCap || storagePeak > cap(c)) by.ebs += io;
+    else by.storage += io;
+    by.other += h.wait;
+    total += seconds;
   };
   const star = t.STAR_ALIGN;
+  const starWall = star.end - star.start;
   const starBps = star.readBps + star.writeBps;
-  return (
-    segment(
-      star.end - star.start,
-      star.cpu,
-      star.io,
-      star.rq,
-      4 + 2,
-      starBps + t.FASTQC.bps,
-      true,
-      starBps * (star.end - star.start) + t.FASTQC.bps * (t.FASTQC.end - t.FASTQC.start),
-    ) +
-    segment(
-      900,
-      t.SAMTOOLS_SORT.cpu,
-      t.SAMTOOLS_SORT.io,
-      t.SAMTOOLS_SORT.rq,
-      8,
-      t.SAMTOOLS_SORT.bps,
-      false,
-      t.SAMTOOLS_SORT.bps * 900,
-    ) +
-    segment(300, t.MULTIQC.cpu, t.MULTIQC.io, t.MULTIQC.rq, 0.9, t.MULTIQC.bps, false, t.MULTIQC.bps * 300)
+  // The STAR_ALIGN task is its wrapper shell (0.5 s CPU, asleep throughout) plus STAR.
+  segment(
+    held(star.cpu + 0.5, star.io, star.rq, star.sleep + starWall, starWall, current.vcpu),
+    t.FASTQC.cpu / (t.FASTQC.end - t.FASTQC.start),
+    true,
+    starBps + t.FASTQC.bps,
+    starBps * starWall + t.FASTQC.bps * (t.FASTQC.end - t.FASTQC.start),
   );
+  const sort = t.SAMTOOLS_SORT;
+  const sortWall = sort.end - sort.start;
+  segment(
+    held(sort.cpu, sort.io, sort.rq, sort.sleep, sortWall, current.vcpu),
+    0,
+    false,
+    sort.bps,
+    sort.bps * sortWall,
+  );
+  const mqc = t.MULTIQC;
+  const mqcWall = mqc.end - mqc.start;
+  segment(held(mqc.cpu, mqc.io, mqc.rq, mqc.sleep, mqcWall, current.vcpu), 0, false, mqc.bps, mqc.bps * mqcWall);
+  const limits: [string, number][] = [
+    ["cpu", by.cpu],
+    ["ebs", by.ebs],
+    ["storage", by.storage],
+  ];
+  limits.sort((a, b) => b[1] - a[1]);
+  const top = limits[0] as [string, number];
+  return { seconds: total, binding: top[1] >= by.other ? top[0] : "none" };
 }
 
 describe("the founding story: 3 h on r6i.16xlarge, I/O-bound at the EBS cap", () => {
@@ -132,12 +166,17 @@ describe("the founding story: 3 h on r6i.16xlarge, I/O-bound at the EBS cap", ()
     expect(mem.evidence.peak_rss_bytes).toBeLessThanOrEqual(62 * GiB);
   });
 
-  it("finds STAR_ALIGN io-bound", () => {
+  it("finds STAR_ALIGN io-bound, with storage holding the share the limits model gives", () => {
     const [f] = finding("io-bound");
     expect(f.task).toBe("STAR_ALIGN");
     expect(f.severity).toBe("critical");
     const star = STORY.tasks.STAR_ALIGN;
-    expect(f.evidence.io_wait_share).toBeCloseTo(star.io / (star.cpu + star.io + star.rq), 3);
+    const wall = star.end - star.start;
+    const h = held(star.cpu + 0.5, star.io, star.rq, star.sleep + wall, wall, current.vcpu);
+    expect(f.evidence.lanes).toBe(15); // 15.02 threads active on average
+    expect(f.evidence.share_io).toBeCloseTo(h.io / wall, 3);
+    expect(f.evidence.share_cpu).toBeCloseTo(h.cpu / wall, 3);
+    expect(f.evidence.est_s_storage_unlimited).toBeCloseTo(wall - h.io, 0);
   });
 
   it("finds the run memory-overprovisioned", () => {
@@ -160,7 +199,7 @@ describe("the founding story: 3 h on r6i.16xlarge, I/O-bound at the EBS cap", ()
   });
 
   it("recommends cheaper types with their baseline, break-even speedup and binding limit, as computed from the catalog", () => {
-    const pCurrent = projected(current, current);
+    const pCurrent = projected(current, current).seconds;
     const peakGib = 60;
     const expected = rows
       .filter(
@@ -172,9 +211,10 @@ describe("the founding story: 3 h on r6i.16xlarge, I/O-bound at the EBS cap", ()
           c.ebsMbps !== undefined,
       )
       .map((c) => {
-        const est = (10_800 * projected(c, current)) / pCurrent;
+        const p = projected(c, current);
+        const est = (10_800 * p.seconds) / pCurrent;
         const cost = (c.price * est) / 3600;
-        return { c, est, cost, change: cost / ((current.price * 10_800) / 3600) - 1 };
+        return { c, est, cost, binding: p.binding, change: cost / ((current.price * 10_800) / 3600) - 1 };
       })
       .filter((x) => (x.change <= -0.05 && x.est <= 10_800 * 1.1) || (10_800 / x.est >= 1.1 && x.change <= 0))
       .sort((a, b) => a.cost - b.cost);
@@ -197,8 +237,10 @@ describe("the founding story: 3 h on r6i.16xlarge, I/O-bound at the EBS cap", ()
         runtimeSeconds: 10_800,
         costPerRunUsd: expect.closeTo(12.096, 9),
         pricePerHourUsd: current.price,
+        estimated: false,
       });
-      expect(rec.bindingLimit).toBe("ebs"); // the story is bound by storage on every candidate
+      expect(rec.bindingLimit).toBe(x.binding);
+      expect(rec.bindingLimit).toBe("ebs"); // the story is bound by the EBS cap on every recommended type
       expect(rec.ebsBaselineMbps).toBe(x.c.ebsMbps);
       expect(rec.summary).toContain(`vs $12.10 on r6i.16xlarge`);
       expect(rec.summary).toMatch(/break-even speedup \d\.\d\d×; binding limit: EBS baseline \d+ Mbit\/s/);

@@ -14,6 +14,7 @@ export interface Throttle {
 
 const BLKIO = "/sys/fs/cgroup/blkio";
 const MEMORY = "/sys/fs/cgroup/memory";
+const CPU = "/sys/fs/cgroup/cpu";
 
 /** The whole-disk major:minor behind `dir` (throttling applies to disks, not partitions). */
 export function diskOf(dir: string): string {
@@ -35,6 +36,11 @@ export interface Limits {
   readonly writeBps?: number;
   /** memory.limit_in_bytes of a memory group (page cache included). */
   readonly memoryBytes?: number;
+  /**
+   * cpu.shares of a cpu group (1024 is the default weight). The development machine is shared: a heavily weighted
+   * group keeps a CPU-bound workload from being starved by other work (groups compete by weight).
+   */
+  readonly cpuShares?: number;
 }
 
 let groups = 0;
@@ -57,6 +63,16 @@ export function cgroupLimits(dir: string, limits: Limits): Throttle {
     if (limits.readBps !== undefined)
       writeFileSync(`${g}/blkio.throttle.read_bps_device`, `${device} ${limits.readBps}`);
     join += `echo $$ > ${g}/cgroup.procs;`;
+  }
+  if (limits.cpuShares !== undefined) {
+    if (!existsSync(`${CPU}/cpu.shares`)) {
+      throw new Error(`the cgroup v1 cpu controller is not available (${CPU}); CPU-bound tests need it`);
+    }
+    const g = `${CPU}/${name}`;
+    mkdirSync(g);
+    made.push(g);
+    writeFileSync(`${g}/cpu.shares`, String(limits.cpuShares));
+    join += ` echo $$ > ${g}/cgroup.procs;`;
   }
   if (limits.memoryBytes !== undefined) {
     if (!existsSync(`${MEMORY}/memory.limit_in_bytes`)) {

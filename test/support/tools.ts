@@ -203,6 +203,8 @@ export interface ToolRunOptions {
   readonly throttleBps?: number;
   /** Memory cgroup limit for the tool (page cache included); default 256 MiB (fastp: 2 GiB), 0 for none. */
   readonly memoryLimitBytes?: number;
+  /** cpu.shares of a cpu group for the tool (shields it from other work on a shared machine); none by default. */
+  readonly cpuShares?: number;
   /** More `pipespan run` options (e.g. ["--instance", "m6i.large"]); --no-findings unless given "--findings". */
   readonly pipespanArgs?: readonly string[];
   /** Where the input and output go (a real disk, not tmpfs); default a fresh scratch folder. */
@@ -248,6 +250,7 @@ export async function runTool(o: ToolRunOptions): Promise<ToolRun> {
     limits = cgroupLimits(work, {
       ...(o.throttleBps !== undefined ? { readBps: o.throttleBps, writeBps: o.throttleBps } : {}),
       ...(memory > 0 ? { memoryBytes: memory } : {}),
+      ...(o.cpuShares !== undefined ? { cpuShares: o.cpuShares } : {}),
     });
     const argv = spec.argv(o.threads, input, work);
     const quoted = argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");

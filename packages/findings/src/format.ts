@@ -25,7 +25,9 @@ export function mbps(bytesPerS: number): string {
   return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} MB/s`;
 }
 
+/** Dollars; never "$0.0000" — an amount below a hundredth of a cent is "< $0.0001". */
 export function usd(v: number): string {
+  if (v > 0 && v < 0.00005) return "< $0.0001";
   return v >= 100 ? `$${v.toFixed(0)}` : v >= 0.1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`;
 }
 

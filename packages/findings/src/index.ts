@@ -10,18 +10,43 @@ export {
   requireInstanceType,
 } from "./catalog/catalog.js";
 export { CsvError, parseCsv } from "./catalog/csv.js";
+export { loadVolumes, parseVolumes, type VolumeType } from "./catalog/volumes.js";
 export {
   type AnalysisConfig,
   type CostOptions,
   CostOptionsSchema,
   defaultConfig,
   loadConfig,
+  type ModelOptions,
+  ModelOptionsSchema,
   parseConfig,
   type RuleSettings,
 } from "./config/config.js";
-export { type BindingLimit, type Projection, project, type SegmentFacts, segmentFacts } from "./cost/project.js";
-export { analyzeCost, type Baseline, type CostAnalysis, type Recommendation } from "./cost/recommend.js";
-export { type AnalyzeOptions, analyzeRun } from "./engine/analyze.js";
+export {
+  type BindingLimit,
+  type HostSpec,
+  type Projection,
+  type ProjectionContext,
+  project,
+  type SegmentFacts,
+  segmentFacts,
+  type TargetSpec,
+} from "./cost/project.js";
+export {
+  analyzeCost,
+  type Baseline,
+  type CostAnalysis,
+  type Recommendation,
+  type StorageOption,
+  type StorageSummary,
+} from "./cost/recommend.js";
+export {
+  type AnalyzeOptions,
+  analyzeRun,
+  estimateRuntimes,
+  measuredHost,
+  type RuntimeEstimate,
+} from "./engine/analyze.js";
 export {
   FINDINGS_TRACES_FILE,
   type LoadedRun,
@@ -35,17 +60,50 @@ export { FindingsError, type FindingsErrorKind } from "./errors.js";
 export * as format from "./format.js";
 export { type BuildRunModelOptions, buildRunModel, RunModelBuilder, WHOLE_RUN_KEY } from "./model/build.js";
 export { type CriticalPath, criticalPath, type PathSegment } from "./model/critical-path.js";
+export {
+  type Bucket,
+  CAUSES,
+  type Cause,
+  type Held,
+  type LimitsOptions,
+  projectTask,
+  type Scenario,
+  type TaskLimits,
+  taskLimits,
+  waterFill,
+} from "./model/limits.js";
 export { addMeasures, readMeasures, storageBytes } from "./model/measures.js";
+export { classifyPlateau, findPlateaus, type PlateauLimit, type StoragePlateau } from "./model/plateau.js";
 export { buildProfile, integralOf, type Profile, peakOf, secondsAtOrAbove } from "./model/profile.js";
 export { hasOffCpuData, splitOf, type TimeSplit, timeSplit } from "./model/split.js";
-export type { Coverage, Measures, ProcessNode, RunModel, TaskNode } from "./model/types.js";
+export { readDevices, readHost, readTimeline } from "./model/timeline.js";
+export type {
+  Coverage,
+  DeviceSeries,
+  MeasuredHost,
+  Measures,
+  ProcessNode,
+  RunModel,
+  TaskNode,
+  Timeline,
+} from "./model/types.js";
+export {
+  CAUSE_LABEL,
+  PRIMARY_VERDICTS,
+  type Primary,
+  type PrimaryVerdict,
+  primaryVerdict,
+  type VerdictOptions,
+} from "./model/verdict.js";
 export * from "./otlp/index.js";
 export { normalizeReadableSpans, type ReadableSpanLike } from "./otlp/readable.js";
 export { RULES } from "./rules/index.js";
 export {
+  COST_FINDING_IDS,
   type CostFindingId,
   type Evidence,
   type FindingId,
+  type MeasuredContext,
   RULE_IDS,
   type RuleContext,
   type RuleDefinition,

@@ -29,36 +29,45 @@ describe("config", () => {
     const c = defaultConfig();
     expect(Object.keys(c.rules).sort()).toEqual([...RULE_IDS].sort());
     for (const id of RULE_IDS) expect(c.rules[id].enabled).toBe(true);
-    expect(c.rules["io-bound"].ioWaitShare).toBe(0.5);
+    expect(c.rules["runqueue-contention"].delayShare).toBe(0.1);
+    expect(c.model.dominantShare).toBe(0.6);
+    expect(c.model.minWallSeconds).toBe(1);
     expect(c.cost.memoryHeadroom).toBe(1.2);
   });
 
   it("overrides thresholds and cost options from YAML and keeps the other defaults", async () => {
     const c = await loadConfig(
       file(
-        "rules:\n  io-bound:\n    ioWaitShare: 0.6\n  straggler: { enabled: false }\ncost:\n  cpuSpeed: { r7a: 1.2 }\n",
+        "model:\n  dominantShare: 0.7\nrules:\n  runqueue-contention:\n    delayShare: 0.2\n  straggler: { enabled: false }\ncost:\n  cpuSpeed: { r7a: 1.2 }\n",
       ),
     );
-    expect(c.rules["io-bound"].ioWaitShare).toBe(0.6);
-    expect(c.rules["io-bound"].maxCpuShare).toBe(0.35);
+    expect(c.model.dominantShare).toBe(0.7);
+    expect(c.model.leadShare).toBe(0.4);
+    expect(c.rules["runqueue-contention"].delayShare).toBe(0.2);
+    expect(c.rules["runqueue-contention"].minDelaySeconds).toBe(1);
     expect(c.rules.straggler.enabled).toBe(false);
     expect(c.cost.cpuSpeed).toEqual({ r7a: 1.2 });
     expect(c.cost.maxRecommendations).toBe(5);
   });
 
   it("accepts an empty file", async () => {
-    expect((await loadConfig(file(""))).rules["cpu-bound"].cpuShare).toBe(0.6);
+    expect((await loadConfig(file(""))).rules["cpu-bound"].coreSaturation).toBe(0.85);
   });
 
   it("names the key of a typo, an unknown rule, a value out of range, a wrong type", async () => {
-    expect((await configError("rules:\n  io-bound:\n    ioWaitShre: 0.6\n")).message).toMatch(
-      /invalid config .*rules\.io-bound: Unrecognized key: "ioWaitShre"/,
+    expect((await configError("rules:\n  runqueue-contention:\n    delayShre: 0.6\n")).message).toMatch(
+      /invalid config .*rules\.runqueue-contention: Unrecognized key: "delayShre"/,
     );
+    // The share thresholds io-bound and cpu-bound had before the limits model are gone: named, not ignored.
+    expect((await configError("rules:\n  io-bound:\n    ioWaitShare: 0.6\n")).message).toMatch(
+      /rules\.io-bound: Unrecognized key: "ioWaitShare"/,
+    );
+    expect((await configError("model:\n  dominantShare: 0.3\n")).message).toMatch(/model\.dominantShare: Too small/);
     expect((await configError("rules:\n  io-bond: {}\n")).message).toMatch(
       /Unrecognized key: "io-bond".*rules are: io-bound/,
     );
-    expect((await configError("rules:\n  io-bound: { ioWaitShare: 1.5 }\n")).message).toMatch(
-      /rules\.io-bound\.ioWaitShare: Too big/,
+    expect((await configError("rules:\n  runqueue-contention: { delayShare: 1.5 }\n")).message).toMatch(
+      /rules\.runqueue-contention\.delayShare: Too big/,
     );
     expect((await configError("cost:\n  maxRecommendations: many\n")).message).toMatch(/cost\.maxRecommendations/);
     expect((await configError("colour: blue\n")).message).toMatch(/Unrecognized key: "colour"/);

@@ -1,84 +1,74 @@
 import { ATTR_HOST_TYPE, ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME } from "@pipespan/semconv";
 import { describe, expect, it } from "vitest";
-import {
-  type InstanceType,
-  loadCatalog,
-  parseConfig,
-  project,
-  requireInstanceType,
-  type SegmentFacts,
-} from "../src/index.js";
-import { analyze, run, task } from "./helpers.js";
+import { estimateRuntimes, type InstanceType, loadCatalog, parseConfig, requireInstanceType } from "../src/index.js";
+import { analyze, modelOf, run, task } from "./helpers.js";
 
 const catalog = loadCatalog();
 const type = (t: string): InstanceType => requireInstanceType(catalog, t);
-const opts = { atCapFraction: 0.8, speed: () => 1 };
 const MB = 1e6;
 
-function facts(over: Partial<SegmentFacts>): SegmentFacts {
-  return {
-    seconds: 100,
-    cpuS: 0,
-    runqueueS: 0,
-    ioWaitS: 0,
-    otherS: 0,
-    demandCores: 1,
-    storagePeakBps: 0,
-    storageBytes: 0,
-    netPeakBps: 0,
-    netBytes: 0,
-    ...over,
-  };
+/** One single-threaded (unless said) task of 100 s on r6i.16xlarge, judged from its totals. */
+function oneTask(m: Parameters<typeof task>[3], hostType = "r6i.16xlarge") {
+  return modelOf(run({ hostType, wallS: 100, tasks: [task("t", 0, 100, m)] }));
 }
+const on = (model: ReturnType<typeof oneTask>, ...types: string[]) => estimateRuntimes(model, types);
 
-describe("runtime projection", () => {
-  it("is the observed time on the current type", () => {
-    const f = [facts({ cpuS: 30, ioWaitS: 50, otherS: 20, storagePeakBps: 2400 * MB, storageBytes: 2400 * MB * 50 })];
-    expect(project(f, type("r6i.16xlarge"), type("r6i.16xlarge"), opts).seconds).toBeCloseTo(100, 9);
+describe("runtime projection (the limits model from the measured host)", () => {
+  it("is the observed time on the measured host's own type", () => {
+    const m = oneTask({ cpu: 30, io: 50, sleep: 20, blockRead: 2400 * MB * 100 });
+    expect(on(m, "r6i.16xlarge")[0]?.seconds).toBeCloseTo(100, 9);
   });
 
-  it("scales I/O wait by the EBS baselines when the run was at the cap", () => {
-    // r6i.16xlarge 2500 MB/s → r5b.16xlarge 40000 Mbit/s = 5000 MB/s: the I/O part halves.
-    const f = [facts({ cpuS: 30, ioWaitS: 50, otherS: 20, storagePeakBps: 2400 * MB, storageBytes: 2400 * MB * 50 })];
-    const p = project(f, type("r6i.16xlarge"), type("r5b.16xlarge"), opts);
-    expect(p.seconds).toBeCloseTo(30 + 25 + 20, 9);
-    expect(p.bindingLimit).toBe("cpu");
-    expect(p.bySeconds).toEqual({ cpu: 30, ebs: 25, network: 0, other: 20 });
+  it("scales storage-held time by the EBS baselines when the run was at the instance's cap", () => {
+    // 2400 MB/s on r6i.16xlarge (2500 MB/s) → r5b.16xlarge (40000 Mbit/s = 5000 MB/s): the storage part halves.
+    const m = oneTask({ cpu: 30, io: 50, sleep: 20, blockRead: 2400 * MB * 100 });
+    const [p] = on(m, "r5b.16xlarge");
+    expect(p?.seconds).toBeCloseTo(30 + 25 + 20, 6);
+    expect(p?.bindingLimit).toBe("cpu");
+    expect(p?.bySeconds.ebs).toBeCloseTo(25, 6);
+    expect(p?.bySeconds.cpu).toBeCloseTo(30, 6);
+    expect(p?.bySeconds.other).toBeCloseTo(20, 6);
   });
 
-  it("leaves I/O wait alone below the cap unless the candidate's cap is below the need", () => {
-    const f = [facts({ cpuS: 10, ioWaitS: 80, otherS: 10, storagePeakBps: 500 * MB, storageBytes: 500 * MB * 80 })];
-    const now = type("r6i.16xlarge");
-    expect(project(f, now, type("r5b.16xlarge"), opts).seconds).toBeCloseTo(100, 9);
-    // r6i.4xlarge: 5000 Mbit/s = 625 MB/s > 500: unchanged. r6i.2xlarge: 312.5 MB/s < 500: I/O × 500/312.5.
-    expect(project(f, now, type("r6i.4xlarge"), opts).seconds).toBeCloseTo(100, 9);
-    const slower = project(f, now, type("r6i.2xlarge"), opts);
-    expect(slower.seconds).toBeCloseTo(10 + 80 * (500 / 312.5) + 10, 6);
-    expect(slower.bindingLimit).toBe("ebs");
+  it("leaves storage time alone below the cap unless the candidate's cap is below the need", () => {
+    const m = oneTask({ cpu: 10, io: 80, sleep: 10, blockRead: 500 * MB * 100 });
+    const [same, four, two] = on(m, "r5b.16xlarge", "r6i.4xlarge", "r6i.2xlarge");
+    expect(same?.seconds).toBeCloseTo(100, 6);
+    // r6i.4xlarge: 5000 Mbit/s = 625 MB/s > 500: unchanged. r6i.2xlarge: 312.5 MB/s < 500: storage × 500/312.5
+    // (148 s), but moving the 50 GB at 312.5 MB/s takes 160 s: the floor.
+    expect(four?.seconds).toBeCloseTo(100, 6);
+    expect(two?.seconds).toBeCloseTo(Math.max(10 + 80 * (500 / 312.5) + 10, (500 * MB * 100) / (312.5 * MB)), 6);
+    expect(two?.bindingLimit).toBe("ebs");
+    expect(same?.bindingLimit).toBe("storage"); // storage holds it, below the instance's cap: never "none"
   });
 
-  it("stretches CPU time when the candidate has fewer vCPUs than were busy, and run-queue delay by the vCPU ratio", () => {
-    const f = [facts({ cpuS: 80, runqueueS: 10, otherS: 10, demandCores: 32 })];
-    const p = project(f, type("r6i.16xlarge"), type("r6i.4xlarge"), opts); // 64 → 16 vCPUs
-    expect(p.seconds).toBeCloseTo(80 * (32 / 16) + 10 * (64 / 16) + 10, 9);
-    expect(p.bindingLimit).toBe("cpu");
+  it("re-spreads the CPU work over the lanes a candidate offers, never more than the threads the task ran", () => {
+    // 32 threads busy for 100 s on 64 vCPUs: 16 vCPUs double it; 128 vCPUs change nothing.
+    const m = oneTask({ cpu: 3200, io: 0, rq: 0, sleep: 0 });
+    const [sixteen, big] = on(m, "r6i.4xlarge", "r6i.32xlarge");
+    expect(sixteen?.seconds).toBeCloseTo(200, 6);
+    expect(sixteen?.bindingLimit).toBe("cpu");
+    expect(big?.seconds).toBeCloseTo(100, 6);
+  });
+
+  it("scales run-queue-held time by the ratio of CPUs", () => {
+    // One thread on a CPU 30% and runnable 70%: others took the CPUs on the 64-vCPU host; on 16 vCPUs, 4× that.
+    const m = oneTask({ cpu: 30, io: 0, rq: 70, sleep: 0 });
+    expect(on(m, "r6i.4xlarge")[0]?.seconds).toBeCloseTo(30 + 70 * 4, 6);
   });
 
   it("applies a configured per-vCPU speed", () => {
-    const f = [facts({ cpuS: 90, otherS: 10 })];
-    const p = project(f, type("r6i.16xlarge"), type("r7a.16xlarge"), {
-      ...opts,
-      speed: (t) => (t.family === "r7a" ? 1.5 : 1),
-    });
-    expect(p.seconds).toBeCloseTo(60 + 10, 9);
+    const m = oneTask({ cpu: 90, io: 0, sleep: 10 });
+    const config = parseConfig({ cost: { cpuSpeed: { r7a: 1.5 } } });
+    expect(estimateRuntimes(m, ["r7a.16xlarge"], { config })[0]?.seconds).toBeCloseTo(60 + 10, 6);
   });
 
   it("never projects less time than moving the segment's network bytes at the candidate's baseline", () => {
     // 100 s moving 2000 MB/s out; r6i.large's network baseline 0.781 Gbit/s = 97.6 MB/s.
-    const f = [facts({ cpuS: 5, otherS: 95, netPeakBps: 2000 * MB, netBytes: 2000 * MB * 100 })];
-    const p = project(f, type("r6i.16xlarge"), type("r6i.large"), opts);
-    expect(p.seconds).toBeCloseTo((2000 * MB * 100) / ((0.781 * 1e9) / 8), 6);
-    expect(p.bindingLimit).toBe("network");
+    const m = oneTask({ cpu: 5, io: 0, sleep: 95, tx: 2000 * MB * 100 });
+    const [p] = on(m, "r6i.large");
+    expect(p?.seconds).toBeCloseTo((2000 * MB * 100) / ((0.781 * 1e9) / 8), 6);
+    expect(p?.bindingLimit).toBe("network");
   });
 });
 

@@ -6,6 +6,7 @@ import {
   type SynthRun,
   type SynthTask,
 } from "../../../test/findings/support/synthetic.ts";
+import { type B, timelineAttrs } from "../../../test/findings/support/timeline.ts";
 import {
   type AnalysisReport,
   type AnalyzeOptions,
@@ -74,4 +75,43 @@ export function only(report: AnalysisReport, rule: string, taskName?: string): V
   if (v.length !== 1)
     throw new Error(`expected one ${rule} verdict${taskName ? ` for ${taskName}` : ""}, got ${v.length}`);
   return v[0] as Verdict;
+}
+
+export type { B };
+
+/**
+ * A task with one process whose totals are the sums of the buckets, and the buckets as the task's timeline
+ * (interval `interval`, starting at `start`).
+ */
+export function timelineTask(
+  name: string,
+  start: number,
+  buckets: readonly B[],
+  o: {
+    interval?: number;
+    processes?: SynthProcess[];
+    attrs?: Record<string, number | string | boolean>;
+    extra?: Parameters<typeof measured>[0];
+  } = {},
+): SynthTask {
+  const interval = o.interval ?? 1;
+  const end = start + buckets.length * interval;
+  const sum = (f: (b: B) => number | undefined) => buckets.reduce((s, b) => s + (f(b) ?? 0), 0);
+  const totals = measured({
+    cpu: sum((b) => b.cpu),
+    io: sum((b) => b.io),
+    blocked: sum((b) => b.blocked),
+    rq: sum((b) => b.rq),
+    sleep: sum((b) => b.sleep),
+    blockRead: sum((b) => b.storage),
+    rx: sum((b) => b.net),
+    ...o.extra,
+  });
+  return {
+    name,
+    start,
+    end,
+    attrs: { ...timelineAttrs(interval, buckets), ...o.attrs },
+    processes: o.processes ?? [{ name: `${name.toLowerCase()}-proc`, start, end, attrs: totals }],
+  };
 }

@@ -21,13 +21,14 @@ const MB = 1e6;
 describe("io-bound", () => {
   it("fires for a task blocked on I/O most of its wall time with little CPU", () => {
     const v = only(
-      analyze(run({ tasks: [task("dd", 0, 100, { cpu: 10, io: 80, rq: 1, blockRead: 5e9 })] })),
+      analyze(run({ tasks: [task("dd", 0, 100, { cpu: 10, io: 80, rq: 1, sleep: 9, blockRead: 5e9 })] })),
       "io-bound",
     );
     expect(v.verdict).toBe("finding");
-    expect(v.evidence.io_wait_share).toBeCloseTo(0.8, 6);
-    expect(v.evidence.cpu_share).toBeCloseTo(0.1, 6);
-    expect(v.summary).toMatch(/dd spent 80% of its wall time blocked on I\/O; CPU 10%, 50\.0 MB\/s/);
+    expect(v.evidence.share_io).toBeCloseTo(0.8, 6);
+    expect(v.evidence.share_cpu).toBeCloseTo(0.1, 6);
+    expect(v.evidence.est_s_storage_unlimited).toBe(20);
+    expect(v.summary).toMatch(/dd: storage I\/O held it 80% of its 1 m 40 s .*about 20\.0 s instead of 1 m 40 s/);
     expect(v.severity).toBe("critical"); // it is the whole run's critical path
   });
   it("stays clear for a computing task", () => {
@@ -48,9 +49,13 @@ describe("io-bound", () => {
 
 describe("cpu-bound", () => {
   it("fires with off-CPU data when the task computes nearly all its wall time", () => {
-    const v = only(analyze(run({ tasks: [task("spin", 0, 100, { cpu: 97, io: 0.5, rq: 1 })] })), "cpu-bound");
+    const v = only(
+      analyze(run({ tasks: [task("spin", 0, 100, { cpu: 97, io: 0.5, rq: 1, sleep: 1.5 })] })),
+      "cpu-bound",
+    );
     expect(v.verdict).toBe("finding");
-    expect(v.evidence.basis).toBe("off-cpu");
+    expect(v.evidence.basis).toBe("totals");
+    expect(v.evidence.share_cpu).toBeCloseTo(0.97, 6);
   });
   it("does not fire for an I/O-bound task", () => {
     expect(only(analyze(run({ tasks: [task("dd", 0, 100, { cpu: 10, io: 85 })] })), "cpu-bound").verdict).toBe("clear");
@@ -269,7 +274,9 @@ describe("critical-path", () => {
     );
     const v = only(r, "critical-path");
     expect(v.verdict).toBe("finding");
-    expect(v.evidence.path).toBe("A:20,B:80");
+    // "side" ran in parallel with both (it overlapped each for at least half of the shorter): alongside, not chained.
+    expect(v.evidence.path).toBe("A+1:20,B+1:80");
+    expect(v.summary).toMatch(/A \(with side alongside\) 20\.0 s \(20%\) → B \(with side alongside\) 1 m 20 s \(80%\)/);
     expect(v.advice).toMatch(/start with B \(80% of the run\)/);
   });
   it("has nothing to say about a run without tasks", () => {
@@ -281,12 +288,16 @@ describe("critical-path", () => {
 });
 
 describe("thresholds and switches from the config", () => {
-  it("a stricter threshold turns a finding off, and a disabled rule is not evaluated", () => {
-    const r0 = run({ tasks: [task("dd", 0, 100, { cpu: 10, io: 60 })] });
-    expect(only(analyze(r0), "io-bound").verdict).toBe("finding");
-    const strict = parseConfig({ rules: { "io-bound": { ioWaitShare: 0.7 }, straggler: { enabled: false } } });
+  it("a stricter dominance threshold turns io-bound into mixed, and a disabled rule is not evaluated", () => {
+    const r0 = run({ tasks: [task("dd", 0, 100, { cpu: 10, io: 60, sleep: 30 })] });
+    expect(only(analyze(r0), "io-bound").verdict).toBe("finding"); // 60% ≥ 60%
+    const strict = parseConfig({
+      model: { dominantShare: 0.7, leadRatio: 3 },
+      rules: { straggler: { enabled: false } },
+    });
     const r = analyze(r0, { config: strict });
     expect(only(r, "io-bound").verdict).toBe("clear");
+    expect(only(r, "mixed").verdict).toBe("finding");
     expect(verdicts(r, "straggler")).toHaveLength(0);
   });
 });

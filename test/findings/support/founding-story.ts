@@ -11,6 +11,7 @@ import {
   ATTR_PIPESPAN_MEMORY_PEAK_RSS,
   ATTR_PIPESPAN_NETWORK_RX_BYTES,
   ATTR_PIPESPAN_NETWORK_TX_BYTES,
+  ATTR_PIPESPAN_OFFCPU_BLOCKED_TIME,
   ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME,
   ATTR_PIPESPAN_OFFCPU_SLEEP_TIME,
   ATTR_PIPESPAN_RUNQUEUE_DELAY,
@@ -24,6 +25,7 @@ export const MB = 1e6;
 export interface Measured {
   cpu?: number;
   io?: number;
+  blocked?: number;
   rq?: number;
   sleep?: number;
   blockRead?: number;
@@ -44,6 +46,7 @@ export function measured(m: Measured): Record<string, AttrValue> {
   };
   put(ATTR_PIPESPAN_CPU_TIME, m.cpu);
   put(ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME, m.io);
+  put(ATTR_PIPESPAN_OFFCPU_BLOCKED_TIME, m.blocked);
   put(ATTR_PIPESPAN_RUNQUEUE_DELAY, m.rq);
   put(ATTR_PIPESPAN_OFFCPU_SLEEP_TIME, m.sleep);
   put(ATTR_PIPESPAN_BLOCK_READ_BYTES, m.blockRead);

@@ -24,7 +24,7 @@ import {
 /** Attributes that aggregate by maximum (everything else numeric is summed). */
 const PEAK_KEYS: readonly string[] = [ATTR_PIPESPAN_MEMORY_PEAK_RSS];
 
-export type AttrValue = string | number | boolean;
+export type AttrValue = string | number | boolean | number[];
 
 export interface SynthProcess {
   name: string;
@@ -62,6 +62,12 @@ export interface SynthRun {
   rootProcesses?: SynthProcess[];
   /** Spans per OTLP/JSON line (export batch). */
   batch?: number;
+  /** Extra attributes of the run span (a timeline, …). */
+  runAttrs?: Record<string, AttrValue>;
+  /** Events of the run span (pipespan.device.io, …), timestamped at the run's start. */
+  runEvents?: { name: string; attrs: Record<string, AttrValue> }[];
+  /** Extra resource attributes (the measured host's size, …). */
+  resource?: Record<string, AttrValue>;
 }
 
 export interface SynthOutput {
@@ -97,9 +103,11 @@ const kv = (attrs: Record<string, AttrValue | undefined>) =>
           ? { stringValue: v }
           : typeof v === "boolean"
             ? { boolValue: v }
-            : Number.isInteger(v)
-              ? { intValue: v }
-              : { doubleValue: v },
+            : Array.isArray(v)
+              ? { arrayValue: { values: v.map((x) => ({ doubleValue: x })) } }
+              : Number.isInteger(v)
+                ? { intValue: v }
+                : { doubleValue: v },
     }));
 
 /** Renders a synthetic run as OTLP/JSON lines. */
@@ -182,11 +190,17 @@ export function renderRun(run: SynthRun): SynthOutput {
       [ATTR_CICD_PIPELINE_RESULT]: CICD_PIPELINE_RESULT_VALUE_SUCCESS,
       [ATTR_PIPESPAN_RUN_SOURCE]: run.source,
       ...sumAttrs(allProcAttrs),
+      ...run.runAttrs,
     }),
+    events: (run.runEvents ?? []).map((e) => ({ timeUnixNano: ns(0), name: e.name, attributes: kv(e.attrs) })),
     status: { code: 0 },
   });
   const resource = {
-    attributes: kv({ [ATTR_SERVICE_NAME]: "pipespan", ...(run.hostType ? { [ATTR_HOST_TYPE]: run.hostType } : {}) }),
+    attributes: kv({
+      [ATTR_SERVICE_NAME]: "pipespan",
+      ...(run.hostType ? { [ATTR_HOST_TYPE]: run.hostType } : {}),
+      ...run.resource,
+    }),
   };
   const batch = run.batch ?? 512;
   const lines: string[] = [];

@@ -54,7 +54,11 @@ instead of guessing. Exit code 0 when the analysis ran (whatever it found), 2 on
 Examples:
   pipespan analyze pipespan-runs/20261126T002300Z-3f9a1c
   pipespan analyze --instance r6i.16xlarge --json run/ > findings.json
-  pipespan analyze --config rules.yaml --markdown collector-export.json`,
+  pipespan analyze --config rules.yaml --markdown collector-export.json
+
+--instance names the type to price; when its vCPUs or memory differ from the host the spans were measured on
+(pipespan.host.* on the resource), the report says so in one line and projects every estimate from the
+measured host.`,
     )
     .action(async (input: string, opts: AnalyzeOpts, cmd: Command) => {
       cmd.setOptionValue("exitCode", await doAnalyze(input, opts));

@@ -1,7 +1,7 @@
 // The short form `pipespan run` prints after its summary: the findings in one line each, what could not be
 // judged, the best recommendation, and where the details are.
 import type { AnalysisReport } from "@pipespan/findings";
-import { format } from "@pipespan/findings";
+import { COST_FINDING_IDS, format } from "@pipespan/findings";
 import { ATTR_HOST_TYPE } from "@pipespan/semconv";
 import { severityLabel } from "./findings-text.js";
 import type { Style } from "./style.js";
@@ -10,8 +10,9 @@ const MAX_LINES = 8;
 
 export function renderFindingsShort(r: AnalysisReport, style: Style, runDirForHumans: string): string {
   const out: string[] = [];
-  const main = r.findings.filter((f) => f.rule !== "instance-recommendation" && f.rule !== "instance-cost");
+  const main = r.findings.filter((f) => !COST_FINDING_IDS.includes(f.rule as never));
   out.push(style.bold(`pipespan: findings (${main.length})`));
+  if (r.run.hostNote) out.push(`  note: ${r.run.hostNote}`);
   for (const f of main.slice(0, MAX_LINES)) {
     out.push(`  ${severityLabel(f.severity, style)} ${f.rule}${f.task ? ` [${f.task}]` : ""}: ${f.summary}`);
   }
@@ -34,6 +35,12 @@ export function renderFindingsShort(r: AnalysisReport, style: Style, runDirForHu
     out.push(style.dim(`  not enough data: ${parts.join("; ")}`));
   }
   const c = r.cost;
+  if (c.storage) {
+    const best = [...c.storageOptions].sort((a, b) => a.estRuntimeSeconds - b.estRuntimeSeconds)[0];
+    out.push(
+      `  storage: ${c.storage.device} at a limit (${c.storage.limit})${best ? `; lifting it: ${best.summary}` : ""}`,
+    );
+  }
   if (c.baseline) {
     const best = r.recommendations[0];
     out.push(

@@ -1,6 +1,6 @@
 // `pipespan analyze` in a terminal: the findings as a table (advice under each), what could not be judged and
 // why, then the cost of the run and the ranked instance recommendations with their assumptions.
-import { type AnalysisReport, format } from "@pipespan/findings";
+import { type AnalysisReport, COST_FINDING_IDS, format } from "@pipespan/findings";
 import { ATTR_HOST_TYPE } from "@pipespan/semconv";
 import { formatSeconds } from "./format.js";
 import type { Style } from "./style.js";
@@ -48,11 +48,21 @@ export function renderHeader(r: AnalysisReport): string {
   return parts.join(" · ");
 }
 
+/** Lines worth a word before the findings: the host note, malformed data that was ignored. */
+export function renderNotes(r: AnalysisReport): string[] {
+  const out: string[] = [];
+  if (r.run.hostNote) out.push(`note: ${r.run.hostNote}`);
+  for (const p of r.run.dataProblems ?? []) out.push(`note: ${p}`);
+  return out;
+}
+
 export function renderFindingsText(r: AnalysisReport, style: Style): string {
   const out: string[] = [];
-  out.push(style.bold(`pipespan analyze: ${renderHeader(r)}`), "");
+  out.push(style.bold(`pipespan analyze: ${renderHeader(r)}`));
+  for (const n of renderNotes(r)) out.push(style.bold(n));
+  out.push("");
 
-  const main = r.findings.filter((f) => f.rule !== "instance-recommendation" && f.rule !== "instance-cost");
+  const main = r.findings.filter((f) => !COST_FINDING_IDS.includes(f.rule as never));
   out.push(style.bold("FINDINGS"));
   if (main.length === 0) out.push("  none: no rule fired");
   else {
@@ -93,10 +103,12 @@ export function renderCost(r: AnalysisReport, style: Style): string[] {
   if (c.baseline) {
     const b = c.baseline;
     out.push(
-      `this run: ${format.usd(b.costPerRunUsd)} on ${b.instanceType} (${formatSeconds(b.runtimeSeconds)} × $${b.pricePerHourUsd}/h)` +
+      `${b.estimated ? "this run on" : "this run:"} ${format.usd(b.costPerRunUsd)} on ${b.instanceType} (${b.estimated ? "est. " : ""}${formatSeconds(b.runtimeSeconds)} × $${b.pricePerHourUsd}/h` +
+        `${b.estimated ? ", projected from the measured host" : ""})` +
         (c.current ? `; binding limit now: ${c.current.bindingLimit}` : ""),
     );
   }
+  out.push(...renderStorage(r));
   if (c.refused) {
     out.push(`no recommendation: ${c.refused.reason}`);
     return out;
@@ -123,5 +135,39 @@ export function renderCost(r: AnalysisReport, style: Style): string[] {
     );
   }
   out.push(style.dim("assumptions:"), ...c.assumptions.map((a) => style.dim(`  - ${a}`)));
+  return out;
+}
+
+/** The storage limit found (a plateau) and what would lift it, each with its estimated runtime. */
+export function renderStorage(r: AnalysisReport): string[] {
+  const c = r.cost;
+  const out: string[] = [];
+  if (!c.storage) return out;
+  const s = c.storage;
+  const rate = s.kind === "throughput" ? format.mbps(s.bytesPerS) : `${s.opsPerS.toFixed(0)} IOPS`;
+  out.push(
+    `storage limit: ${s.device} flat at ${rate} for ${formatSeconds(s.seconds)} (${format.pct(s.share)} of the run); ${s.why}`,
+  );
+  if (c.storageOptions.length === 0) {
+    out.push("  no option in the catalogs lifts it");
+    return out;
+  }
+  const rows = c.storageOptions.map((o) => [
+    o.label,
+    formatSeconds(o.estRuntimeSeconds),
+    format.times(o.speedup),
+    o.extraUsdPerMonth === undefined
+      ? ""
+      : o.extraUsdPerMonth > 0
+        ? `+$${o.extraUsdPerMonth.toFixed(2)}/mo`
+        : "included",
+    o.estCostPerRunUsd !== undefined ? format.usd(o.estCostPerRunUsd) : "",
+    o.note,
+  ]);
+  out.push(
+    ...table(["OPTION", "EST. RUNTIME", "SPEEDUP", "VOLUME", "EST. COST/RUN", "NOTE"], rows, new Set([1, 2, 3, 4])).map(
+      (l) => `  ${l}`,
+    ),
+  );
   return out;
 }

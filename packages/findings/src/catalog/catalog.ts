@@ -21,6 +21,8 @@ export interface InstanceType {
   /** EBS baseline in megabits/s as published; undefined where only an "up to" figure exists. */
   readonly ebsBaselineMbps?: number;
   readonly ebsBurstMbps?: number;
+  /** Baseline EBS IOPS (16 KiB I/O), where published. */
+  readonly ebsBaselineIops?: number;
   /** EBS baseline in bytes/s (Mbps × 10^6 / 8). */
   readonly ebsBaselineBps?: number;
   readonly networkBaselineGbps?: number;
@@ -129,6 +131,11 @@ export function parseCatalog(text: string, where = "<catalog>"): Catalog {
       );
     }
     const ebsBurstMbps = number("ebs_burst_mbps", false);
+    const iopsCol = col.get("ebs_baseline_iops");
+    const iopsText = iopsCol !== undefined ? (fields[iopsCol] ?? "").trim() : "";
+    if (iopsText !== "" && !/^\d+(\.\d+)?$/.test(iopsText))
+      throw bad("ebs_baseline_iops", `is not a non-negative number: ${iopsText}`);
+    const ebsBaselineIops = iopsText !== "" ? Number(iopsText) : undefined;
     const netBase = number("network_baseline_gbps", false);
     const netBurst = number("network_burst_gbps", false);
     const nvme = number("local_nvme_gb", false);
@@ -143,6 +150,7 @@ export function parseCatalog(text: string, where = "<catalog>"): Catalog {
       memoryBytes: memoryGib * GIB,
       ...(ebsBaselineMbps !== undefined ? { ebsBaselineMbps, ebsBaselineBps: (ebsBaselineMbps * 1e6) / 8 } : {}),
       ...(ebsBurstMbps !== undefined ? { ebsBurstMbps } : {}),
+      ...(ebsBaselineIops !== undefined && ebsBaselineIops > 0 ? { ebsBaselineIops } : {}),
       ...(netBase !== undefined ? { networkBaselineGbps: netBase, networkBaselineBps: (netBase * 1e9) / 8 } : {}),
       ...(netBurst !== undefined ? { networkBurstGbps: netBurst } : {}),
       ...(nvme !== undefined ? { localNvmeGb: nvme } : {}),

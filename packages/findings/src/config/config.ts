@@ -1,7 +1,9 @@
 // Thresholds and cost-model options: defaults in code, overridable from a YAML file (`--config rules.yaml`):
 //
+//   model:
+//     dominantShare: 0.7
 //   rules:
-//     io-bound: { ioWaitShare: 0.6 }
+//     runqueue-contention: { delayShare: 0.2 }
 //     straggler: { enabled: false }
 //   cost:
 //     maxRecommendations: 3
@@ -15,6 +17,35 @@ import { z } from "zod";
 import { FindingsError } from "../errors.js";
 import { RULES } from "../rules/index.js";
 import { RULE_IDS, type RuleId } from "../rules/types.js";
+
+/** The limits model and the primary verdict (see model/limits.ts, model/verdict.ts). */
+export const ModelOptionsSchema = z.strictObject({
+  /** Tasks shorter than this get no verdict (and no warning). */
+  minWallSeconds: z.number().min(0).default(1),
+  /** Runs shorter than this get no run-level warnings and no cost figures. */
+  minRunSeconds: z.number().min(0).default(5),
+  /** A cause dominates a task when it holds at least this share of its wall time… */
+  dominantShare: z.number().gt(0.5).max(1).default(0.6),
+  /** …or at least this share and leadRatio × the next cause's. */
+  leadShare: z.number().gt(0).max(1).default(0.4),
+  leadRatio: z.number().gt(1).default(2),
+  /** CPU demand (on a CPU + waiting for one) is cpu-starved when waiting is at least this share of it. */
+  starvedShare: z.number().gt(0).max(1).default(0.5),
+  /** Sleep in a bucket counts as network when the bucket moved at least this many socket bytes/s… */
+  networkActiveBps: z.number().min(0).default(65_536),
+  /** …and at least this share of the task's busiest bucket. */
+  networkActiveShareOfPeak: z.number().min(0).max(1).default(0.2),
+  /** Storage plateau: buckets within this fraction of the device's maximum rate are "at the plateau"… */
+  plateauBand: z.number().gt(0).max(0.5).default(0.1),
+  /** …which must cover at least this share of the run… */
+  plateauMinShare: z.number().gt(0).max(1).default(0.3),
+  /** …at a rate of at least this many bytes/s (or plateauMinIops requests/s)… */
+  plateauMinBps: z.number().min(0).default(1e6),
+  plateauMinIops: z.number().min(0).default(50),
+  /** …while tasks waited on storage for at least this share of the plateau's time. */
+  plateauMinIoShare: z.number().min(0).max(1).default(0.3),
+});
+export type ModelOptions = z.infer<typeof ModelOptionsSchema>;
 
 export const CostOptionsSchema = z.strictObject({
   /** A candidate needs memory ≥ the run's peak resident memory × this. */
@@ -47,6 +78,7 @@ export type CostOptions = z.infer<typeof CostOptionsSchema>;
 export type RuleSettings = Record<string, unknown> & { enabled: boolean };
 
 export interface AnalysisConfig {
+  readonly model: ModelOptions;
   readonly rules: Readonly<Record<RuleId, RuleSettings>>;
   readonly cost: CostOptions;
   /** Where the overrides came from, for messages. */
@@ -54,6 +86,7 @@ export interface AnalysisConfig {
 }
 
 const TopLevel = z.strictObject({
+  model: z.record(z.string(), z.unknown()).nullish(),
   rules: z
     .strictObject(Object.fromEntries(RULE_IDS.map((id) => [id, z.record(z.string(), z.unknown()).nullish()])))
     .nullish(),
@@ -74,9 +107,11 @@ export function parseConfig(doc: unknown, where = "config"): AnalysisConfig {
     if (!r.success) throw fail(describe(r.error, ["rules", rule.id]));
     rules[rule.id] = r.data as RuleSettings;
   }
+  const model = ModelOptionsSchema.safeParse(top.data.model ?? {});
+  if (!model.success) throw fail(describe(model.error, ["model"]));
   const cost = CostOptionsSchema.safeParse(top.data.cost ?? {});
   if (!cost.success) throw fail(describe(cost.error, ["cost"]));
-  return { rules, cost: cost.data, ...(where !== "config" ? { source: where } : {}) };
+  return { model: model.data, rules, cost: cost.data, ...(where !== "config" ? { source: where } : {}) };
 }
 
 export function defaultConfig(): AnalysisConfig {
@@ -102,12 +137,12 @@ export async function loadConfig(path: string): Promise<AnalysisConfig> {
     throw new FindingsError("config", `config ${path} is not valid YAML: ${msg}`);
   }
   if (doc !== null && doc !== undefined && (typeof doc !== "object" || Array.isArray(doc))) {
-    throw new FindingsError("config", `invalid config ${path}: expected a mapping with rules: and/or cost:`);
+    throw new FindingsError("config", `invalid config ${path}: expected a mapping with model:, rules: and/or cost:`);
   }
   return parseConfig(doc, path);
 }
 
-/** "rules.io-bound.ioWaitShare: Too big: expected number to be <=1" (first three issues). */
+/** "rules.runqueue-contention.delayShare: Too big: expected number to be <=1" (first three issues). */
 function describe(error: z.ZodError, base: string[]): string {
   const parts = error.issues.slice(0, 3).map((issue) => {
     const path = [...base, ...issue.path.map(String)].join(".");

@@ -2,35 +2,51 @@
 //   cost per run       = on-demand price per hour × runtime
 //   break-even speedup = candidate price / current price: the speed-up at which the candidate costs the same per
 //                        run (below 1: it may be that much slower and still be cheaper)
+// Every runtime comes from the limits model projected from the measured host (cost/project.ts). When the instance
+// type named (--instance or host.type) is not the host the spans were measured on, the run's cost on that type is
+// an estimate too, and the report says so in one line.
 import { ATTR_HOST_TYPE, ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME } from "@pipespan/semconv";
 import type { Catalog, InstanceType } from "../catalog/catalog.js";
+import { loadVolumes, type VolumeType } from "../catalog/volumes.js";
 import type { CostOptions } from "../config/config.js";
-import { duration, mbps, pct, times, usd } from "../format.js";
+import { duration, gib, mbps, pct, times, usd } from "../format.js";
 import { peakOf } from "../model/profile.js";
 import { hasOffCpuData } from "../model/split.js";
 import type { RuleContext } from "../rules/types.js";
-import { type BindingLimit, type Projection, project, segmentFacts } from "./project.js";
+import {
+  type BindingLimit,
+  type HostSpec,
+  type Projection,
+  type ProjectionContext,
+  plateauAtInstance,
+  project,
+  segmentFacts,
+  targetOf,
+} from "./project.js";
+import { type StorageOption, type StorageSummary, storageOptions } from "./storage-options.js";
 
 export interface Baseline {
   instanceType: string;
   runtimeSeconds: number;
   pricePerHourUsd: number;
   costPerRunUsd: number;
+  /** True when the runtime is projected (the spans were measured on another host), not observed. */
+  estimated: boolean;
 }
 
 export interface Recommendation {
   instanceType: string;
   estRuntimeSeconds: number;
   estCostPerRunUsd: number;
-  /** Observed runtime / estimated runtime (above 1: faster). */
+  /** Baseline runtime / estimated runtime (above 1: faster). */
   speedup: number;
   /** Estimated cost per run / baseline cost per run − 1 (−0.37: 37% cheaper). */
   costChange: number;
   /** Candidate price / current price. */
   breakEvenSpeedup: number;
   bindingLimit: BindingLimit;
-  /** Projected seconds by what bounds them (cpu, ebs, network, other). */
-  limitSeconds: { cpu: number; ebs: number; network: number; other: number };
+  /** Projected seconds by what bounds them (cpu, ebs, storage, network, other). */
+  limitSeconds: Projection["bySeconds"];
   pricePerHourUsd: number;
   vcpu: number;
   memoryGib: number;
@@ -41,50 +57,54 @@ export interface Recommendation {
 }
 
 export interface CostAnalysis {
-  /** The current type's cost per run (when the type is known). */
+  /** The current type's cost per run (when the type is known and the run long enough). */
   baseline?: Baseline;
   recommendations: Recommendation[];
   /** Why no recommendation could be made at all (data missing), when so. */
   refused?: { reason: string; missing: string[] };
   /** When recommendations were computed but none qualified. */
   note?: string;
+  /** One line when the instance type named disagrees with the measured host. */
+  hostNote?: string;
   /** Candidates projected, and candidates left out before projection, by reason. */
   considered: number;
   excluded: Record<string, number>;
-  /** The current type's projected split (cpu, ebs, network, other seconds) and binding limit. */
+  /** The current type's projected split (cpu, ebs, storage, network, other seconds) and binding limit. */
   current?: { limitSeconds: Projection["bySeconds"]; bindingLimit: BindingLimit };
+  /** The storage limit found (a plateau) and what would lift it, each with its runtime. */
+  storage?: StorageSummary;
+  storageOptions: StorageOption[];
   assumptions: string[];
 }
-
-const GIB = 1024 ** 3;
 
 export function analyzeCost(ctx: RuleContext, catalog: Catalog, o: CostOptions): CostAnalysis {
   const run = ctx.run;
   const inst = ctx.instance;
   const assumptions = assumptionsOf(o);
-  const empty = { recommendations: [], considered: 0, excluded: {}, assumptions };
-  if (!inst) {
+  const hostNote = ctx.measured.note;
+  const empty = {
+    recommendations: [],
+    considered: 0,
+    excluded: {},
+    storageOptions: [],
+    assumptions,
+    ...(hostNote !== undefined ? { hostNote } : {}),
+  };
+  if (ctx.tooShort) {
     return {
       ...empty,
       refused: {
-        reason: `the instance type is not known (${ctx.instanceMissing ?? `no ${ATTR_HOST_TYPE}`}); pass --instance TYPE`,
-        missing: [ATTR_HOST_TYPE],
+        reason: `the run is too short to price (${duration(run.wallS)} < ${ctx.options.minRunSeconds} s)`,
+        missing: [],
       },
     };
   }
-  const baseline: Baseline = {
-    instanceType: inst.type,
-    runtimeSeconds: run.wallS,
-    pricePerHourUsd: inst.pricePerHourUsd,
-    costPerRunUsd: (inst.pricePerHourUsd * run.wallS) / 3600,
-  };
-  if (run.wallS <= 0) {
-    return { ...empty, baseline, refused: { reason: "the run has no wall time", missing: [] } };
-  }
+  if (run.wallS <= 0) return { ...empty, refused: { reason: "the run has no wall time", missing: [] } };
   if (!hasOffCpuData(run.processes, o.minOffCpuCoverage)) {
+    const base = inst ? { baseline: observedBaseline(inst, run.wallS) } : {};
     return {
       ...empty,
-      baseline,
+      ...base,
       refused: {
         reason:
           `projecting the runtime on other types needs the wall time split into CPU, I/O wait and other, which ` +
@@ -95,13 +115,40 @@ export function analyzeCost(ctx: RuleContext, catalog: Catalog, o: CostOptions):
     };
   }
 
-  const facts = segmentFacts(ctx.critical, ctx.profile, (t) => ctx.split(t));
-  const speed = (t: InstanceType) => o.cpuSpeed[t.type] ?? o.cpuSpeed[t.family] ?? 1;
-  const popts = { atCapFraction: o.atCapFraction, speed };
-  const now = project(facts, inst, inst, popts);
-  const scale = now.seconds > 0 ? run.wallS / now.seconds : 1;
-
+  const { pc, scale, est } = projector(ctx, o);
+  // The measured type itself: the observed time, with what held it split the way a target sees it (the EBS cap
+  // named as such).
+  const observedOn = (t: InstanceType) => {
+    const p = est(t).p;
+    const k = p.seconds > 0 ? run.wallS / (p.seconds * scale) : 1;
+    return { p: { ...p, bySeconds: scaled(p.bySeconds, k) }, seconds: run.wallS };
+  };
+  const mt = ctx.measured.type;
   const peakRss = Math.max(run.m.peakRssBytes ?? 0, peakOf(ctx.profile, ctx.profile.rssUpper));
+  const volumes = loadVolumes();
+  const storage = storageOptions(ctx, pc, scale, catalog, volumes, o, peakRss, inst);
+
+  if (!inst) {
+    return {
+      ...empty,
+      ...storage,
+      refused: {
+        reason: `the instance type is not known (${ctx.instanceMissing ?? `no ${ATTR_HOST_TYPE}`}); pass --instance TYPE`,
+        missing: [ATTR_HOST_TYPE],
+      },
+    };
+  }
+
+  // The run on the instance named: observed when that is the measured host, else projected from it.
+  const onInst = mt && mt.type === inst.type ? observedOn(inst) : est(inst);
+  const baseline: Baseline = {
+    instanceType: inst.type,
+    runtimeSeconds: onInst.seconds,
+    pricePerHourUsd: inst.pricePerHourUsd,
+    costPerRunUsd: (inst.pricePerHourUsd * onInst.seconds) / 3600,
+    estimated: !(mt && mt.type === inst.type),
+  };
+
   let maxRequestedCpus = 0;
   for (const t of run.tasks) maxRequestedCpus = Math.max(maxRequestedCpus, t.requestedCpus ?? 0);
   const storagePeak = peakOf(ctx.profile, ctx.profile.storageBps);
@@ -135,23 +182,17 @@ export function analyzeCost(ctx: RuleContext, catalog: Catalog, o: CostOptions):
       continue;
     }
     considered++;
-    const p = project(facts, inst, c, popts);
-    const est = p.seconds * scale;
-    const cost = (c.pricePerHourUsd * est) / 3600;
+    const { p, seconds } = est(c);
+    const cost = (c.pricePerHourUsd * seconds) / 3600;
     const rec: Recommendation = {
       instanceType: c.type,
-      estRuntimeSeconds: est,
+      estRuntimeSeconds: seconds,
       estCostPerRunUsd: cost,
-      speedup: est > 0 ? run.wallS / est : Number.POSITIVE_INFINITY,
+      speedup: seconds > 0 ? baseline.runtimeSeconds / seconds : Number.POSITIVE_INFINITY,
       costChange: cost / baseline.costPerRunUsd - 1,
       breakEvenSpeedup: c.pricePerHourUsd / inst.pricePerHourUsd,
       bindingLimit: p.bindingLimit,
-      limitSeconds: {
-        cpu: p.bySeconds.cpu * scale,
-        ebs: p.bySeconds.ebs * scale,
-        network: p.bySeconds.network * scale,
-        other: p.bySeconds.other * scale,
-      },
+      limitSeconds: scaled(p.bySeconds, scale),
       pricePerHourUsd: c.pricePerHourUsd,
       vcpu: c.vcpu,
       memoryGib: c.memoryGib,
@@ -160,7 +201,7 @@ export function analyzeCost(ctx: RuleContext, catalog: Catalog, o: CostOptions):
       baseline,
       summary: "",
     };
-    const cheaper = rec.costChange <= -o.minSaving && est <= run.wallS * (1 + o.maxSlowdown);
+    const cheaper = rec.costChange <= -o.minSaving && seconds <= baseline.runtimeSeconds * (1 + o.maxSlowdown);
     const faster = rec.speedup >= o.minSpeedup && rec.costChange <= 0;
     if (!cheaper && !faster) {
       skip("not cheaper or faster enough");
@@ -179,20 +220,13 @@ export function analyzeCost(ctx: RuleContext, catalog: Catalog, o: CostOptions):
     if (recommendations.length < o.maxRecommendations) recommendations.push(r);
   }
   const out: CostAnalysis = {
+    ...empty,
+    ...storage,
     baseline,
     recommendations,
     considered,
     excluded,
-    current: {
-      limitSeconds: {
-        cpu: now.bySeconds.cpu * scale,
-        ebs: now.bySeconds.ebs * scale,
-        network: now.bySeconds.network * scale,
-        other: now.bySeconds.other * scale,
-      },
-      bindingLimit: now.bindingLimit,
-    },
-    assumptions,
+    current: { limitSeconds: scaled(onInst.p.bySeconds, scale), bindingLimit: onInst.p.bindingLimit },
   };
   if (recommendations.length === 0) {
     out.note =
@@ -200,6 +234,71 @@ export function analyzeCost(ctx: RuleContext, catalog: Catalog, o: CostOptions):
       `${pct(o.maxSlowdown)} slower, or ${times(o.minSpeedup)} faster at no extra cost`;
   }
   return out;
+}
+
+/** Runtime estimates on any type from the measured host (the same projection the recommendations use). */
+export function projector(ctx: RuleContext, o: CostOptions) {
+  const run = ctx.run;
+  const speed = (t: InstanceType) => o.cpuSpeed[t.type] ?? o.cpuSpeed[t.family] ?? 1;
+  const mt = ctx.measured.type;
+  const measured: HostSpec = {
+    ...(ctx.measured.cpus !== undefined ? { vcpu: ctx.measured.cpus } : {}),
+    ...(mt?.ebsBaselineBps !== undefined ? { ebsBaselineBps: mt.ebsBaselineBps } : {}),
+    ...(mt?.ebsBaselineIops !== undefined ? { ebsBaselineIops: mt.ebsBaselineIops } : {}),
+    ...(mt?.networkBaselineBps !== undefined ? { networkBaselineBps: mt.networkBaselineBps } : {}),
+    speed: mt ? speed(mt) : 1,
+  };
+  const plateau = ctx.plateaus[0];
+  const pc: ProjectionContext = {
+    facts: segmentFacts(
+      ctx.critical,
+      ctx.profile,
+      (t) => ctx.limits(t),
+      (s) => ctx.pace(s),
+    ),
+    measured,
+    ...(plateau ? { plateau } : {}),
+    plateauAtInstance: plateauAtInstance(plateau, mt),
+    atCapFraction: o.atCapFraction,
+  };
+  const here = project(pc);
+  const scale = here.seconds > 0 ? run.wallS / here.seconds : 1;
+  const est = (t: InstanceType) => {
+    const p = project(pc, targetOf(t, speed(t)));
+    return { p, seconds: p.seconds * scale };
+  };
+  return { pc, here, scale, est };
+}
+
+function observedBaseline(inst: InstanceType, wallS: number): Baseline {
+  return {
+    instanceType: inst.type,
+    runtimeSeconds: wallS,
+    pricePerHourUsd: inst.pricePerHourUsd,
+    costPerRunUsd: (inst.pricePerHourUsd * wallS) / 3600,
+    estimated: false,
+  };
+}
+
+function scaled(by: Projection["bySeconds"], k: number): Projection["bySeconds"] {
+  return { cpu: by.cpu * k, ebs: by.ebs * k, storage: by.storage * k, network: by.network * k, other: by.other * k };
+}
+
+export function limitPhrase(limit: BindingLimit, c?: InstanceType): string {
+  switch (limit) {
+    case "ebs":
+      return c?.ebsBaselineMbps !== undefined
+        ? `EBS baseline ${c.ebsBaselineMbps} Mbit/s = ${mbps(c.ebsBaselineBps ?? 0)}`
+        : "the instance's EBS bandwidth";
+    case "storage":
+      return "storage below the instance's EBS cap (a volume's throughput or IOPS, or its latency)";
+    case "cpu":
+      return c ? `CPU (${c.vcpu} vCPUs)` : "CPU";
+    case "network":
+      return c ? `network baseline ${c.networkBaselineGbps} Gbit/s` : "network";
+    default:
+      return "none (most time is waiting no instance type changes)";
+  }
 }
 
 function describe(r: Recommendation, c: InstanceType, peakRss: number): string {
@@ -212,33 +311,26 @@ function describe(r: Recommendation, c: InstanceType, peakRss: number): string {
         ? `est. ${pct(-change)} faster`
         : `est. ${pct(change)} slower`;
   const cost = r.costChange < 0 ? `${pct(-r.costChange)} cheaper per run` : `${pct(r.costChange)} dearer per run`;
-  const limit =
-    r.bindingLimit === "ebs"
-      ? `EBS baseline ${c.ebsBaselineMbps} Mbit/s = ${mbps(c.ebsBaselineBps ?? 0)}`
-      : r.bindingLimit === "cpu"
-        ? `CPU (${c.vcpu} vCPUs)`
-        : r.bindingLimit === "network"
-          ? `network baseline ${c.networkBaselineGbps} Gbit/s`
-          : "none (most time is waiting no instance type changes)";
   return (
     `${c.type}: ${speed} (${duration(r.estRuntimeSeconds)}), ${cost} (${usd(r.estCostPerRunUsd)} vs ` +
     `${usd(b.costPerRunUsd)} on ${b.instanceType}); break-even speedup ${times(r.breakEvenSpeedup)}; ` +
-    `binding limit: ${limit}; ${c.vcpu} vCPUs, ${c.memoryGib} GiB` +
-    (peakRss > 0 ? ` for a ${(peakRss / GIB).toFixed(0)} GiB peak` : "")
+    `binding limit: ${limitPhrase(r.bindingLimit, c)}; ${c.vcpu} vCPUs, ${c.memoryGib} GiB` +
+    (peakRss > 0 ? ` for a ${gib(peakRss)} peak` : "")
   );
 }
 
 function assumptionsOf(o: CostOptions): string[] {
   const speeds = Object.entries(o.cpuSpeed);
   return [
-    "prices: on-demand Linux in us-east-1 from the packaged catalog; spot and savings plans are not modelled",
+    "prices: on-demand Linux in us-east-1 from the packaged catalogs (instances, EBS volumes); spot and savings plans are not modelled",
     speeds.length > 0
       ? `CPU speed per vCPU: ${speeds.map(([k, v]) => `${k} ${v}`).join(", ")} (from the config), 1.0 elsewhere`
       : "CPU speed per vCPU is assumed equal on every type (the catalog has no CPU benchmark; set cost.cpuSpeed to model it)",
-    "I/O wait (D state) is storage I/O through the instance's EBS bandwidth (read + write): it scales with the EBS " +
-      "baseline when the run was at the cap, else it stays; EBS volume limits (gp3/io2 throughput) are not known and may bind first",
+    "runtimes come from the limits model projected from the measured host: CPU work re-spread over the CPUs a task can use (never more than the threads it ran), storage waits scaled by the cap that held them (the instance's EBS baseline, or a volume limit that no instance type lifts), waiting unchanged",
     "network: the bytes a segment moved must fit the candidate's baseline bandwidth, per direction",
-    "tasks off the critical path are assumed to stay off it",
+    "tasks off the critical path are assumed to stay off it; tasks alongside it (pipes, parallel jobs) count with their busy time",
     `memory: a candidate needs at least the peak resident memory (an upper bound) × ${o.memoryHeadroom}`,
   ];
 }
+
+export type { StorageOption, StorageSummary, VolumeType };

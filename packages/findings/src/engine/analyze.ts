@@ -1,15 +1,19 @@
 // The findings engine: run model → rules → cost model → one report (findings, "not enough data", recommendations).
 import { ATTR_HOST_TYPE } from "@pipespan/semconv";
 import { type Catalog, type InstanceType, loadCatalog, requireInstanceType } from "../catalog/catalog.js";
-import { type AnalysisConfig, defaultConfig } from "../config/config.js";
-import { analyzeCost } from "../cost/recommend.js";
-import { duration, round, usd } from "../format.js";
-import { type CriticalPath, criticalPath } from "../model/critical-path.js";
+import { type AnalysisConfig, defaultConfig, type ModelOptions } from "../config/config.js";
+import type { BindingLimit, Projection } from "../cost/project.js";
+import { analyzeCost, projector } from "../cost/recommend.js";
+import { duration, gib, round, usd } from "../format.js";
+import { type CriticalPath, criticalPath, type PathSegment } from "../model/critical-path.js";
+import { activeWithin, type TaskLimits, taskLimits } from "../model/limits.js";
+import { findPlateaus } from "../model/plateau.js";
 import { buildProfile, DEFAULT_BINS } from "../model/profile.js";
 import { splitOf, type TimeSplit } from "../model/split.js";
 import type { RunModel, TaskNode } from "../model/types.js";
+import { type Primary, primaryVerdict } from "../model/verdict.js";
 import { RULES } from "../rules/index.js";
-import { type RuleContext, SEVERITY_ORDER, type Verdict } from "../rules/types.js";
+import { type MeasuredContext, type RuleContext, SEVERITY_ORDER, type Verdict } from "../rules/types.js";
 import { finding, insufficient } from "../rules/verdicts.js";
 import type { AnalysisReport, Finding, InsufficientData } from "./report.js";
 
@@ -31,7 +35,7 @@ export function analyzeRun(run: RunModel, options: AnalyzeOptions = {}): Analysi
   const { instance, from, missing } = pickInstance(run, catalog, options.instanceType);
   const tolerance = Number(config.rules["critical-path"].toleranceSeconds ?? 0.5);
   const critical = criticalPath(run, tolerance);
-  const ctx = context(run, critical, instance, missing, options.bins ?? DEFAULT_BINS);
+  const ctx = context(run, critical, instance, from, missing, options.bins ?? DEFAULT_BINS, config.model, catalog);
 
   const verdicts: Verdict[] = [];
   for (const rule of RULES) {
@@ -47,13 +51,17 @@ export function analyzeRun(run: RunModel, options: AnalyzeOptions = {}): Analysi
         "instance-cost",
         {},
         "info",
-        `this run cost ${usd(b.costPerRunUsd)} on ${b.instanceType} (${duration(b.runtimeSeconds)} at $${b.pricePerHourUsd}/h on demand)`,
+        b.estimated
+          ? `this run would cost about ${usd(b.costPerRunUsd)} on ${b.instanceType} (est. ${duration(b.runtimeSeconds)} at $${b.pricePerHourUsd}/h on demand, projected from the measured host)`
+          : `this run cost ${usd(b.costPerRunUsd)} on ${b.instanceType} (${duration(b.runtimeSeconds)} at $${b.pricePerHourUsd}/h on demand)`,
         {
           instance_type: b.instanceType,
           price_per_hour_usd: b.pricePerHourUsd,
           runtime_s: round(b.runtimeSeconds),
+          runtime_estimated: b.estimated,
           cost_per_run_usd: b.costPerRunUsd,
           binding_limit: cost.current?.bindingLimit ?? null,
+          ...(cost.hostNote !== undefined ? { host_note: cost.hostNote } : {}),
         },
         cost.recommendations.length > 0
           ? `Cheaper or faster types exist for this run: ${cost.recommendations[0]?.instanceType} first (see the recommendations).`
@@ -82,6 +90,33 @@ export function analyzeRun(run: RunModel, options: AnalyzeOptions = {}): Analysi
           baseline_runtime_s: round(r.baseline.runtimeSeconds, 1),
         },
         `Try ${r.instanceType} for this pipeline; it pays off as long as it is at least ${round(r.breakEvenSpeedup, 2)}× as fast as ${r.baseline.instanceType}.`,
+        run.wallS,
+      ),
+    );
+  }
+  for (const o of cost.storageOptions) {
+    verdicts.push(
+      finding(
+        "storage-option",
+        {},
+        o.speedup >= 1.25 ? "warning" : "info",
+        o.summary,
+        {
+          kind: o.kind,
+          option: o.label,
+          device: cost.storage?.device ?? null,
+          est_runtime_s: round(o.estRuntimeSeconds, 1),
+          speedup: round(o.speedup),
+          throughput_mib_s: o.throughputMiBps ?? null,
+          iops: o.iops ?? null,
+          instance_type: o.instanceType ?? null,
+          extra_usd_per_month: o.extraUsdPerMonth !== undefined ? round(o.extraUsdPerMonth, 2) : null,
+          est_cost_per_run_usd: o.estCostPerRunUsd ?? null,
+          note: o.note,
+        },
+        o.kind === "instance-store"
+          ? `Move the scratch data at the plateau to ${o.instanceType}'s local NVMe (it is lost when the instance stops).`
+          : `Provision ${cost.storage?.device ?? "the volume"} as ${o.label} (Elastic Volumes change it in place).`,
         run.wallS,
       ),
     );
@@ -129,20 +164,75 @@ export function analyzeRun(run: RunModel, options: AnalyzeOptions = {}): Analysi
       tasks: run.tasks.filter((t) => !t.wholeRun).length,
       processes: run.processes.length,
       ...(instance ? { instanceType: instance.type, instanceTypeFrom: from } : {}),
+      measuredHost: {
+        ...(ctx.measured.cpus !== undefined ? { cpus: ctx.measured.cpus } : {}),
+        ...(ctx.measured.memoryBytes !== undefined ? { memoryBytes: ctx.measured.memoryBytes } : {}),
+        from: ctx.measured.from,
+        ...(ctx.measured.type ? { instanceType: ctx.measured.type.type } : {}),
+      },
+      ...(ctx.measured.note !== undefined ? { hostNote: ctx.measured.note } : {}),
+      ...(run.dataProblems.length > 0 ? { dataProblems: run.dataProblems } : {}),
     },
     findings,
     insufficientData: groupInsufficient(verdicts),
     evaluated,
-    criticalPath: critical.segments.slice(0, 200).map((s) => ({
-      ...(s.task && !s.task.wholeRun ? { task: s.task.name } : {}),
-      startSeconds: round(s.startS, 3),
-      seconds: round(s.seconds, 3),
-      share: round(run.wallS > 0 ? s.seconds / run.wallS : 0),
-    })),
+    criticalPath: critical.segments.slice(0, 200).map((s) => {
+      const pace = ctx.pace(s);
+      const alongside = s.task ? [s.task, ...s.alongside].filter((t) => t !== pace && !t.wholeRun) : [];
+      const verdict = pace ? ctx.primary(pace)?.verdict : undefined;
+      return {
+        ...(pace && !pace.wholeRun ? { task: pace.name } : {}),
+        ...(alongside.length > 0 ? { alongside: alongside.slice(0, 10).map((t) => t.name) } : {}),
+        ...(verdict !== undefined ? { verdict } : {}),
+        startSeconds: round(s.startS, 3),
+        seconds: round(s.seconds, 3),
+        share: round(run.wallS > 0 ? s.seconds / run.wallS : 0),
+      };
+    }),
     cost,
     recommendations: cost.recommendations,
     verdicts,
   };
+}
+
+export interface RuntimeEstimate {
+  instanceType: string;
+  seconds: number;
+  bindingLimit: BindingLimit;
+  bySeconds: Projection["bySeconds"];
+}
+
+/**
+ * The run's estimated wall time on each of `types`, projected from the measured host with the same limits model
+ * as the findings and recommendations (no filtering: for "what would this run take on X?").
+ */
+export function estimateRuntimes(
+  run: RunModel,
+  types: readonly string[],
+  options: AnalyzeOptions = {},
+): RuntimeEstimate[] {
+  const catalog = options.catalog ?? loadCatalog();
+  const config = options.config ?? defaultConfig();
+  const { instance, from, missing } = pickInstance(run, catalog, options.instanceType);
+  const critical = criticalPath(run, Number(config.rules["critical-path"].toleranceSeconds ?? 0.5));
+  const ctx = context(run, critical, instance, from, missing, options.bins ?? DEFAULT_BINS, config.model, catalog);
+  const { est, scale } = projector(ctx, config.cost);
+  return types.map((t) => {
+    const { p, seconds } = est(requireInstanceType(catalog, t));
+    const k = scale;
+    return {
+      instanceType: t,
+      seconds,
+      bindingLimit: p.bindingLimit,
+      bySeconds: {
+        cpu: p.bySeconds.cpu * k,
+        ebs: p.bySeconds.ebs * k,
+        storage: p.bySeconds.storage * k,
+        network: p.bySeconds.network * k,
+        other: p.bySeconds.other * k,
+      },
+    };
+  });
 }
 
 function pickInstance(
@@ -161,19 +251,83 @@ function context(
   run: RunModel,
   critical: CriticalPath,
   instance: InstanceType | undefined,
+  instanceFrom: "--instance" | "resource" | undefined,
   missing: string | undefined,
   bins: number,
+  options: ModelOptions,
+  catalog: Catalog,
 ): RuleContext {
   const profile = buildProfile(run.processes, 0, run.wallS, bins);
+  const measured = measuredHost(run, catalog, instance, instanceFrom);
   const splits = new Map<TaskNode, TimeSplit | undefined>();
+  const limitsMemo = new Map<TaskNode, TaskLimits | undefined>();
+  const primaryMemo = new Map<TaskNode, Primary | undefined>();
+  const limitsOptions = {
+    ...(measured.cpus !== undefined ? { hostCpus: measured.cpus } : {}),
+    networkActiveBps: options.networkActiveBps,
+    networkActiveShareOfPeak: options.networkActiveShareOfPeak,
+  };
+  const limits = (t: TaskNode) => {
+    if (!limitsMemo.has(t)) limitsMemo.set(t, taskLimits(t, limitsOptions));
+    return limitsMemo.get(t);
+  };
+  const primary = (t: TaskNode) => {
+    if (!primaryMemo.has(t)) {
+      const l = limits(t);
+      primaryMemo.set(t, l ? primaryVerdict(l, options) : undefined);
+    }
+    return primaryMemo.get(t);
+  };
+  const pace = (seg: PathSegment): TaskNode | undefined => {
+    if (!seg.task) return undefined;
+    if (seg.alongside.length === 0) return seg.task;
+    // The member that was least asleep in the segment set its pace; the others waited on it (pipes, joins).
+    let best: TaskNode = seg.task;
+    let bestActive = -1;
+    for (const t of [seg.task, ...seg.alongside]) {
+      const l = limits(t);
+      let active: number;
+      if (l) active = activeWithin(l, seg.startS, seg.endS);
+      else {
+        const overlap = Math.max(0, Math.min(t.endS, seg.endS) - Math.max(t.startS, seg.startS));
+        active = t.wallS > 0 ? ((t.m.cpuS ?? 0) * overlap) / t.wallS : 0;
+      }
+      if (active > bestActive + 1e-9) {
+        best = t;
+        bestActive = active;
+      }
+    }
+    return best;
+  };
   const onPath = new Map<TaskNode, number>();
-  for (const s of critical.segments) if (s.task) onPath.set(s.task, (onPath.get(s.task) ?? 0) + s.seconds);
+  for (const seg of critical.segments) {
+    const t = pace(seg);
+    if (t) onPath.set(t, (onPath.get(t) ?? 0) + seg.seconds);
+  }
+  const judged = run.tasks.filter((t) => t.wallS >= options.minWallSeconds);
+  // Plateaus need the tasks' storage-held time only where the run span has no timeline of its own.
+  const plateaus =
+    run.devices.length === 0
+      ? []
+      : findPlateaus(
+          run,
+          run.timeline ? [] : judged.map(limits).filter((l): l is TaskLimits => l !== undefined),
+          options,
+        );
   return {
     run,
     profile,
     critical,
     ...(instance ? { instance } : {}),
     ...(missing !== undefined ? { instanceMissing: missing } : {}),
+    measured,
+    options,
+    plateaus,
+    tooShort: run.wallS < options.minRunSeconds,
+    judged: () => judged,
+    limits,
+    primary,
+    pace,
     split(t) {
       if (splits.has(t)) return splits.get(t);
       const m = t.m;
@@ -184,6 +338,54 @@ function context(
     },
     criticalSeconds: (t) => onPath.get(t) ?? 0,
   };
+}
+
+/**
+ * The host the spans were measured on. Its size comes from the resource (pipespan.host.*); its type from host.type
+ * or --instance when that type's vCPUs and memory agree with the measured size. A type that disagrees is kept for
+ * pricing, with one line saying so, and every estimate projects from the measured host.
+ */
+export function measuredHost(
+  run: RunModel,
+  catalog: Catalog,
+  instance: InstanceType | undefined,
+  instanceFrom: "--instance" | "resource" | undefined,
+): MeasuredContext {
+  const resourceType = run.hostType !== undefined ? catalog.get(run.hostType) : undefined;
+  const cpus = run.host.cpus;
+  const mem = run.host.memoryBytes;
+  const fits = (t: InstanceType) =>
+    (cpus === undefined || cpus === t.vcpu) &&
+    (mem === undefined || (mem >= 0.85 * t.memoryBytes && mem <= 1.02 * t.memoryBytes));
+  const candidate = instance ?? resourceType;
+  if (cpus === undefined && mem === undefined) {
+    // Nothing measured about the host: the instance type (when known) is all there is.
+    return candidate
+      ? {
+          cpus: candidate.vcpu,
+          memoryBytes: candidate.memoryBytes,
+          from: `instance ${candidate.type}`,
+          type: candidate,
+        }
+      : { from: "unknown" };
+  }
+  const base = {
+    ...(cpus !== undefined ? { cpus } : {}),
+    ...(mem !== undefined ? { memoryBytes: mem } : {}),
+    from: "resource",
+  };
+  if (!candidate) return base;
+  if (fits(candidate)) return { ...base, type: candidate };
+  const size = (c: number | undefined, m: number | undefined) =>
+    [c !== undefined ? `${c} CPU${c === 1 ? "" : "s"}` : "", m !== undefined ? gib(m) : ""]
+      .filter(Boolean)
+      .join(" and ");
+  const given = instanceFrom === "--instance" ? `--instance ${candidate.type}` : `${ATTR_HOST_TYPE} ${candidate.type}`;
+  const note =
+    `${given} has ${size(candidate.vcpu, candidate.memoryBytes)}, but the spans were measured on a host with ` +
+    `${size(cpus, mem)}: estimates project from the measured host`;
+  // A resource host.type that fits the measured host is still the measured type.
+  return { ...base, ...(resourceType && fits(resourceType) ? { type: resourceType } : {}), note };
 }
 
 function toFinding(v: Verdict): Finding {

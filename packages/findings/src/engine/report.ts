@@ -43,14 +43,30 @@ export interface AnalysisReport {
     instanceType?: string;
     /** "--instance" (the option), or "resource" (host.type on the spans' resource). */
     instanceTypeFrom?: "--instance" | "resource";
+    /** The host the spans were measured on, as far as they say. */
+    measuredHost: { cpus?: number; memoryBytes?: number; from: string; instanceType?: string };
+    /** One line when the instance type named disagrees with the measured host. */
+    hostNote?: string;
+    /** Timelines or device series that were present but malformed (ignored). */
+    dataProblems?: string[];
   };
   /** Most severe first. */
   findings: Finding[];
   insufficientData: InsufficientData[];
   /** Per rule: how many subjects fired, were clear, lacked data. */
   evaluated: Record<string, { finding: number; clear: number; insufficientData: number }>;
-  /** The run's critical path (at most 200 segments); segments without a task are time outside tasks. */
-  criticalPath: { task?: string; startSeconds: number; seconds: number; share: number }[];
+  /**
+   * The run's critical path (at most 200 segments); segments without a task are time outside tasks. `task` set
+   * the segment's pace; `alongside` ran with it (pipe ends, parallel jobs); `verdict` is the pace setter's.
+   */
+  criticalPath: {
+    task?: string;
+    alongside?: string[];
+    verdict?: string;
+    startSeconds: number;
+    seconds: number;
+    share: number;
+  }[];
   cost: CostAnalysis;
   /** The ranked recommendations (the same as cost.recommendations). */
   recommendations: Recommendation[];
@@ -76,6 +92,7 @@ export function toJsonReport(r: AnalysisReport): Record<string, unknown> {
       baseline: {
         instanceType: x.baseline.instanceType,
         runtimeSeconds: round(x.baseline.runtimeSeconds, 1),
+        estimated: x.baseline.estimated,
         costPerRunUsd: x.baseline.costPerRunUsd,
         pricePerHourUsd: x.baseline.pricePerHourUsd,
       },
@@ -87,6 +104,7 @@ export function toJsonReport(r: AnalysisReport): Record<string, unknown> {
       limitSeconds: {
         cpu: round(x.limitSeconds.cpu, 1),
         ebs: round(x.limitSeconds.ebs, 1),
+        storage: round(x.limitSeconds.storage, 1),
         network: round(x.limitSeconds.network, 1),
         other: round(x.limitSeconds.other, 1),
       },
@@ -104,6 +122,13 @@ export function toJsonReport(r: AnalysisReport): Record<string, unknown> {
       ...(r.cost.refused ? { refused: r.cost.refused } : {}),
       ...(r.cost.note ? { note: r.cost.note } : {}),
       ...(r.cost.current ? { current: r.cost.current } : {}),
+      ...(r.cost.hostNote !== undefined ? { hostNote: r.cost.hostNote } : {}),
+      ...(r.cost.storage ? { storage: r.cost.storage } : {}),
+      storageOptions: r.cost.storageOptions.map((x) => ({
+        ...x,
+        estRuntimeSeconds: round(x.estRuntimeSeconds, 1),
+        speedup: round(x.speedup, 4),
+      })),
       considered: r.cost.considered,
       excluded: r.cost.excluded,
       assumptions: r.cost.assumptions,

@@ -103,6 +103,7 @@ export function coverageOf(processes: ProcessNode[]): Coverage {
   const c: Coverage = {
     cpu: 0,
     ioWait: 0,
+    blocked: 0,
     sleep: 0,
     runqueue: 0,
     block: 0,
@@ -115,6 +116,7 @@ export function coverageOf(processes: ProcessNode[]): Coverage {
   for (const { m } of processes) {
     if (m.cpuS !== undefined) c.cpu++;
     if (m.ioWaitS !== undefined) c.ioWait++;
+    if (m.blockedS !== undefined) c.blocked++;
     if (m.sleepS !== undefined) c.sleep++;
     if (m.runqueueS !== undefined) c.runqueue++;
     if (m.blockReadBytes !== undefined || m.blockWriteBytes !== undefined) c.block++;

@@ -21,6 +21,7 @@ import { FindingsError } from "../errors.js";
 import type { Attributes, NormalizedSpan } from "../otlp/model.js";
 import { coverageOf, nameRunKey, newTask, str, synthesizedTask, taskKeyOf } from "./assemble.js";
 import { addMeasures, emptyMeasures, hasAnyMeasure, num, readMeasures } from "./measures.js";
+import { readDevices, readHost, readTimeline } from "./timeline.js";
 import type { Measures, ProcessNode, RunModel, TaskNode } from "./types.js";
 
 export interface BuildRunModelOptions {
@@ -140,11 +141,18 @@ export class RunModelBuilder {
     const t0n = Number(t0);
     const rel = (ns: bigint) => (Number(ns) - t0n) / 1e9;
 
+    const dataProblems: string[] = [];
+    const problem = (where: string) => (why: string) => {
+      if (dataProblems.length < 20) dataProblems.push(`${where}: ${why}; judged from its totals`);
+    };
+    const runTimeline = runSpan ? readTimeline(runSpan.attributes, 0, problem("the run span")) : undefined;
     const tasks = new Map<string, TaskNode>();
     const taskByNameRun = new Map<string, TaskNode>();
     for (const s of acc.tasks) {
       const t = newTask(s.spanId, s.spanId, s.attributes, rel(s.startNs), rel(s.endNs));
       t.m = readMeasures(s.attributes);
+      const timeline = readTimeline(s.attributes, t.startS, problem(`task ${t.name}`));
+      if (timeline) t.timeline = timeline;
       if (s.status.code === "error") t.failed = true;
       tasks.set(t.key, t);
       taskByNameRun.set(nameRunKey(t.name, t.taskRunId), t);
@@ -186,6 +194,7 @@ export class RunModelBuilder {
         whole.processes.push(p);
       }
       whole.measuresFrom = "processes";
+      if (runTimeline) whole.timeline = runTimeline;
       tasks.set(WHOLE_RUN_KEY, whole);
     }
 
@@ -205,6 +214,7 @@ export class RunModelBuilder {
     }
 
     const resource = runSpan?.resource ?? acc.firstResource ?? {};
+    const devices = runSpan ? readDevices(runSpan.events, (why) => dataProblems.push(why)) : [];
     const hostType = str(resource[ATTR_HOST_TYPE]) ?? acc.hostType;
     counts.used = processes.length + acc.tasks.length + (runSpan ? 1 : 0);
     const ra: Attributes = runSpan?.attributes ?? {};
@@ -225,6 +235,10 @@ export class RunModelBuilder {
       processes,
       ...(hostType !== undefined ? { hostType } : {}),
       resource,
+      host: readHost(resource),
+      ...(runTimeline ? { timeline: runTimeline } : {}),
+      devices,
+      dataProblems,
       coverage: coverageOf(processes),
       spanCounts: counts,
     };

@@ -12,6 +12,7 @@ import {
   ATTR_PIPESPAN_MEMORY_PEAK_RSS,
   ATTR_PIPESPAN_NETWORK_RX_BYTES,
   ATTR_PIPESPAN_NETWORK_TX_BYTES,
+  ATTR_PIPESPAN_OFFCPU_BLOCKED_TIME,
   ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME,
   ATTR_PIPESPAN_OFFCPU_SLEEP_TIME,
   ATTR_PIPESPAN_RUNQUEUE_DELAY,
@@ -40,6 +41,7 @@ export function readMeasures(a: Attributes): Measures {
   return {
     cpuS: cpu,
     ioWaitS: num(a[ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME]),
+    blockedS: num(a[ATTR_PIPESPAN_OFFCPU_BLOCKED_TIME]),
     sleepS: num(a[ATTR_PIPESPAN_OFFCPU_SLEEP_TIME]),
     runqueueS: num(a[ATTR_PIPESPAN_RUNQUEUE_DELAY]),
     diskReadBytes: num(a[ATTR_PIPESPAN_DISK_READ_BYTES]),
@@ -70,6 +72,7 @@ const add = (a: number | undefined, b: number | undefined) => (b === undefined ?
 export function addMeasures(into: Measures, from: Measures): void {
   into.cpuS = add(into.cpuS, from.cpuS);
   into.ioWaitS = add(into.ioWaitS, from.ioWaitS);
+  into.blockedS = add(into.blockedS, from.blockedS);
   into.sleepS = add(into.sleepS, from.sleepS);
   into.runqueueS = add(into.runqueueS, from.runqueueS);
   into.diskReadBytes = add(into.diskReadBytes, from.diskReadBytes);

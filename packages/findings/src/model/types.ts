@@ -11,8 +11,13 @@ import type { Attributes } from "../otlp/model.js";
 export interface Measures {
   /** On-CPU time (user + system, plus CPU of unseen descendants). */
   cpuS?: number;
-  /** Off-CPU time in uninterruptible sleep (D state): mostly waiting on block I/O (eBPF source). */
+  /**
+   * Off-CPU time in io_schedule (D state waiting on storage, page-in, writeback throttling; eBPF source). Runs
+   * recorded before the kernel source split D state carry all of D state here.
+   */
   ioWaitS?: number;
+  /** Off-CPU time in other uninterruptible waits (kernel locks, mutexes taken in D; eBPF source). */
+  blockedS?: number;
   /** Off-CPU time in interruptible sleep (S state): sleep(), pipes, sockets, waiting for children (eBPF). */
   sleepS?: number;
   /** Time runnable but waiting for a CPU (eBPF). */
@@ -69,6 +74,8 @@ export interface TaskNode {
   measuresFrom: "span" | "processes";
   readonly requestedCpus?: number;
   readonly requestedMemoryBytes?: number;
+  /** Thread states per time bucket (the task span's pipespan.timeline.*), when the source recorded them. */
+  timeline?: Timeline;
   readonly processes: ProcessNode[];
   failed: boolean;
   /**
@@ -83,6 +90,7 @@ export interface Coverage {
   /** Processes with a CPU time. */
   cpu: number;
   ioWait: number;
+  blocked: number;
   sleep: number;
   runqueue: number;
   block: number;
@@ -114,7 +122,56 @@ export interface RunModel {
   readonly hostType?: string;
   /** The run span's resource attributes (or the first span's). */
   readonly resource: Attributes;
+  /** The host the spans were measured on (resource pipespan.host.*), as far as the spans say. */
+  readonly host: MeasuredHost;
+  /** The run span's timeline (all tasks together), when recorded. */
+  readonly timeline?: Timeline;
+  /** Per-device storage series (the run span's pipespan.device.io events). */
+  readonly devices: DeviceSeries[];
+  /** Timelines or device series that were present but malformed (one line each; they were ignored). */
+  readonly dataProblems: string[];
   readonly coverage: Coverage;
   /** Spans read, spans used, and spans ignored (earlier finding spans, spans of other traces, unknown kinds). */
   readonly spanCounts: { read: number; used: number; findings: number; otherTraces: number; other: number };
+}
+
+/** The measured host's size, from the resource (pipespan.host.cpu.logical_count, pipespan.host.memory.total). */
+export interface MeasuredHost {
+  cpus?: number;
+  memoryBytes?: number;
+}
+
+/**
+ * Thread-seconds by state per time bucket, summed over every thread of every process of a task (or the run).
+ * Bucket k covers [startS + k·intervalS, startS + (k+1)·intervalS). Series the source did not record are
+ * undefined; every present series has `buckets` values.
+ */
+export interface Timeline {
+  /** Seconds from the run's start at which bucket 0 begins (the span's start). */
+  readonly startS: number;
+  readonly intervalS: number;
+  readonly buckets: number;
+  readonly cpu: Float64Array;
+  readonly ioWait: Float64Array;
+  readonly blocked?: Float64Array;
+  readonly runqueue?: Float64Array;
+  readonly sleep?: Float64Array;
+  /** Socket bytes sent + received. */
+  readonly network?: Float64Array;
+  /** Block bytes submitted. */
+  readonly storage?: Float64Array;
+  /** Most threads on a CPU, runnable or in D at one read (0 = unknown). */
+  readonly activeMax?: Float64Array;
+}
+
+/** One block device's traffic over the run (host-wide), bucketed from the run's start. */
+export interface DeviceSeries {
+  readonly name: string;
+  readonly intervalS: number;
+  readonly buckets: number;
+  readonly readBytes: Float64Array;
+  readonly writeBytes: Float64Array;
+  readonly readOps?: Float64Array;
+  readonly writeOps?: Float64Array;
+  readonly busyS?: Float64Array;
 }

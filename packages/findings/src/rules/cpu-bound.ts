@@ -2,22 +2,19 @@ import { ATTR_HOST_TYPE, ATTR_PIPESPAN_CPU_TIME, ATTR_PIPESPAN_TASK_REQUESTED_CP
 import { z } from "zod";
 import { duration, pct, round } from "../format.js";
 import type { ProcessNode, TaskNode } from "../model/types.js";
+import { primaryVerdicts } from "./primary.js";
 import { defineRule, type RuleContext, taskSubject, type Verdict } from "./types.js";
-import { byCriticalShare, clear, finding, insufficient, tasksToJudge } from "./verdicts.js";
+import { byCriticalShare, clear, finding, insufficient } from "./verdicts.js";
 
 const ADVICE =
   "CPU sets this task's speed: more cores (if it uses them all) or faster cores help; faster storage will not.";
 
 export const cpuBound = defineRule({
   id: "cpu-bound",
-  description: "A task kept the CPUs it had busy: on-CPU time close to its wall time times its cores.",
+  description:
+    "The CPU held the task: its usable CPUs were busy (eBPF: the limits model; procfs: CPU time against the cores it had).",
   needs: `${ATTR_PIPESPAN_CPU_TIME}; off-CPU times (eBPF) or the cores available (${ATTR_PIPESPAN_TASK_REQUESTED_CPUS}, ${ATTR_HOST_TYPE}) sharpen it`,
   thresholds: z.object({
-    minWallSeconds: z.number().min(0).default(1),
-    /** With off-CPU data: CPU + run-queue part of the wall time at or above which the task is CPU-bound… */
-    cpuShare: z.number().gt(0).max(1).default(0.6),
-    /** …while the I/O-wait part stays at or below this. */
-    maxIoWaitShare: z.number().min(0).max(1).default(0.2),
     /** Without off-CPU data: cores used / cores available at or above which it is CPU-bound. */
     coreSaturation: z.number().gt(0).max(1).default(0.85),
     /** Without off-CPU data: one process using at least this much of one core… */
@@ -26,8 +23,9 @@ export const cpuBound = defineRule({
     minProcessWallShare: z.number().gt(0).max(1).default(0.5),
   }),
   evaluate(ctx, th) {
-    const out: Verdict[] = [];
-    for (const t of tasksToJudge(ctx, th.minWallSeconds)) {
+    const out: Verdict[] = primaryVerdicts(ctx, "cpu-bound");
+    for (const t of ctx.judged()) {
+      if (ctx.limits(t)) continue;
       const subject = taskSubject(t);
       if (t.m.cpuS === undefined) {
         out.push(
@@ -37,54 +35,15 @@ export const cpuBound = defineRule({
       }
       const cores = t.wallS > 0 ? t.m.cpuS / t.wallS : 0;
       const available = coresAvailable(ctx, t);
-      const split = ctx.split(t);
-      const base = {
+      // procfs: CPU time against wall time and the cores the task could have used. Where the source measured
+      // run-queue delay, time waiting for a CPU counts as wanting one (contention does not hide a CPU-bound task).
+      const busiest = busiestProcess(t, th.minProcessWallShare);
+      const evidence = {
         wall_s: round(t.wallS),
         cpu_s: round(t.m.cpuS),
         cpu_cores: round(cores),
         cores_available: available?.cores ?? null,
         cores_available_from: available?.from ?? null,
-      };
-      if (split) {
-        const evidence = {
-          ...base,
-          basis: "off-cpu",
-          cpu_share: round(split.cpu),
-          io_wait_share: round(split.ioWait),
-          runqueue_share: round(split.runqueue),
-          other_share: round(split.other),
-          threshold_cpu_share: th.cpuShare,
-          threshold_max_io_wait_share: th.maxIoWaitShare,
-        };
-        // Waiting in the run queue is wanting a CPU: a task starved of CPUs by others is still CPU-bound
-        // (runqueue-contention says how much it waited).
-        const wantsCpu = split.cpu + split.runqueue;
-        if (wantsCpu >= th.cpuShare && split.ioWait <= th.maxIoWaitShare) {
-          const waited = split.runqueue >= 0.05 ? ` and waiting for one ${pct(split.runqueue)}` : "";
-          out.push(
-            finding(
-              "cpu-bound",
-              subject,
-              byCriticalShare(ctx, t, "info"),
-              `${t.name} was on a CPU for ${pct(split.cpu)} of its wall time${waited} (I/O wait ${pct(split.ioWait)}); ` +
-                `${cores.toFixed(2)} cores busy on average${available ? ` of ${available.cores}` : ""}`,
-              evidence,
-              ADVICE,
-              t.endS,
-            ),
-          );
-        } else {
-          out.push(
-            clear("cpu-bound", subject, `on or waiting for a CPU ${pct(wantsCpu)} of its wall time`, evidence, t.endS),
-          );
-        }
-        continue;
-      }
-      // procfs: CPU time against wall time and the cores the task could have used. Where the source measured
-      // run-queue delay, time waiting for a CPU counts as wanting one (contention does not hide a CPU-bound task).
-      const busiest = busiestProcess(t, th.minProcessWallShare);
-      const evidence = {
-        ...base,
         basis: "cpu-vs-wall",
         busiest_process: busiest?.p.name ?? null,
         busiest_process_cores: busiest ? round(busiest.cores) : null,

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { pct, round } from "../format.js";
 import { buildProfile, peakOf } from "../model/profile.js";
 import { defineRule, taskSubject, type Verdict } from "./types.js";
-import { clear, finding, insufficient, tasksToJudge } from "./verdicts.js";
+import { clear, finding, insufficient, tasksToJudge, tooShortVerdict, unlessShort } from "./verdicts.js";
 
 export const cpuUnderused = defineRule({
   id: "cpu-underused",
@@ -40,7 +40,7 @@ export const cpuUnderused = defineRule({
           finding(
             "cpu-underused",
             taskSubject(t),
-            "warning",
+            unlessShort(ctx, "warning"),
             `${t.name} requested ${t.requestedCpus} CPUs but used at most ${peak.toFixed(1)} (${avg.toFixed(1)} on average)`,
             evidence,
             `Request about ${Math.max(1, Math.ceil(peak))} CPUs for ${t.name}, or check that it is told to use the ` +
@@ -60,6 +60,10 @@ export const cpuUnderused = defineRule({
         );
     }
 
+    if (ctx.tooShort) {
+      out.push(tooShortVerdict(ctx, "cpu-underused"));
+      return out;
+    }
     const inst = ctx.instance;
     if (!inst) {
       if (requested === 0) {
@@ -83,7 +87,13 @@ export const cpuUnderused = defineRule({
       return out;
     }
     const avg = run.wallS > 0 ? run.m.cpuS / run.wallS : 0;
-    const peak = Math.max(avg, peakOf(ctx.profile, ctx.profile.cores));
+    // Measured on another host than this type: the cores busy there say little; the threads the tasks ran at once
+    // (their demonstrated parallelism) are what they would use here.
+    let demonstrated = 0;
+    if (ctx.measured.note) {
+      for (const t of ctx.judged()) demonstrated = Math.max(demonstrated, ctx.limits(t)?.parallelism.demonstrated ?? 0);
+    }
+    const peak = Math.max(avg, peakOf(ctx.profile, ctx.profile.cores), demonstrated);
     const evidence = {
       instance_type: inst.type,
       vcpus: inst.vcpu,
@@ -91,6 +101,10 @@ export const cpuUnderused = defineRule({
       cpu_cores_peak: round(peak),
       cpu_share_avg: round(avg / inst.vcpu),
       cpu_share_peak: round(peak / inst.vcpu),
+      peak_from:
+        demonstrated >= peak && demonstrated > 0
+          ? "threads the tasks ran at once (measured on another host)"
+          : "cores busy",
       threshold_instance_peak_share: th.instancePeakShare,
     };
     if (peak <= th.instancePeakShare * inst.vcpu && inst.vcpu - peak >= th.minIdleCores) {

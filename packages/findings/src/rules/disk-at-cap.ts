@@ -9,7 +9,7 @@ import { z } from "zod";
 import { duration, mbps, pct, round } from "../format.js";
 import { integralOf, peakOf, secondsAtOrAbove } from "../model/profile.js";
 import { defineRule, type RuleContext } from "./types.js";
-import { clear, finding, insufficient } from "./verdicts.js";
+import { clear, finding, insufficient, tooShortVerdict } from "./verdicts.js";
 
 export const diskAtCap = defineRule({
   id: "disk-at-cap",
@@ -25,6 +25,7 @@ export const diskAtCap = defineRule({
   }),
   evaluate(ctx, th) {
     const run = ctx.run;
+    if (ctx.tooShort) return [tooShortVerdict(ctx, "disk-at-cap")];
     const inst = ctx.instance;
     const missingBytes = run.coverage.block === 0 && run.coverage.disk === 0;
     if (missingBytes) {

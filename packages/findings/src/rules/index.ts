@@ -6,14 +6,28 @@ import { ioBound } from "./io-bound.js";
 import { memoryOverprovisioned } from "./memory-overprovisioned.js";
 import { memoryPressure } from "./memory-pressure.js";
 import { networkAtCap } from "./network-at-cap.js";
+import { primaryRule } from "./primary.js";
 import { runqueueContention } from "./runqueue-contention.js";
+import { storagePlateau } from "./storage-plateau.js";
 import { straggler } from "./straggler.js";
 import type { RuleDefinition } from "./types.js";
+
+export const networkBound = primaryRule("network-bound");
+export const memoryBound = primaryRule("memory-bound");
+export const cpuStarved = primaryRule("cpu-starved");
+export const waiting = primaryRule("waiting");
+export const mixed = primaryRule("mixed");
 
 /** Every rule, in the order findings are reported. */
 export const RULES: readonly RuleDefinition[] = [
   ioBound,
   cpuBound,
+  networkBound,
+  memoryBound,
+  cpuStarved,
+  waiting,
+  mixed,
+  storagePlateau,
   cpuUnderused,
   memoryOverprovisioned,
   memoryPressure,
@@ -34,5 +48,6 @@ export {
   memoryPressure,
   networkAtCap,
   runqueueContention,
+  storagePlateau,
   straggler,
 };

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { gib, pct, round } from "../format.js";
 import { buildProfile, peakOf } from "../model/profile.js";
 import { defineRule, taskSubject, type Verdict } from "./types.js";
-import { clear, finding, insufficient, tasksToJudge } from "./verdicts.js";
+import { clear, finding, insufficient, tasksToJudge, tooShortVerdict, unlessShort } from "./verdicts.js";
 
 export const memoryOverprovisioned = defineRule({
   id: "memory-overprovisioned",
@@ -51,7 +51,7 @@ export const memoryOverprovisioned = defineRule({
           finding(
             "memory-overprovisioned",
             taskSubject(t),
-            "warning",
+            unlessShort(ctx, "warning"),
             `${t.name} requested ${gib(t.requestedMemoryBytes)} but its resident memory peaked at no more than ${gib(peak)} ` +
               `(${pct(peak / t.requestedMemoryBytes)})`,
             evidence,
@@ -73,6 +73,10 @@ export const memoryOverprovisioned = defineRule({
       }
     }
 
+    if (ctx.tooShort) {
+      out.push(tooShortVerdict(ctx, "memory-overprovisioned"));
+      return out;
+    }
     const inst = ctx.instance;
     if (run.coverage.peakRss === 0) {
       out.push(

@@ -2,7 +2,7 @@ import { ATTR_PIPESPAN_MEMORY_MAJOR_FAULTS, ATTR_PIPESPAN_PROCESS_OOM_KILLED } f
 import { z } from "zod";
 import { round } from "../format.js";
 import { defineRule, taskSubject, type Verdict } from "./types.js";
-import { clear, finding, insufficient, tasksToJudge } from "./verdicts.js";
+import { clear, finding, insufficient, tasksToJudge, unlessShort } from "./verdicts.js";
 
 export const memoryPressure = defineRule({
   id: "memory-pressure",
@@ -87,7 +87,7 @@ export const memoryPressure = defineRule({
           finding(
             "memory-pressure",
             taskSubject(t),
-            "warning",
+            unlessShort(ctx, "warning"),
             `${t.name} took ${faults} major page faults (${rate.toFixed(0)}/s): pages were read back from disk`,
             evidence,
             "Either memory is short (pages evicted and read again: more memory helps) or the task reads large " +

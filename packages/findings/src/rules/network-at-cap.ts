@@ -3,7 +3,7 @@ import { z } from "zod";
 import { duration, mbps, pct, round } from "../format.js";
 import { maxSeries, peakOf, secondsAtOrAbove } from "../model/profile.js";
 import { defineRule } from "./types.js";
-import { clear, finding, insufficient, sourceNote } from "./verdicts.js";
+import { clear, finding, insufficient, sourceNote, tooShortVerdict } from "./verdicts.js";
 
 export const networkAtCap = defineRule({
   id: "network-at-cap",
@@ -16,6 +16,7 @@ export const networkAtCap = defineRule({
   }),
   evaluate(ctx, th) {
     const run = ctx.run;
+    if (ctx.tooShort) return [tooShortVerdict(ctx, "network-at-cap")];
     const inst = ctx.instance;
     if (run.coverage.network === 0) {
       return [

@@ -1,14 +1,24 @@
 import type { z } from "zod";
 import type { InstanceType } from "../catalog/catalog.js";
-import type { CriticalPath } from "../model/critical-path.js";
+import type { ModelOptions } from "../config/config.js";
+import type { CriticalPath, PathSegment } from "../model/critical-path.js";
+import type { TaskLimits } from "../model/limits.js";
+import type { StoragePlateau } from "../model/plateau.js";
 import type { Profile } from "../model/profile.js";
 import type { TimeSplit } from "../model/split.js";
 import type { RunModel, TaskNode } from "../model/types.js";
+import type { Primary } from "../model/verdict.js";
 
 /** Rule ids are part of pipespan's interface (JSON output, finding spans, config keys): never rename one. */
 export const RULE_IDS = [
   "io-bound",
   "cpu-bound",
+  "network-bound",
+  "memory-bound",
+  "cpu-starved",
+  "waiting",
+  "mixed",
+  "storage-plateau",
   "cpu-underused",
   "memory-overprovisioned",
   "memory-pressure",
@@ -20,7 +30,13 @@ export const RULE_IDS = [
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 /** Findings of the cost model (not configurable rules, but the same Finding shape). */
-export type CostFindingId = "instance-cost" | "instance-recommendation";
+export type CostFindingId = "instance-cost" | "instance-recommendation" | "storage-option";
+/** Findings of the cost model, listed under cost rather than with the rules' findings. */
+export const COST_FINDING_IDS: readonly CostFindingId[] = [
+  "instance-cost",
+  "instance-recommendation",
+  "storage-option",
+];
 export type FindingId = RuleId | CostFindingId;
 
 export type Severity = "info" | "warning" | "critical";
@@ -64,10 +80,38 @@ export interface RuleContext {
   readonly instance?: InstanceType;
   /** Why `instance` is missing, for "not enough data" messages. */
   readonly instanceMissing?: string;
+  /** The host the spans were measured on: its CPUs and memory, and its type when the catalog knows it. */
+  readonly measured: MeasuredContext;
+  /** The limits model and primary-verdict options (config `model:`). */
+  readonly options: ModelOptions;
+  /** Storage plateaus found in the run's device series, longest first. */
+  readonly plateaus: readonly StoragePlateau[];
+  /** True when the run is shorter than options.minRunSeconds: no run-level warnings, no cost figures. */
+  readonly tooShort: boolean;
+  /** Tasks long enough to judge (options.minWallSeconds). */
+  judged(): TaskNode[];
+  /** The limits model of a task (memoized), undefined without off-CPU data. */
+  limits(task: TaskNode): TaskLimits | undefined;
+  /** The task's primary verdict (memoized), undefined without a limits model. */
+  primary(task: TaskNode): Primary | undefined;
+  /** The task that set the pace of a critical-path segment (the path task or one that ran alongside it). */
+  pace(segment: PathSegment): TaskNode | undefined;
   /** Time split of a task's processes (memoized), undefined without off-CPU data. */
   split(task: TaskNode): TimeSplit | undefined;
-  /** Seconds the task holds on the run's critical path. */
+  /** Seconds the task holds on the run's critical path (as the pace setter of its segments). */
   criticalSeconds(task: TaskNode): number;
+}
+
+export interface MeasuredContext {
+  /** Logical CPUs of the measured host (resource, else its instance type), when known. */
+  readonly cpus?: number;
+  readonly memoryBytes?: number;
+  /** Where the figures came from ("resource", "host.type r6i.large", …). */
+  readonly from: string;
+  /** The catalog type of the measured host, when known and consistent with the measured size. */
+  readonly type?: InstanceType;
+  /** One line when the instance type given (--instance or host.type) disagrees with the measured host. */
+  readonly note?: string;
 }
 
 export interface RuleDefinition<S extends z.ZodObject = z.ZodObject> {

@@ -73,6 +73,11 @@ function attributesOf(f: Finding, runId: string | undefined): Record<string, str
     if (typeof e.instance_type === "string") a[ATTR_PIPESPAN_FINDING_INSTANCE_TYPE] = e.instance_type;
     if (typeof e.cost_per_run_usd === "number") a[ATTR_PIPESPAN_FINDING_COST_PER_RUN] = e.cost_per_run_usd;
   }
+  if (f.rule === "storage-option") {
+    if (typeof e.instance_type === "string") a[ATTR_PIPESPAN_FINDING_INSTANCE_TYPE] = e.instance_type;
+    if (typeof e.est_cost_per_run_usd === "number") a[ATTR_PIPESPAN_FINDING_COST_PER_RUN] = e.est_cost_per_run_usd;
+    if (typeof e.speedup === "number") a[ATTR_PIPESPAN_FINDING_SPEEDUP] = e.speedup;
+  }
   if (f.rule === "instance-recommendation") {
     if (typeof e.instance_type === "string") a[ATTR_PIPESPAN_FINDING_INSTANCE_TYPE] = e.instance_type;
     if (typeof e.est_cost_per_run_usd === "number") a[ATTR_PIPESPAN_FINDING_COST_PER_RUN] = e.est_cost_per_run_usd;
@@ -84,7 +89,12 @@ function attributesOf(f: Finding, runId: string | undefined): Record<string, str
 }
 
 function identity(f: Finding): string {
-  const instance = typeof f.evidence.instance_type === "string" ? f.evidence.instance_type : "";
+  const instance =
+    typeof f.evidence.instance_type === "string"
+      ? f.evidence.instance_type
+      : typeof f.evidence.option === "string"
+        ? f.evidence.option
+        : "";
   return [f.rule, f.task ?? "", f.taskRunId ?? "", f.process?.pid ?? "", f.process?.name ?? "", instance].join(
     "\u0000",
   );
