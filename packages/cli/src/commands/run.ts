@@ -1,9 +1,11 @@
-import { chooseSource, redactArgv, type SourceChoice, traceRun } from "@pipespan/agent";
+import { chooseSource, DEFAULT_KILL_AFTER_MS, redactArgv, type SourceChoice, traceRun } from "@pipespan/agent";
 import { Command, Option } from "commander";
+import { InvalidArgument, parseSeconds } from "../errors.js";
 import { StatusLine } from "../output/status-line.js";
 import { makeStyle } from "../output/style.js";
 import { renderSummary } from "../output/summary.js";
 import { findingsAfterRun } from "./analyze.js";
+import { finishRunExport, mapSizeOptions, mapSizes } from "./reliability-options.js";
 
 export function runCommand(): Command {
   return new Command("run")
@@ -23,6 +25,10 @@ export function runCommand(): Command {
     .option("--run-id-on-metrics", "put cicd.pipeline.run.id on metrics (more series)", false)
     .option("-q, --quiet", "print no summary, only errors", false)
     .option("--no-findings", "do not analyse the run when it ends (no findings, no traces-findings.jsonl)")
+    .addOption(killAfterOption())
+    .addOption(mapSizeOptions()[0] as Option)
+    .addOption(mapSizeOptions()[1] as Option)
+    .addOption(mapSizeOptions()[2] as Option)
     .addHelpText(
       "after",
       `
@@ -30,6 +36,13 @@ Writes OTLP/JSON (traces.jsonl, metrics.jsonl) and run.json under <out>/<run-id>
 OTEL_EXPORTER_OTLP_ENDPOINT (or the other standard OTEL_* variables) is set, exports over OTLP gRPC too.
 The command gets TRACEPARENT, PIPESPAN_RUN_ID and PIPESPAN_PIPELINE_NAME in its environment.
 Exits with the command's exit code (128 + signal number when it was killed).
+
+The command runs in a process group of its own. SIGINT (Ctrl-C) and SIGTERM go to that whole group; a second
+one, or --kill-after seconds without the run ending, sends SIGKILL to the group. What the command leaves running
+when it ends is stopped too. If pipespan itself is killed, a watchdog kills the group and every process that
+carries the run's PIPESPAN_RUN_ID; run.json (status "running", written at the start) then lets
+\`pipespan analyze\` rebuild the run and say it is incomplete. A backend that is down loses nothing: what it did
+not take stays in the run folder (\`pipespan export <run dir>\` sends it).
 
 Example:
   pipespan run --name demo -- bash examples/demo/pipeline.sh`,
@@ -40,6 +53,10 @@ Example:
 }
 
 interface RunOpts {
+  killAfter: number;
+  maxProcesses?: number;
+  maxThreads?: number;
+  ringBuffer?: number;
   name?: string;
   runId?: string;
   out: string;
@@ -52,7 +69,8 @@ interface RunOpts {
 
 function parseInterval(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 10 || n > 60_000) throw new Error(`--interval must be 10..60000 ms, got ${v}`);
+  if (!Number.isInteger(n) || n < 10 || n > 60_000)
+    throw new InvalidArgument(`--interval must be 10..60000 ms, got ${v}`);
   return n;
 }
 
@@ -70,6 +88,7 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
     createSource: async () => {
       const chosen = await chooseSource(opts.source, {
         intervalMs: opts.interval,
+        mapSizes: mapSizes(opts),
         onWarning: (line) => err.write(`pipespan: ${line}\n`),
       });
       sourceLine = chosen.line;
@@ -77,6 +96,11 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
     },
     redact: (argv) => redactArgv(argv).commandLine,
     runIdOnMetrics: opts.runIdOnMetrics,
+    killAfterMs: opts.killAfter,
+    onLine: (line) => {
+      status.clear();
+      err.write(`${line}\n`);
+    },
     onStart: () => {
       if (!opts.quiet) err.write(`pipespan: ${sourceLine}\n`);
     },
@@ -88,10 +112,22 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
   });
   status.clear();
   if (!opts.quiet) err.write(renderSummary(result, style));
-  else for (const p of result.exportProblems) err.write(`${p}\n`);
+  else for (const p of [...(result.dropsLine ? [result.dropsLine] : []), ...result.exportProblems]) err.write(`${p}\n`);
   // The findings, read back from the run folder like `pipespan analyze` would (short form; spans written).
   if (opts.findings) {
-    await findingsAfterRun(result.runDir, style, { print: !opts.quiet, remote: result.exportProblems.length === 0 });
+    // Finding spans go to the run folder; the run's export sends them with the rest.
+    await findingsAfterRun(result.runDir, style, { print: !opts.quiet, remote: false });
   }
+  await finishRunExport(result.export);
   return result.exitCode;
+}
+
+/** `--kill-after <seconds>`: shared by run (and its help). */
+function killAfterOption(): Option {
+  return new Option(
+    "--kill-after <seconds>",
+    "after SIGINT/SIGTERM, SIGKILL the run's process group if it has not ended this long after",
+  )
+    .argParser(parseSeconds("--kill-after", 0.1, 86_400))
+    .default(DEFAULT_KILL_AFTER_MS, String(DEFAULT_KILL_AFTER_MS / 1000));
 }

@@ -59,7 +59,12 @@ async function doTask(name: string, command: string, args: string[], opts: TaskO
     }
   }
   const problems: string[] = [];
-  const remote = createOtlpExportersFromEnv(env, { onFirstFailure: (line) => problems.push(line) });
+  // Under `pipespan run` the run sends its folder to the backend (replaying what a backend missed): the task
+  // span goes there only. Alone, it is exported directly.
+  const remote =
+    processors.length > 0
+      ? undefined
+      : createOtlpExportersFromEnv(env, { onFirstFailure: (line) => problems.push(line) });
   if (remote?.traces) processors.push(new SimpleSpanProcessor({ exporter: remote.traces }));
   const provider = new TracerProvider({ resource: detectResource({ env }), spanProcessors: processors });
   try {

@@ -17,6 +17,9 @@ const RunJson = z.looseObject({
   traceId: z.string().regex(/^[0-9a-f]{32}$/),
   runSpanId: z.string().regex(/^[0-9a-f]{16}$/),
   source: z.string().optional(),
+  /** "running" while pipespan writes the run; "incomplete" once rebuilt after its writer was killed. */
+  status: z.string().optional(),
+  writerKilledAt: z.string().optional(),
 });
 export type RunJson = z.infer<typeof RunJson>;
 
@@ -58,6 +61,14 @@ export async function loadRun(pathOrDir: string, options: LoadRunOptions = {}): 
       const r = RunJson.safeParse(parsed);
       if (r.success) runJson = r.data;
       else warnings.push(`${file} is not a valid run.json (no traceId/runSpanId); analysing the spans alone`);
+      if (runJson?.status === "incomplete") {
+        warnings.push(
+          `incomplete run (writer killed at ${runJson.writerKilledAt ?? "an unknown time"}): every complete line ` +
+            "was read; tasks cut short are marked incomplete and judged on what they did until then",
+        );
+      } else if (runJson?.status === "running") {
+        warnings.push("run still being written (or its writer was killed elsewhere): analysing what is on disk so far");
+      }
     }
   }
   const { traceId: wantedTrace, ...readOptions } = options;

@@ -227,7 +227,8 @@ async function readRequests(
     } catch (err) {
       const detail = (err as Error).message;
       if (!item.terminated) {
-        report(
+        // A writer killed mid-line: every complete line before it counts; this one is said, never fatal.
+        problems.push(
           new OtlpJsonError(
             "truncated",
             file,
