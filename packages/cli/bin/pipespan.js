@@ -20,4 +20,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 const { main } = await import("../dist/main.js");
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// Everything pipespan waits for has been waited for (or skipped by the user): a connection still open to a backend
+// that never answered must not keep the terminal another few seconds.
+setTimeout(() => process.exit(code), 200).unref();

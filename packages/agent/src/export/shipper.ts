@@ -147,7 +147,9 @@ class Channel<T> {
   async close(): Promise<void> {
     const e = this.#exporter;
     this.#exporter = undefined;
-    await Promise.race([e?.shutdown().catch(() => undefined), sleep(2_000)]);
+    const t = timer(2_000);
+    await Promise.race([e?.shutdown().catch(() => undefined), t.done]);
+    t.cancel();
   }
 }
 
@@ -172,6 +174,9 @@ export class Shipper {
   #outageSent = 0;
   #warnedDecode = false;
   #warnedState = false;
+  #draining = false;
+  /** Bytes after the last complete line of each file (a line being written, or half of one from a crash). */
+  readonly #fragment = new Map<string, number>();
 
   constructor(o: ShipperOptions) {
     this.#o = o;
@@ -234,23 +239,52 @@ export class Shipper {
     void o.interrupted?.then(() => {
       interrupted = true;
     });
-    const stallMs = o.stallMs ?? 10_000;
-    let lastProgress = Date.now();
-    let sentBefore = this.#sentTotal();
+    const stallMs = o.stallMs ?? 5_000;
+    this.#draining = true;
+    try {
+      return await this.#drainLoop(o.interrupted, () => interrupted, stallMs, Date.now(), this.#sentTotal());
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  async #drainLoop(
+    signal: Promise<unknown> | undefined,
+    interrupted: () => boolean,
+    stallMs: number,
+    lastProgressAt: number,
+    sentAtStart: number,
+  ): Promise<DrainResult> {
+    let lastProgress = lastProgressAt;
+    let sentBefore = sentAtStart;
+    const o = { interrupted: signal };
     for (;;) {
-      const done = await race(this.pass(true), o.interrupted);
+      // A request in flight when the stall time runs out is not waited for (it may hang until its deadline).
+      const budget = Math.max(0, stallMs - (Date.now() - lastProgress));
+      const outOfTime = timer(budget);
+      const done = await race(Promise.race([this.pass(true), outOfTime.done.then(() => "stalled" as const)]), o.interrupted);
+      outOfTime.cancel();
       if (done === true) return this.#result(true, false);
-      if (interrupted) return this.#result(false, true);
+      if (interrupted()) return this.#result(false, true);
       const sent = this.#sentTotal();
-      if (sent > sentBefore) {
+      const progressed = sent > sentBefore;
+      if (progressed) {
         sentBefore = sent;
         lastProgress = Date.now();
       }
       const left = stallMs - (Date.now() - lastProgress);
       if (left <= 0) return this.#result(false, false);
       if (this.stats.failing) {
-        await race(sleep(Math.min(left, Math.max(250, this.#retryAt - Date.now()))), o.interrupted);
-        if (interrupted) return this.#result(false, true);
+        const wait = timer(Math.min(left, Math.max(250, this.#retryAt - Date.now())));
+        await race(wait.done, o.interrupted);
+        wait.cancel();
+        if (interrupted()) return this.#result(false, true);
+      } else if (!progressed) {
+        // Lines still being written: look again shortly rather than spin.
+        const wait = timer(100);
+        await race(wait.done, o.interrupted);
+        wait.cancel();
+        if (interrupted()) return this.#result(false, true);
       }
     }
   }
@@ -308,8 +342,9 @@ export class Shipper {
     try {
       const st = statSync(join(this.#o.dir, name));
       const c = this.#state.cursor(target(signal, endpoint), name);
-      if (!c || c.ino !== st.ino || c.offset > st.size) return st.size;
-      return st.size - c.offset;
+      const fragment = this.#fragment.get(`${signal}:${name}`) ?? 0;
+      if (!c || c.ino !== st.ino || c.offset > st.size) return Math.max(0, st.size - fragment);
+      return Math.max(0, st.size - c.offset - fragment);
     } catch {
       return 0;
     }
@@ -328,10 +363,13 @@ export class Shipper {
     }
     let cur: FileCursor = this.#state.cursor(tgt, name) ?? { ino: st.ino, offset: 0, partial: 0, items: 0 };
     if (cur.ino !== st.ino || cur.offset > st.size) cur = { ino: st.ino, offset: 0, partial: 0, items: 0 };
+    this.#fragment.delete(`${signal}:${name}`);
     if (cur.offset >= st.size) return true;
     const fh = await open(path, "r");
     try {
+      let lastEnd = cur.offset;
       for await (const line of linesFrom(fh, cur.offset, st.size)) {
+        lastEnd = line.end;
         if (line.text === undefined) {
           // Longer than any line pipespan writes: not ours to send.
           this.#dropped(signal, "decode_error", 0, `${name}: a line of ${line.bytes} bytes is too long to send`);
@@ -373,6 +411,7 @@ export class Shipper {
         cur = { ...cur, offset: line.end, partial: 0 };
         this.#state.set(tgt, name, cur);
       }
+      if (st.size > lastEnd) this.#fragment.set(`${signal}:${name}`, st.size - lastEnd);
       return true;
     } finally {
       await fh.close();
@@ -409,7 +448,8 @@ export class Shipper {
     this.stats.lastError = cause;
     if (!this.stats.failing) {
       this.stats.failing = true;
-      this.#line(
+      // While draining at the end, the caller says what was not sent (this line would promise a later send).
+      if (!this.#draining) this.#line(
         `could not export ${signal} to ${ch.s.endpoint} (${cause}); they stay in ${this.#o.dir} and are sent when it answers`,
       );
     }
@@ -431,6 +471,8 @@ export class Shipper {
   }
 
   #line(text: string): void {
+    // Once stopped, a request that fails late has nothing more to say: the caller has said what was not sent.
+    if (this.#stopped && !this.#draining) return;
     try {
       this.#o.onLine?.(`pipespan: ${text}`);
     } catch {
@@ -510,8 +552,13 @@ function mib(bytes: number): string {
   return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** A sleep that can be cancelled (so that a finished wait leaves no timer holding the process). */
+function timer(ms: number): { done: Promise<void>; cancel: () => void } {
+  let t: NodeJS.Timeout | undefined;
+  const done = new Promise<void>((r) => {
+    t = setTimeout(r, ms);
+  });
+  return { done, cancel: () => clearTimeout(t) };
 }
 
 /** Resolves with p's value, or undefined as soon as `other` settles. */

@@ -61,8 +61,9 @@ export function runExport(o: {
         clearTimeout(announce);
         if (catchSignals) for (const s of ["SIGINT", "SIGTERM"] as const) process.off(s, onSignal);
       }
-      if (r.interrupted) shipper.stop();
-      else await shipper.close();
+      // A request still in flight is not waited for: pipespan ends now (the data is on disk).
+      if (r.complete) await shipper.close();
+      else shipper.stop();
       const problems: string[] = [];
       if (!r.complete) {
         const what = describePending(r.pendingItems);

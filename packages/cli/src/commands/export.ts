@@ -134,8 +134,8 @@ async function doExport(args: string[], opts: ExportOpts): Promise<number> {
       );
       const r = await shipper.drain({ interrupted, stallMs: opts.stall });
       clearTimeout(announce);
-      if (r.interrupted) shipper.stop();
-      else await shipper.close();
+      if (r.complete) await shipper.close();
+      else shipper.stop();
       const sent = shipper.stats.sent;
       const what = `${sent.traces} span(s) and ${sent.metrics} metric data point(s)`;
       if (r.complete) {
