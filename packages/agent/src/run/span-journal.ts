@@ -1,7 +1,9 @@
 // journal.jsonl: the identity of spans that are open, so that they can be rebuilt if the writer is killed before
-// they end. Task spans are journaled when they start (their attributes are set then); other spans (process spans
-// with children, the run span is in run.json) when a heartbeat finds them still open. A span that ends is in
-// traces.jsonl: the journal is only read when run.json says the run never finished (see recover.ts).
+// they end. Task spans are journaled when they start (their attributes are set then); any other span that is
+// still open once the current tick is over (a process span started early because a child ended first; the run
+// span, whose identity run.json holds too). Process spans that start and end at once (most of them) are never
+// journaled. A span that ends is in traces.jsonl: the journal is only read when run.json says the run never
+// finished (see recover.ts).
 import { join } from "node:path";
 import type { Attributes, Context } from "@opentelemetry/api";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace";
@@ -31,6 +33,7 @@ export class SpanJournal implements SpanProcessor {
   readonly #appender: JsonlAppender;
   readonly #open = new Map<string, { span: Span; since: number }>();
   readonly #journaled = new Set<string>();
+  #tick: NodeJS.Immediate | undefined;
   #failure: string | undefined;
   #failedOnce = false;
 
@@ -53,6 +56,11 @@ export class SpanJournal implements SpanProcessor {
       return;
     }
     if (this.#open.size < MAX_OPEN) this.#open.set(span.spanContext().spanId, { span, since: Date.now() });
+    // Whatever is still open when this tick is over stays open a while: journal it then.
+    this.#tick ??= setImmediate(() => {
+      this.#tick = undefined;
+      this.journalOpen(0);
+    });
   }
 
   onEnd(span: ReadableSpan): void {
@@ -76,6 +84,8 @@ export class SpanJournal implements SpanProcessor {
   }
 
   shutdown(): Promise<void> {
+    if (this.#tick) clearImmediate(this.#tick);
+    this.#tick = undefined;
     this.#open.clear();
     this.#journaled.clear();
     return Promise.resolve();
