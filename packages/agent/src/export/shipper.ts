@@ -262,7 +262,10 @@ export class Shipper {
       // A request in flight when the stall time runs out is not waited for (it may hang until its deadline).
       const budget = Math.max(0, stallMs - (Date.now() - lastProgress));
       const outOfTime = timer(budget);
-      const done = await race(Promise.race([this.pass(true), outOfTime.done.then(() => "stalled" as const)]), o.interrupted);
+      const done = await race(
+        Promise.race([this.pass(true), outOfTime.done.then(() => "stalled" as const)]),
+        o.interrupted,
+      );
       outOfTime.cancel();
       if (done === true) return this.#result(true, false);
       if (interrupted()) return this.#result(false, true);
@@ -449,9 +452,10 @@ export class Shipper {
     if (!this.stats.failing) {
       this.stats.failing = true;
       // While draining at the end, the caller says what was not sent (this line would promise a later send).
-      if (!this.#draining) this.#line(
-        `could not export ${signal} to ${ch.s.endpoint} (${cause}); they stay in ${this.#o.dir} and are sent when it answers`,
-      );
+      if (!this.#draining)
+        this.#line(
+          `could not export ${signal} to ${ch.s.endpoint} (${cause}); they stay in ${this.#o.dir} and are sent when it answers`,
+        );
     }
   }
 
