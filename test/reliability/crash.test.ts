@@ -32,13 +32,16 @@ describe("pipespan run killed with SIGKILL mid-pipeline", () => {
       const script = [
         `PIPESPAN_TASK_NAME=prepare bash -c 'head -c 3000000 /dev/urandom | gzip -1 > /dev/null'`,
         `PIPESPAN_TASK_NAME=index bash -c 'sleep 0.3'`,
-        `setsid sleep 600 ${marker}-daemon &`,
-        `PIPESPAN_TASK_NAME=align bash -c 'sleep 600; : ${marker}'`,
+        `setsid bash -c 'exec -a "$MARK-daemon" sleep 600' &`,
+        `PIPESPAN_TASK_NAME=align bash -c 'exec -a "$MARK-align" sleep 600'`,
+        "wait",
       ].join("\n");
       let pid = 0;
       const running = runPipespan(
         ["run", "--source", source, "--run-id", runId, "--out", out, "--", "bash", "-c", script],
         {
+          // The marker comes from the environment, so only the sleeps (their argv[0]) show it.
+          env: { MARK: marker },
           onSpawn: (p) => {
             pid = p;
           },
@@ -46,7 +49,9 @@ describe("pipespan run killed with SIGKILL mid-pipeline", () => {
       );
       try {
         await waitFor("the last task and the daemon to run", () =>
-          processesWith(marker).length >= 2 ? true : undefined,
+          processesWith(`${marker}-daemon`).length >= 1 && processesWith(`${marker}-align`).length >= 1
+            ? true
+            : undefined,
         );
         // The heartbeat (1 s) has seen the last task running; the ended tasks' spans are on disk (0.5 s).
         await new Promise((r) => setTimeout(r, 1_600));

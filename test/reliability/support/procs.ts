@@ -7,7 +7,7 @@ export interface FoundProcess {
   cmdline: string;
 }
 
-/** Live processes (not zombies) whose command line contains `marker`. */
+/** Live processes (not zombies) whose command line contains `marker` (pipespan's own command lines left out). */
 export function processesWith(marker: string): FoundProcess[] {
   const out: FoundProcess[] = [];
   for (const name of readdirSync("/proc")) {
@@ -16,7 +16,7 @@ export function processesWith(marker: string): FoundProcess[] {
     if (pid === process.pid) continue;
     try {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
-      if (!cmdline.includes(marker)) continue;
+      if (!cmdline.includes(marker) || /pipespan(\.js)? (run|task|agent)\b/.test(cmdline)) continue;
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
       if (state === "Z" || state === "X") continue;

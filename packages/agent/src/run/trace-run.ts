@@ -3,6 +3,7 @@ import {
   ENV_PIPESPAN_PIPELINE_NAME,
   ENV_PIPESPAN_RUN_DIR,
   ENV_PIPESPAN_RUN_ID,
+  ENV_PIPESPAN_TASK_NAME,
   ENV_TRACEPARENT,
 } from "@pipespan/semconv";
 import { Attributor } from "../attribution/attributor.js";
@@ -303,7 +304,12 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
   const runningSince = new Map<string, number>();
   const beat = setInterval(() => {
     const now = nowNs();
-    const names = new Set(recorder.runningTaskNames(table.running()));
+    // Side-effect free: only decisions already made, or a task named explicitly (never decided early here).
+    const names = new Set<string>();
+    for (const r of table.running()) {
+      const name = attributor.knownTaskOf(r.id)?.name ?? r.env[ENV_PIPESPAN_TASK_NAME];
+      if (name !== undefined && r.id !== rootId) names.add(name);
+    }
     for (const n of names) if (!runningSince.has(n)) runningSince.set(n, now);
     for (const n of [...runningSince.keys()]) if (!names.has(n)) runningSince.delete(n);
     telemetry.journal?.journalOpen(1_000);

@@ -11,6 +11,7 @@ import type { Writable } from "node:stream";
 export const WATCHDOG_SCRIPT = [
   "trap '' INT HUP QUIT",
   "pg=",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
   'while IFS= read -r line; do case "$line" in "group "*) pg=${line#group } ;; done) exit 0 ;; esac; done',
   '[ -n "$pg" ] || exit 0',
   '/bin/kill -KILL -- "-$pg" 2>/dev/null || kill -KILL "$pg" 2>/dev/null',
