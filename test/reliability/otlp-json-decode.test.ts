@@ -35,9 +35,9 @@ const resource = resourceFromAttributes({
   f: 1.5,
 });
 
-function spans() {
+async function spans() {
   const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new TracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   const tracer = provider.getTracer("pipespan", "1.2.3");
   const root = tracer.startSpan("run demo", {
     kind: SpanKind.SERVER,
@@ -62,6 +62,7 @@ function spans() {
   child.setStatus({ code: SpanStatusCode.ERROR, message: "exited with code 2" });
   child.end([1_800_000_002, 0]);
   root.end([1_800_000_003, 1]);
+  await provider.forceFlush();
   return exporter.getFinishedSpans();
 }
 
@@ -83,8 +84,9 @@ async function metrics() {
 }
 
 describe("OTLP/JSON → SDK objects → OTLP protobuf", () => {
-  it("spans re-encode to the exact protobuf bytes of the original spans", () => {
-    const original = spans();
+  it("spans re-encode to the exact protobuf bytes of the original spans", async () => {
+    const original = await spans();
+    expect(original).toHaveLength(2);
     const json = JSON.parse(Buffer.from(JsonTraceSerializer.serializeRequest(original) as Uint8Array).toString("utf8"));
     const decoded = decodeTraceRequest(json);
     expect(decoded).toHaveLength(original.length);
@@ -95,6 +97,8 @@ describe("OTLP/JSON → SDK objects → OTLP protobuf", () => {
 
   it("metrics (sum, int sum, up-down, gauge, histogram) re-encode to the exact protobuf bytes", async () => {
     const original = await metrics();
+    expect(original.length).toBeGreaterThan(0);
+    expect(original[0]?.scopeMetrics[0]?.metrics.length).toBe(5);
     for (const rm of original) {
       const json = JSON.parse(Buffer.from(JsonMetricsSerializer.serializeRequest(rm) as Uint8Array).toString("utf8"));
       const decoded = decodeMetricsRequest(json);
