@@ -21,6 +21,7 @@ import { resolveCommand } from "./command-lookup.js";
 import { DropCounts } from "./drops.js";
 import { UserError } from "./errors.js";
 import { makeRunDir } from "./out-dir.js";
+import { startTicksOf } from "./process-group.js";
 import { OWN_ENV_KEYS } from "./own-env.js";
 import { type RunExport, runExport } from "./run-export.js";
 import { checkRunId, newRunId } from "./run-id.js";
@@ -251,36 +252,50 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
   o.onStart?.({ runId, runDir, pid: rootPid });
 
   let finished = false;
+  let rootGone = false;
+  void exited.then(() => {
+    rootGone = true;
+  });
+  const sink = {
+    onEvent: (e: Parameters<Parameters<Source["start"]>[1]["onEvent"]>[0]) => {
+      if (finished) return;
+      events++;
+      if (e.type === "lost") drops.add(e.reason, e.count);
+      if (e.type === "start" && e.key.pid === rootPid && rootId === undefined) {
+        rootId = processId(e.key);
+        recorder.setRoot(rootId);
+      }
+      const change = table.apply(e);
+      if (table.ignoredEvents > ignoredSeen) {
+        drops.add("unknown_process", table.ignoredEvents - ignoredSeen);
+        ignoredSeen = table.ignoredEvents;
+      }
+      if (change) recorder.handle(change);
+    },
+  };
   try {
-    await source.start(rootPid, {
-      onEvent: (e) => {
-        if (finished) return;
-        events++;
-        if (e.type === "lost") drops.add(e.reason, e.count);
-        if (e.type === "start" && e.key.pid === rootPid && rootId === undefined) {
-          rootId = processId(e.key);
-          recorder.setRoot(rootId);
-        }
-        const change = table.apply(e);
-        if (table.ignoredEvents > ignoredSeen) {
-          drops.add("unknown_process", table.ignoredEvents - ignoredSeen);
-          ignoredSeen = table.ignoredEvents;
-        }
-        if (change) recorder.handle(change);
-      },
-    });
+    // A root that died before it stopped (killed from outside, the OOM killer) has nothing to follow: the run
+    // is recorded as it ended, and the loss said.
+    if (spawned.stopped) await source.start(rootPid, sink);
+    else drops.add("root_exited_early", 1);
   } catch (err) {
-    try {
-      process.kill(-rootPid, "SIGKILL");
-    } catch {
-      spawned.child.kill("SIGKILL");
+    // Gone (or a zombie) is the root's own doing, not the source's: record the run as it ended.
+    if (rootGone || startTicksOf(rootPid) === undefined) {
+      drops.add("root_exited_early", 1);
+    } else {
+      try {
+        process.kill(-rootPid, "SIGKILL");
+      } catch {
+        spawned.child.kill("SIGKILL");
+      }
+      await exited;
+      watchdog.release();
+      await source.stop().catch(() => undefined);
+      await telemetry.closeLocal().catch(() => undefined);
+      await telemetry.shipper?.close();
+      state.update({ status: "complete", startFailed: (err as Error).message });
+      throw err;
     }
-    await exited;
-    watchdog.release();
-    await telemetry.closeLocal().catch(() => undefined);
-    await telemetry.shipper?.close();
-    state.update({ status: "complete", startFailed: (err as Error).message });
-    throw err;
   } finally {
     // Let the command run now that the source follows it.
     try {
