@@ -41,6 +41,8 @@ export interface HostAgentOptions {
   readonly onReady?: (info: { dir: string; detail: string; health?: string }) => void;
   /** Where /healthz and /metrics are served (default 127.0.0.1:4391); false: not at all. */
   readonly health?: ListenAddress | false;
+  /** The address was asked for: failing to listen there is an error (else a warning, the agent goes on). */
+  readonly healthRequired?: boolean;
   /** Sizes of the kernel maps. */
   readonly mapSizes?: KernelMapSizes;
   /** Bound of the agent's folder as an export queue (bytes, default 1 GiB). */
@@ -240,13 +242,19 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
         },
       });
     } catch (err) {
-      clearInterval(sweep);
-      finished = true;
-      await source.stop().catch(() => undefined);
-      await telemetry.closeLocal().catch(() => undefined);
-      await telemetry.shipper?.close();
-      state.update({ status: "complete", startFailed: (err as Error).message });
-      throw err;
+      if (o.healthRequired) {
+        clearInterval(sweep);
+        finished = true;
+        await source.stop().catch(() => undefined);
+        await telemetry.closeLocal().catch(() => undefined);
+        await telemetry.shipper?.close();
+        state.update({ status: "complete", startFailed: (err as Error).message });
+        throw err;
+      }
+      // The default address is taken (another agent?): the agent goes on without it, and says so.
+      o.onWarning?.(
+        `${(err as Error).message.replace(/; pick another.*$/, "")}; /healthz and /metrics are not served (--health <host:port> picks another address)`,
+      );
     }
   }
   o.onReady?.({ dir, detail: k.detail, ...(health ? { health: health.url } : {}) });

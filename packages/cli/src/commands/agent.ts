@@ -56,7 +56,7 @@ kernels that charge BPF maps to RLIMIT_MEMLOCK), and kernel BTF; see examples/sy
 To trace one pipeline end to end, \`pipespan run\` is simpler: it needs no agent.`,
     )
     .action(async (opts: AgentOpts, c: Command) => {
-      c.setOptionValue("exitCode", await doAgent(opts));
+      c.setOptionValue("exitCode", await doAgent(opts, c.getOptionValueSource("health") !== "default"));
     });
 }
 
@@ -69,7 +69,7 @@ function healthAddress(v: string): ListenAddress | false {
   }
 }
 
-async function doAgent(opts: AgentOpts): Promise<number> {
+async function doAgent(opts: AgentOpts, healthRequired: boolean): Promise<number> {
   const err = process.stderr;
   let stop: () => void = () => undefined;
   const until = new Promise<void>((resolve) => {
@@ -89,6 +89,7 @@ async function doAgent(opts: AgentOpts): Promise<number> {
         outDir: opts.out,
         redact: (argv) => redactArgv(argv).commandLine,
         health: opts.health,
+        healthRequired,
         maxQueueBytes: opts.maxQueue,
         mapSizes: mapSizes(opts),
         onWarning: (line) => err.write(`pipespan agent: ${line}\n`),
