@@ -4,7 +4,7 @@
 // (root) runs; its effective set is exactly those four. Without the two /proc ones it cannot read another
 // user's task keys (why they are there); without CAP_BPF it refuses in one line.
 import { spawnSync } from "node:child_process";
-import { chownSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";

@@ -26,7 +26,11 @@ const PLAIN: Record<string, string> = {
 export function describeSystemError(err: unknown): string | undefined {
   const e = err as { code?: unknown; syscall?: unknown; path?: unknown; message?: unknown } | null;
   if (!e || typeof e.code !== "string" || !/^E[A-Z0-9]+$/.test(e.code)) return undefined;
-  const what = PLAIN[e.code] ?? (typeof e.message === "string" ? e.message.split("\n")[0] : e.code);
+  const what = Object.hasOwn(PLAIN, e.code)
+    ? PLAIN[e.code]
+    : typeof e.message === "string"
+      ? e.message.split("\n")[0]
+      : e.code;
   const where = typeof e.path === "string" ? `${typeof e.syscall === "string" ? `${e.syscall} ` : ""}${e.path}: ` : "";
   return `${where}${what} (${e.code})`;
 }

@@ -9,7 +9,8 @@ import { describeSystemError } from "./errors.js";
 
 const VERSION = "0.1.0";
 
-function program(): Command {
+/** The CLI's command tree (exported for the argument fuzz test, which stubs the actions). */
+export function program(): Command {
   const p = new Command("pipespan")
     .description("see why a pipeline run is slow or expensive, from the kernel up (OpenTelemetry-native)")
     .version(VERSION, "-V, --version")

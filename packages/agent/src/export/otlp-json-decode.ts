@@ -36,6 +36,11 @@ const HEX_TRACE = /^[0-9a-f]{32}$/;
 const HEX_SPAN = /^[0-9a-f]{16}$/;
 const MAX_DEPTH = 16;
 
+/** table[key] for the table's own keys only ("__proto__" and friends are not entries). */
+function lookup<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 function fail(what: string): never {
   throw new OtlpJsonDecodeError(what);
 }
@@ -149,7 +154,7 @@ function scopeOf(v: unknown): { name: string; version?: string; schemaUrl?: stri
 
 /** OTLP span kinds 1..5 (INTERNAL..CONSUMER) → the API's 0..4; UNSPECIFIED becomes INTERNAL. */
 function kindOf(v: unknown): SpanKind {
-  const k = v === undefined || v === null ? 1 : typeof v === "string" ? STRING_KINDS[v] : int(v, "kind");
+  const k = v === undefined || v === null ? 1 : typeof v === "string" ? lookup(STRING_KINDS, v) : int(v, "kind");
   if (k === undefined || k < 0 || k > 5) fail("kind is not a span kind");
   return k <= 1 ? SpanKind.INTERNAL : ((k - 1) as SpanKind);
 }
@@ -167,7 +172,9 @@ function statusOf(v: unknown): SpanStatus {
   const s = obj(v, "status");
   const raw = s["code"];
   const code =
-    typeof raw === "string" ? { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 }[raw] : int(raw, "code");
+    typeof raw === "string"
+      ? lookup({ STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 }, raw)
+      : int(raw, "code");
   if (code === undefined || code < 0 || code > 2) fail("status.code is not a status code");
   const message = optStr(s["message"], "status.message");
   return { code, ...(message ? { message } : {}) };

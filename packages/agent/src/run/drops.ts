@@ -60,7 +60,7 @@ const ALIASES: Record<string, DropReason> = {
 
 export function dropReason(text: string): DropReason {
   if ((DROP_REASONS as readonly string[]).includes(text)) return text as DropReason;
-  return ALIASES[text] ?? PIPESPAN_DROP_REASON_VALUE_OTHER;
+  return (Object.hasOwn(ALIASES, text) ? ALIASES[text] : undefined) ?? PIPESPAN_DROP_REASON_VALUE_OTHER;
 }
 
 /** Which reasons say the map sizes are too small for the host (the fix is a bigger map). */

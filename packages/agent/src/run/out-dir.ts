@@ -22,7 +22,7 @@ const REASONS: Record<string, string> = {
 
 export function ioReason(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === "string" && REASONS[code]) return `${REASONS[code]} (${code})`;
+  if (typeof code === "string" && Object.hasOwn(REASONS, code)) return `${REASONS[code]} (${code})`;
   return (err as Error)?.message ?? String(err);
 }
 
