@@ -226,6 +226,7 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
             kernelMaps: { countersInUse: source.countersInMap, limits: k.limits },
             clockAdjustmentSeconds: source.clockAdjustmentNs / 1e9,
             rssBytes: process.memoryUsage.rss(),
+            heapUsedBytes: process.memoryUsage().heapUsed,
             ...(sh
               ? {
                   export: {
