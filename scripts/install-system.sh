@@ -2,7 +2,8 @@
 # Installs the Debian packages pipespan needs: a toolchain for the native addon (clang, libbpf, bpftool) and
 # the tools the examples use. Installs only what is missing; needs root (or sudo).
 set -euo pipefail
-pkgs=(ca-certificates git make g++ python3 clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config gzip coreutils)
+pkgs=(ca-certificates git make g++ python3 clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config gzip coreutils
+  util-linux procps systemd) # setpriv, kill (process groups), systemd-analyze: the reliability tests
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

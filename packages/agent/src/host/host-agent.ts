@@ -9,6 +9,7 @@
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
+import { ENV_PIPESPAN_RUN_DIR } from "@pipespan/semconv";
 import { Attributor } from "../attribution/attributor.js";
 import { RunMetrics } from "../metrics/run-metrics.js";
 import { DropCounts } from "../run/drops.js";
@@ -135,7 +136,8 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
   const source = new KernelSource({
     native: k.native,
     probe: k.probe,
-    envKeys: OWN_ENV_KEYS,
+    // PIPESPAN_RUN_DIR too: processes of a `pipespan run` are that run's to record (see InterestFilter).
+    envKeys: [...OWN_ENV_KEYS, ENV_PIPESPAN_RUN_DIR],
     mapLimits: k.limits,
     ...(o.reanchorMs !== undefined ? { reanchorMs: o.reanchorMs } : {}),
     ...(o.onWarning ? { onWarning: o.onWarning } : {}),

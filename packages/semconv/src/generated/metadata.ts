@@ -656,7 +656,7 @@ export const ENV_VARIABLES: readonly EnvVariableDefinition[] = [
   { name: "PIPESPAN_TASK_NAME", brief: "The task name (cicd.pipeline.task.name); every process started with it, and its descendants, belong to this task." },
   { name: "PIPESPAN_TASK_RUN_ID", brief: "The id of this run of the task (cicd.pipeline.task.run.id); distinguishes two runs of the same task name." },
   { name: "PIPESPAN_TASK_ATTEMPT", brief: "Attempt number of the task run, starting at 1." },
-  { name: "PIPESPAN_RUN_DIR", brief: "Folder of the current run's local OTLP/JSON files, set by `pipespan run`. Helpers that create spans of their own (such as `pipespan task`) append them there as `traces-<name>.jsonl`, so the local copy of the trace is complete even without a backend." },
+  { name: "PIPESPAN_RUN_DIR", brief: "Folder of the current run's local OTLP/JSON files, set by `pipespan run`. Helpers that create spans of their own (such as `pipespan task`) append them there as `traces-<name>.jsonl`, so the local copy of the trace is complete even without a backend. `pipespan agent` reads it from a process's environment only to leave that process to its run, which records it (so it is not recorded twice)." },
 ];
 
 /** Span name of a `pipeline_run` span: `{cicd.pipeline.action.name} {cicd.pipeline.name}`. */

@@ -276,7 +276,7 @@ export const ENV_PIPESPAN_TASK_NAME = "PIPESPAN_TASK_NAME" as const;
 export const ENV_PIPESPAN_TASK_RUN_ID = "PIPESPAN_TASK_RUN_ID" as const;
 /** Attempt number of the task run, starting at 1. */
 export const ENV_PIPESPAN_TASK_ATTEMPT = "PIPESPAN_TASK_ATTEMPT" as const;
-/** Folder of the current run's local OTLP/JSON files, set by `pipespan run`. Helpers that create spans of their own (such as `pipespan task`) append them there as `traces-<name>.jsonl`, so the local copy of the trace is complete even without a backend. */
+/** Folder of the current run's local OTLP/JSON files, set by `pipespan run`. Helpers that create spans of their own (such as `pipespan task`) append them there as `traces-<name>.jsonl`, so the local copy of the trace is complete even without a backend. `pipespan agent` reads it from a process's environment only to leave that process to its run, which records it (so it is not recorded twice). */
 export const ENV_PIPESPAN_RUN_DIR = "PIPESPAN_RUN_DIR" as const;
 
 // Upstream enum values pipespan uses (from @opentelemetry/semantic-conventions 1.45.0; deprecated values left out)
