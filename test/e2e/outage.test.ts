@@ -145,13 +145,15 @@ describe("a Collector stopped for 60 s during an agent's life and during a run",
     const agent = await startAgent({ out: agentOut, env: otel });
     expect(agent.url, agent.stderr()).not.toBe("");
 
-    // A task traced elsewhere, every 2 s, for the agent: bash and 3 × /bin/true each time.
+    // A task traced elsewhere, every 2 s, for the agent: bash and 3 × /bin/true each time. The bash lives 0.2 s
+    // first: the agent reads a process's task keys from /proc after its exec, and one that execs into them and
+    // ends within its drain interval (10-50 ms) is not recognised (a known limit; see the report).
     const tp = newTraceparent();
     let driving = true;
     const driver = (async () => {
       while (driving) {
         await new Promise<void>((resolve) => {
-          spawn("bash", ["-c", "for i in 1 2 3; do /bin/true; done"], {
+          spawn("bash", ["-c", "sleep 0.2; for i in 1 2 3; do /bin/true; done"], {
             env: { ...process.env, PIPESPAN_TASK_NAME: "outage-agent-task", TRACEPARENT: tp.traceparent },
             stdio: "ignore",
           }).once("close", () => resolve());
@@ -220,7 +222,7 @@ describe("a Collector stopped for 60 s during an agent's life and during a run",
 
     // The agent: every process span it wrote for the task traced elsewhere.
     const agentWant = agentSpans(agent.dir, tp.traceId);
-    expect(agentWant.size).toBeGreaterThanOrEqual(4 * 30); // ~40 rounds of bash + 3 × true over ~85 s
+    expect(agentWant.size).toBeGreaterThanOrEqual(5 * 30); // ~40 rounds of bash, sleep, 3 × true over ~85 s
     const agentGot = await JaegerClient.waitFor(
       `all ${agentWant.size} spans of the agent's task in Jaeger`,
       async () => {
