@@ -30,8 +30,9 @@ describe("pipespan run killed with SIGKILL mid-pipeline", () => {
       // Two tasks that end (their spans reach the disk), then one that would run for minutes, plus a daemon that
       // leaves the run's process group (setsid) — the watchdog still finds it by the run id in its environment.
       const script = [
-        `PIPESPAN_TASK_NAME=prepare bash -c 'head -c 3000000 /dev/urandom | gzip -1 > /dev/null'`,
-        `PIPESPAN_TASK_NAME=index bash -c 'sleep 0.3'`,
+        // Long enough for the procfs source's 200 ms samples to see each, on a busy machine.
+        `PIPESPAN_TASK_NAME=prepare bash -c 'sleep 0.5; head -c 3000000 /dev/urandom | gzip -1 > /dev/null'`,
+        `PIPESPAN_TASK_NAME=index bash -c 'sleep 0.5'`,
         `setsid bash -c 'exec -a "$MARK-daemon" sleep 600' &`,
         `PIPESPAN_TASK_NAME=align bash -c 'exec -a "$MARK-align" sleep 600'`,
         "wait",

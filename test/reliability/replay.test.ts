@@ -12,6 +12,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { planOtlpExportFromEnv, Shipper } from "@pipespan/agent";
 import { readOtlpJsonTraces } from "@pipespan/findings";
+import { ATTR_PIPESPAN_FINDING_RULE } from "@pipespan/semconv";
 import { afterAll, describe, expect, it } from "vitest";
 import { runPipespan, tmpOutDir } from "../support/cli.js";
 import { OtlpReceiver } from "../support/otlp-receiver.js";
@@ -90,9 +91,7 @@ describe("pipespan export", () => {
     const local = await readOtlpJsonTraces(join(dir, "late"));
     const localIds = new Set(local.spans.map((s) => s.spanId));
     // Findings are part of the run's trace too (traces-findings.jsonl).
-    expect(
-      local.spans.some((s) => s.name.startsWith("finding") || s.attributes["pipespan.finding.rule"] !== undefined),
-    ).toBe(true); // semconv-literal-ok
+    expect(local.spans.some((s) => s.attributes[ATTR_PIPESPAN_FINDING_RULE] !== undefined)).toBe(true);
 
     const { r, endpoint } = await receiver();
     const e1 = await runPipespan(["export", join(dir, "late")], { env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } });

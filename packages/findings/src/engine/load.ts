@@ -3,6 +3,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { FindingsError } from "../errors.js";
 import { RunModelBuilder } from "../model/build.js";
 import type { RunModel } from "../model/types.js";
 import { type ReadOtlpJsonOptions, readOtlpJsonTraces } from "../otlp/read.js";
@@ -86,7 +87,15 @@ export async function loadRun(pathOrDir: string, options: LoadRunOptions = {}): 
     },
   });
   for (const p of traces.problems) warnings.push(p.message);
-  const model = builder.build();
+  let model: RunModel;
+  try {
+    model = builder.build();
+  } catch (err) {
+    // Nothing left to analyse once a half-written line is set aside: say both in the one line.
+    const cut = traces.problems.find((p) => p.kind === "truncated");
+    if (err instanceof FindingsError && cut) throw new FindingsError(err.kind, `${err.message} (${cut.message})`);
+    throw err;
+  }
   return {
     model,
     ...(isDir ? { runDir: pathOrDir } : {}),
