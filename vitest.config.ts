@@ -10,6 +10,7 @@ export default defineConfig({
       "@pipespan/sdk": pkg("sdk"),
       "@pipespan/agent": pkg("agent"),
       "@pipespan/findings": pkg("findings"),
+      "@pipespan/report": pkg("report"),
     },
   },
   test: {

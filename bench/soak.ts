@@ -31,7 +31,7 @@ if (!(total > 0 && minutes > 0 && sampleS > 0)) throw new Error("--processes, --
 const out = mkdtempSync(join(tmpdir(), "pipespan-soak-"));
 const agent: ChildProcess = spawn(
   process.execPath,
-  [join(root, "packages/cli/bin/pipespan.js"), "agent", "--out", out, "--health", "127.0.0.1:0"],
+  [join(root, "packages/cli/bin/pipespan.js"), "agent", "--out", out, "--health", "127.0.0.1:0", "--no-listen"],
   { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } },
 );
 let err = "";

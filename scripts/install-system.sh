@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages pipespan needs: a toolchain for the native addon (clang, libbpf, bpftool) and
-# the tools the examples use. Installs only what is missing; needs root (or sudo).
+# Installs the Debian packages pipespan needs: a toolchain for the native addon (clang, libbpf, bpftool), the
+# tools the examples use, and the browser (with a font) the HTML report's tests open it in. Installs only what is
+# missing; needs root (or sudo).
 set -euo pipefail
-pkgs=(ca-certificates git make g++ python3 clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config gzip coreutils
+pkgs=(ca-certificates git make g++ python3 python3-venv clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config gzip coreutils chromium fonts-dejavu-core
   util-linux procps systemd) # setpriv, kill (process groups), systemd-analyze: the reliability tests
 missing=()
 for p in "${pkgs[@]}"; do

@@ -8,4 +8,6 @@ export default function setup(): void {
     cwd: root,
     stdio: "inherit",
   });
+  // The report page's script (incremental: a no-op when current).
+  execFileSync(process.execPath, [`${root}packages/report/scripts/bundle-client.ts`], { cwd: root, stdio: "inherit" });
 }

@@ -62,7 +62,8 @@ describe("I/O stalls (eBPF)", () => {
 
   it("synchronous O_DIRECT writes for 2.5 s: one stall, on the disk they went to", async () => {
     // Each 4 KiB write waits for the device (O_DIRECT + O_DSYNC): the process spends most of its time in D state.
-    const cmd = `timeout 2.5 dd if=/dev/zero of=${work}/g bs=4k count=100000000 oflag=direct,dsync status=none; true`;
+    // Real-time priority: on a busy machine dd would otherwise wait for a CPU between writes, diluting its D state.
+    const cmd = `chrt -f 10 timeout 2.5 dd if=/dev/zero of=${work}/g bs=4k count=100000000 oflag=direct,dsync status=none; true`;
     const r = await runPipespan([
       "run",
       "--source",

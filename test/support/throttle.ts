@@ -1,16 +1,19 @@
-// A cgroup v1 blkio group that limits read and write throughput on the disk behind a folder, so a test
-// workload is truly I/O-bound on a fast virtual disk. Commands join it with `echo $$ > <procs>`.
+// Cgroup v1 limits for a test workload: a blkio group that limits read and write throughput on the disk behind a
+// folder (so a workload is truly I/O-bound on a fast virtual disk), and a memory group whose limit keeps the page
+// cache from absorbing the data. Commands join with the `join` shell prefix (`echo $$ > …/cgroup.procs;`).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 
 export interface Throttle {
-  /** Shell prefix that moves the current shell into the group: `echo $$ > …/cgroup.procs;` */
+  /** Shell prefix that moves the current shell into the group(s): `echo $$ > …/cgroup.procs;` */
   readonly join: string;
+  /** major:minor of the limited disk. */
   readonly device: string;
   remove(): void;
 }
 
 const BLKIO = "/sys/fs/cgroup/blkio";
+const MEMORY = "/sys/fs/cgroup/memory";
 
 /** The whole-disk major:minor behind `dir` (throttling applies to disks, not partitions). */
 export function diskOf(dir: string): string {
@@ -20,24 +23,72 @@ export function diskOf(dir: string): string {
   return readFileSync(`/sys/dev/block/${majMin}/../dev`, "utf8").trim();
 }
 
-export function blkioThrottle(dir: string, bytesPerSecond: number): Throttle {
-  if (!existsSync(`${BLKIO}/blkio.throttle.write_bps_device`)) {
-    throw new Error(`cgroup v1 blkio throttling is not available (${BLKIO}); I/O-bound tests need it`);
-  }
+/** The kernel name of a major:minor ("vda"). */
+export function deviceName(majMin: string): string {
+  return readFileSync(`/sys/dev/block/${majMin}/uevent`, "utf8").match(/^DEVNAME=(.+)$/m)?.[1] ?? majMin;
+}
+
+export interface Limits {
+  /** blkio throttle.read_bps_device on the disk behind the folder. */
+  readonly readBps?: number;
+  /** blkio throttle.write_bps_device on the disk behind the folder. */
+  readonly writeBps?: number;
+  /** memory.limit_in_bytes of a memory group (page cache included). */
+  readonly memoryBytes?: number;
+}
+
+let groups = 0;
+
+/** Creates the groups `limits` asks for; `remove()` deletes them (once their members are gone). */
+export function cgroupLimits(dir: string, limits: Limits): Throttle {
   const device = diskOf(dir);
-  const group = `${BLKIO}/pipespan-test-${process.pid}-${Date.now()}`;
-  mkdirSync(group);
-  writeFileSync(`${group}/blkio.throttle.write_bps_device`, `${device} ${bytesPerSecond}`);
-  writeFileSync(`${group}/blkio.throttle.read_bps_device`, `${device} ${bytesPerSecond}`);
+  const name = `pipespan-test-${process.pid}-${Date.now()}-${groups++}`;
+  const made: string[] = [];
+  let join = "";
+  if (limits.readBps !== undefined || limits.writeBps !== undefined) {
+    if (!existsSync(`${BLKIO}/blkio.throttle.write_bps_device`)) {
+      throw new Error(`cgroup v1 blkio throttling is not available (${BLKIO}); I/O-bound tests need it`);
+    }
+    const g = `${BLKIO}/${name}`;
+    mkdirSync(g);
+    made.push(g);
+    if (limits.writeBps !== undefined)
+      writeFileSync(`${g}/blkio.throttle.write_bps_device`, `${device} ${limits.writeBps}`);
+    if (limits.readBps !== undefined)
+      writeFileSync(`${g}/blkio.throttle.read_bps_device`, `${device} ${limits.readBps}`);
+    join += `echo $$ > ${g}/cgroup.procs;`;
+  }
+  if (limits.memoryBytes !== undefined) {
+    if (!existsSync(`${MEMORY}/memory.limit_in_bytes`)) {
+      throw new Error(`the cgroup v1 memory controller is not available (${MEMORY}); I/O-bound tests need it`);
+    }
+    const g = `${MEMORY}/${name}`;
+    mkdirSync(g);
+    made.push(g);
+    writeFileSync(`${g}/memory.limit_in_bytes`, String(limits.memoryBytes));
+    join += ` echo $$ > ${g}/cgroup.procs;`;
+  }
   return {
-    join: `echo $$ > ${group}/cgroup.procs;`,
+    join,
     device,
     remove() {
-      try {
-        rmdirSync(group);
-      } catch {
-        /* still has members: they end with the test */
+      for (const g of made) {
+        try {
+          rmdirSync(g);
+        } catch {
+          /* still has members: they end with the test */
+        }
       }
     },
   };
+}
+
+export function blkioThrottle(dir: string, bytesPerSecond: number): Throttle {
+  return cgroupLimits(dir, { readBps: bytesPerSecond, writeBps: bytesPerSecond });
+}
+
+/** Writes back and evicts a file's pages from the page cache, so the next read of it goes to the disk. */
+export function evictFromCache(path: string): void {
+  execFileSync("sync", [path]);
+  execFileSync("dd", [`if=${path}`, "iflag=nocache", "count=0", "status=none"]);
 }

@@ -1,7 +1,15 @@
 // @pipespan/agent: event sources, process table, attribution, span/metric building, export.
 
-export { Attributor, type AttributorOptions } from "./attribution/attributor.js";
-export type { TaskAttribution, TaskInfo } from "./attribution/task.js";
+export { Attributor, type AttributorOptions, type Decision } from "./attribution/attributor.js";
+export { isNextflowLauncher, NextflowSource, type NextflowSourceOptions } from "./attribution/nextflow-source.js";
+export {
+  isSnakemakeProcess,
+  SnakemakeSource,
+  type SnakemakeSourceOptions,
+  shellCommand,
+} from "./attribution/snakemake-source.js";
+export type { AttributionContext, AttributionSource, Claim } from "./attribution/source.js";
+export type { TaskAttribution, TaskInfo, WorkflowTaskDetails } from "./attribution/task.js";
 export { formatTraceparent, parseTraceparent } from "./attribution/traceparent.js";
 export * from "./export/index.js";
 export { DEFAULT_HEALTH_ADDRESS, type ListenAddress, parseHealthAddress } from "./host/health-server.js";
@@ -19,7 +27,7 @@ export { resolveCommand } from "./run/command-lookup.js";
 export { DropCounts, type DropReason, dropReason } from "./run/drops.js";
 export { isUserError, UserError } from "./run/errors.js";
 export { EXIT_CANTCREAT, makeOutputDir, makeRunDir } from "./run/out-dir.js";
-export { OWN_ENV_KEYS } from "./run/own-env.js";
+export { OWN_ENV_KEYS, READ_ENV_KEYS } from "./run/own-env.js";
 export { RECOVERED_FILE, type RecoverOutcome, recoverRun } from "./run/recover.js";
 export {
   describePending,
@@ -56,3 +64,34 @@ export {
 export { signalName, signalNumber } from "./spans/signals.js";
 export type { ProcessExit, ProcessRecord } from "./table/process-record.js";
 export { ProcessTable, type TableChange } from "./table/process-table.js";
+export { EventFiles, type EventFilesOptions } from "./workflow/event-files.js";
+export { parseCommandRunHeader, splitTaskName, type TaskHeader } from "./workflow/nextflow/header.js";
+export {
+  parseWeblogEvent,
+  WEBLOG_EVENTS,
+  type WeblogEvent,
+  type WeblogEventName,
+  type WeblogTrace,
+} from "./workflow/nextflow/weblog-schema.js";
+export { type WeblogRun, WeblogStore, type WeblogTask } from "./workflow/nextflow/weblog-store.js";
+export { parseWorkDir, shortHash, type WorkDirRef, workDirInArgv } from "./workflow/nextflow/work-dir.js";
+export {
+  DEFAULT_RECEIVER_PORT,
+  parseListenAddress,
+  type ReceiverOptions,
+  type ReceiverStats,
+  WorkflowReceiver,
+} from "./workflow/receiver.js";
+export {
+  parseSnakemakeEvent,
+  SNAKEMAKE_EVENTS,
+  SNAKEMAKE_SCHEMA,
+  type SnakemakeEvent,
+} from "./workflow/snakemake/events.js";
+export {
+  normalizeCommand,
+  type SnakemakeJob,
+  SnakemakeStore,
+  type SnakemakeWorkflow,
+} from "./workflow/snakemake/store.js";
+export { WorkflowInputs, type WorkflowInputsOptions, workflowEventsDir } from "./workflow/workflow-inputs.js";

@@ -2,7 +2,9 @@ import { isUserError } from "@pipespan/agent";
 import { Command, CommanderError } from "commander";
 import { agentCommand } from "./commands/agent.js";
 import { analyzeCommand } from "./commands/analyze.js";
+import { diffCommand } from "./commands/diff.js";
 import { exportCommand } from "./commands/export.js";
+import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { taskCommand } from "./commands/task.js";
 import { describeSystemError } from "./errors.js";
@@ -21,10 +23,18 @@ export function program(): Command {
       // Commander's own errors become one clear line.
       outputError: (str, write) => write(`pipespan: ${oneLine(str)} (see --help)\n`),
     });
-  for (const sub of [runCommand(), taskCommand(), analyzeCommand(), agentCommand(), exportCommand()]) {
+  for (const sub of [
+    runCommand(),
+    taskCommand(),
+    analyzeCommand(),
+    reportCommand(),
+    diffCommand(),
+    agentCommand(),
+    exportCommand(),
+  ]) {
     sub.exitOverride();
     // run and task end in a command line whose options are not ours; the others take their options anywhere.
-    if (sub.name() === "run" || sub.name() === "task") sub.passThroughOptions();
+    if (sub.name() === "run" || sub.name() === "task" || sub.name() === "agent") sub.passThroughOptions();
     sub.configureOutput({
       outputError: (str, write) => write(`pipespan ${sub.name()}: ${oneLine(str)} (see --help)\n`),
     });

@@ -67,10 +67,19 @@ export interface EnvVariableSpec {
   required?: string;
 }
 
+/** A variable another program (a workflow manager) sets, which pipespan reads by name for attribution. */
+export interface ForeignEnvVariableSpec {
+  name: string;
+  /** The program that sets it. */
+  set_by: string;
+  brief: string;
+}
+
 export interface EnvProtocolSpec {
   title?: string;
   intro?: string;
   variables: EnvVariableSpec[];
+  foreign_variables?: ForeignEnvVariableSpec[];
   rules?: { title: string; text: string }[];
   precedence?: { name: string; text: string }[];
   examples?: { title: string; language: string; intro?: string; code: string }[];

@@ -298,6 +298,21 @@ export function renderEnvProtocol(r: Registry): string {
     ),
     "",
   );
+  if (e.foreign_variables?.length) {
+    L.push("## Workflow-manager variables", "");
+    L.push(
+      "pipespan also reads these variables, by name, which workflow managers set for their tasks. They are",
+      "allow-listed one by one; no other variable of a process is ever read.",
+      "",
+    );
+    L.push(
+      ...table(
+        ["Variable", "Set by", "Brief"],
+        e.foreign_variables.map((v) => [code(v.name), cell(v.set_by), cell(v.brief)]),
+      ),
+      "",
+    );
+  }
   if (e.rules?.length) {
     L.push("## Rules", "");
     for (const rule of e.rules) L.push(`### ${rule.title}`, "", rule.text.trim(), "");

@@ -33,6 +33,8 @@ export function renderNames(r: Registry): string {
   }
   lines.push("", "// Environment protocol");
   for (const v of r.env.variables) lines.push(doc(v.brief), constOf(`ENV_${v.name}`, v.name));
+  for (const v of r.env.foreign_variables ?? [])
+    lines.push(doc(`Set by ${v.set_by}: ${v.brief}`), constOf(`ENV_${v.name}`, v.name));
 
   lines.push(
     "",
@@ -362,6 +364,11 @@ export function renderMetadata(r: Registry): string {
   L.push("/** The environment protocol's variables (see conventions/env-protocol.md). */");
   L.push("export const ENV_VARIABLES: readonly EnvVariableDefinition[] = [");
   for (const v of r.env.variables) L.push(`  { name: ${q(v.name)}, brief: ${q(v.brief.trim())} },`);
+  L.push("];", "");
+  L.push("/** Variables workflow managers set that pipespan reads by name (see conventions/env-protocol.md). */");
+  L.push("export const FOREIGN_ENV_VARIABLES: readonly (EnvVariableDefinition & { readonly setBy: string })[] = [");
+  for (const v of r.env.foreign_variables ?? [])
+    L.push(`  { name: ${q(v.name)}, setBy: ${q(v.set_by)}, brief: ${q(v.brief.trim())} },`);
   L.push("];", "");
 
   for (const s of r.spans) L.push(...renderSpanNameFn(s), "");

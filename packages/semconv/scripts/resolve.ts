@@ -346,6 +346,12 @@ export function resolveRegistry(conv: Conventions, up: Upstream): Registry {
     if (v.attribute && !own.has(v.attribute) && !upstreamAttrs.has(v.attribute))
       errors.push(`env-protocol.yaml: ${v.name} maps to ${v.attribute}, which no span uses`);
   }
+  for (const v of conv.env.foreign_variables ?? []) {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(String(v.name))) errors.push(`env-protocol.yaml: bad variable name ${v.name}`);
+    if (envNames.has(v.name)) errors.push(`env-protocol.yaml: ${v.name} is listed twice`);
+    envNames.add(v.name);
+    if (!v.brief || !v.set_by) errors.push(`env-protocol.yaml: foreign variable ${v.name} needs a brief and set_by`);
+  }
 
   const aliases: Alias[] = [];
   for (const [name, target] of Object.entries(DEPRECATED_ALIASES).sort()) {

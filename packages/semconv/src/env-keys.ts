@@ -1,4 +1,5 @@
 import {
+  ENV_NXF_TASK_WORKDIR,
   ENV_PIPESPAN_PIPELINE_NAME,
   ENV_PIPESPAN_RUN_ID,
   ENV_PIPESPAN_TASK_ATTEMPT,
@@ -22,3 +23,9 @@ export const ENV_PROTOCOL_KEYS = [
   ENV_PIPESPAN_TASK_RUN_ID,
   ENV_PIPESPAN_TASK_ATTEMPT,
 ] as const;
+
+/**
+ * Keys that workflow managers set for their tasks and that pipespan's attribution reads by name (see
+ * conventions/env-protocol.yaml, foreign_variables): an explicit allow-list, never the rest of an environment.
+ */
+export const WORKFLOW_ENV_KEYS = [ENV_NXF_TASK_WORKDIR] as const;

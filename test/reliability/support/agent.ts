@@ -26,7 +26,8 @@ export async function startAgent(o: StartAgentOptions): Promise<RunningAgent> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...o.env };
   for (const k of ["PIPESPAN_RUN_DIR", "TRACEPARENT", "PIPESPAN_RUN_ID", "PIPESPAN_TASK_NAME"]) delete env[k];
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const args = [PIPESPAN_BIN, "agent", "--out", o.out, "--health", "127.0.0.1:0", ...(o.args ?? [])];
+  // --no-listen: the workflow-event receiver's fixed port is not what these tests are about.
+  const args = [PIPESPAN_BIN, "agent", "--out", o.out, "--health", "127.0.0.1:0", "--no-listen", ...(o.args ?? [])];
   const child = o.caps
     ? spawn(
         "setpriv",

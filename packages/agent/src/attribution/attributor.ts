@@ -1,5 +1,4 @@
-import { basename } from "node:path";
-import type { SpanContext } from "@opentelemetry/api";
+import type { Attributes, SpanContext } from "@opentelemetry/api";
 import {
   ENV_PIPESPAN_TASK_ATTEMPT,
   ENV_PIPESPAN_TASK_NAME,
@@ -8,9 +7,13 @@ import {
   ENV_TRACESTATE,
 } from "@pipespan/semconv";
 import type { ProcessId } from "../source/types.js";
-import type { ProcessImage, ProcessRecord } from "../table/process-record.js";
+import type { ProcessRecord } from "../table/process-record.js";
+import { cleanName, hasOwnImage, isInherited, taskImageName } from "./images.js";
+import type { AttributionContext, AttributionSource } from "./source.js";
 import type { TaskInfo } from "./task.js";
 import { parseTraceparent } from "./traceparent.js";
+
+export { mainImage, sameArgv, taskImageName } from "./images.js";
 
 export interface AttributorOptions {
   /** The run's root process (the command pipespan started). Its own work belongs to the run, not a task. */
@@ -22,88 +25,151 @@ export interface AttributorOptions {
   /** Make each direct child of the root a task when nothing else names one (default true; the host agent
    * records only processes that name their task). */
   readonly fallback?: boolean;
+  /** Workflow-manager sources (Nextflow, Snakemake), asked after the explicit environment keys. */
+  readonly sources?: readonly AttributionSource[];
+  /** Wall clock in ns since the Unix epoch (default: the system clock). */
+  readonly nowNs?: () => number;
 }
 
-const MAX_NAME = 256;
-
-function clean(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters from untrusted input
-  const v = value.replace(/[\u0000-\u001f\u007f]/g, "").trim();
-  return v.length === 0 ? undefined : v.slice(0, MAX_NAME);
+/** Where a process belongs, as far as the facts known now allow. */
+export interface Decision {
+  /** Its task; undefined when it belongs to the run itself (the root command, or a workflow manager's helper). */
+  readonly task: TaskInfo | undefined;
+  /** A workflow manager's own work (its helper processes): no task, and marked as overhead. */
+  readonly overhead: boolean;
+  /** False while a source waits for a fact in flight (a workflow event): the recorder holds the process back. */
+  readonly settled: boolean;
+  /**
+   * True when no later fact can change the decision: it is settled, the process runs its own program (it exec'd,
+   * or it exited), and it does not hang on children still to come (a wrapper is judged at its exit). Only final
+   * decisions are remembered.
+   */
+  readonly final: boolean;
 }
 
-export function sameArgv(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/**
- * The name of the program a root child ran as the task: the first image that is not still its parent's (a fork
- * shows the parent's image until it execs), by executable file name — comm is cut to 15 characters and some
- * runtimes rename their main thread.
- */
-export function taskImageName(record: ProcessRecord, parent: ProcessRecord | undefined): string {
-  const image = mainImage(record, parent);
-  const exe = image.exe ? basename(image.exe.replace(/ \(deleted\)$/, "")) : undefined;
-  return clean(exe) ?? clean(image.comm) ?? `pid-${record.key.pid}`;
-}
-
-/** True when `image` is one of the parent's own images: a fork that has not exec'd a program of its own. */
-function isInherited(image: ProcessImage, parent: ProcessRecord | undefined): boolean {
-  return parent?.images.some((p) => sameArgv(p.argv, image.argv)) ?? false;
-}
-
-/**
- * The program a process was started to run: its first image that is not a copy of one of its parent's (a fork
- * shows the parent's image until it execs; the parent may have exec'd again since), else its latest image.
- */
-export function mainImage(record: ProcessRecord, parent: ProcessRecord | undefined): ProcessImage {
-  return record.images.find((i) => !isInherited(i, parent)) ?? record.images.at(-1) ?? record;
-}
+const ROOT: Decision = { task: undefined, overhead: false, settled: true, final: true };
 
 /**
  * Decides which task each process belongs to, in order of precedence:
  * 1. explicit env keys (PIPESPAN_TASK_NAME / _RUN_ID, with TRACEPARENT when a task span exists elsewhere);
- * 2. inheritance from the parent process;
- * 3. fallback: each direct child of the root command is a task, named after its executable.
- * The root process itself has no task (undefined). Decisions are memoized per process.
+ * 2. workflow managers (each its own source: Nextflow work dirs and weblog, Snakemake plugin events);
+ * 3. inheritance from the parent process (the children of a workflow manager that no source names are its
+ *    overhead);
+ * 4. fallback: each direct child of the root command is a task, named after its executable.
+ * The root process itself has no task. A decision is remembered only once it is final: a query made before the
+ * process exec'd, before a wrapper's children showed up, or before a workflow event arrived is answered from the
+ * facts known then and asked again later.
  */
 export class Attributor {
   readonly #opts: AttributorOptions;
-  readonly #byProcess = new Map<ProcessId, TaskInfo | undefined>();
+  readonly #final = new Map<ProcessId, Decision>();
   readonly #tasks = new Map<string, TaskInfo>();
   readonly #nameCounts = new Map<string, number>();
+  readonly #sources: readonly AttributionSource[];
+  readonly #ctx: AttributionContext;
 
   constructor(opts: AttributorOptions) {
     this.#opts = opts;
+    this.#sources = opts.sources ?? [];
+    this.#ctx = {
+      lookup: (id) => opts.lookup(id),
+      childrenOf: (id) => opts.childrenOf(id),
+      taskOf: (r) => this.taskOf(r),
+      nowNs: opts.nowNs ?? (() => Date.now() * 1e6),
+    };
   }
 
+  /** Tasks the explicit environment or the fallback created (workflow sources keep their own). */
   tasks(): TaskInfo[] {
     return [...this.#tasks.values()];
   }
 
-  taskOf(record: ProcessRecord): TaskInfo | undefined {
-    if (this.#byProcess.has(record.id)) return this.#byProcess.get(record.id);
-    const task = this.#decide(record);
-    this.#byProcess.set(record.id, task);
-    return task;
+  get sources(): readonly AttributionSource[] {
+    return this.#sources;
   }
 
-  #decide(record: ProcessRecord): TaskInfo | undefined {
+  taskOf(record: ProcessRecord): TaskInfo | undefined {
+    return this.decide(record).task;
+  }
+
+  /** The task's name for a live display: decided like `decide`, but no fallback task is created for it. */
+  peekTaskName(record: ProcessRecord): string | undefined {
+    const d = this.peek(record);
+    return d.task ? (d.task.spanName ?? d.task.name) : undefined;
+  }
+
+  /** True when a source says the process is a workflow manager (the Nextflow launcher, Snakemake). */
+  isManager(record: ProcessRecord): boolean {
     const parent = record.parentId !== undefined ? this.#opts.lookup(record.parentId) : undefined;
-    const parentTask = parent ? this.taskOf(parent) : undefined;
+    return this.#sources.some((s) => s.isManager(record, parent));
+  }
+
+  /** Attributes the workflow sources add to the run span. */
+  runAttributes(): Attributes {
+    const out: Attributes = {};
+    for (const s of this.#sources) Object.assign(out, s.runAttributes?.() ?? {});
+    return out;
+  }
+
+  decide(record: ProcessRecord): Decision {
+    return this.#decide(record, false);
+  }
+
+  /** Like `decide`, but without side effects: no fallback task is created and nothing is remembered. */
+  peek(record: ProcessRecord): Decision {
+    return this.#decide(record, true);
+  }
+
+  #decide(record: ProcessRecord, peek: boolean): Decision {
+    const known = this.#final.get(record.id);
+    if (known) return known;
+    const d = this.#compute(record, peek);
+    if (d.final && !peek) this.#final.set(record.id, d);
+    return d;
+  }
+
+  #compute(record: ProcessRecord, peek: boolean): Decision {
+    const parent = record.parentId !== undefined ? this.#opts.lookup(record.parentId) : undefined;
+    const complete = record.exit !== undefined || hasOwnImage(record, parent);
 
     const explicit = this.#fromEnv(record);
-    if (explicit) return explicit;
-    if (record.id === this.#opts.rootId()) return undefined;
-    if (parentTask) return parentTask;
-    return this.#wrapped(record) ?? (this.#opts.fallback === false ? undefined : this.#fallback(record));
+    if (explicit) return { task: explicit, overhead: false, settled: true, final: complete };
+
+    let pending = false;
+    for (const s of this.#sources) {
+      const c = s.claim(record, this.#ctx);
+      if (c === undefined) continue;
+      if (c.kind === "pending") {
+        pending = true;
+        continue;
+      }
+      const settled = c.settled && !pending;
+      if (c.kind === "task") return { task: c.task, overhead: false, settled, final: settled && complete };
+      return { task: undefined, overhead: true, settled, final: settled && complete };
+    }
+
+    if (record.id === this.#opts.rootId()) return ROOT;
+    const pd = parent ? this.#decide(parent, peek) : undefined;
+    const settled = !pending && (pd?.settled ?? true);
+    const final = settled && complete && (pd?.final ?? true);
+    if (pd?.task) return { task: pd.task, overhead: false, settled, final };
+    if (pd?.overhead || (parent && this.isManager(parent))) return { task: undefined, overhead: true, settled, final };
+    // A workflow manager started by the root command is not a task of its own: what it runs is named by its source.
+    if (complete && this.isManager(record)) return { task: undefined, overhead: true, settled, final };
+    if (parent !== undefined && parent.id !== this.#opts.rootId()) {
+      return { task: undefined, overhead: false, settled, final };
+    }
+    // A direct child of the root (or an orphan): a wrapper of an explicit task, else a task of its own. Both hang
+    // on the children it starts, so the decision is final only at its exit.
+    const wrapped = this.#wrapped(record);
+    const task = wrapped ?? (this.#opts.fallback === false ? undefined : this.#fallback(record, peek));
+    return { task, overhead: false, settled: !pending, final: !pending && record.exit !== undefined };
   }
 
   #fromEnv(record: ProcessRecord): TaskInfo | undefined {
-    const name = clean(record.env[ENV_PIPESPAN_TASK_NAME]);
+    const name = cleanName(record.env[ENV_PIPESPAN_TASK_NAME]);
     if (name === undefined) return undefined;
-    const taskRunId = clean(record.env[ENV_PIPESPAN_TASK_RUN_ID]);
+    const taskRunId = cleanName(record.env[ENV_PIPESPAN_TASK_RUN_ID]);
     const tp = parseTraceparent(record.env[ENV_TRACEPARENT], record.env[ENV_TRACESTATE]);
     const remote: SpanContext | undefined = tp && !this.#opts.isOwnSpan(tp.spanId) ? tp : undefined;
     // The same keys (for example an environment inherited from the parent) name the same task.
@@ -139,26 +205,31 @@ export class Attributor {
     return found;
   }
 
-  #fallback(record: ProcessRecord): TaskInfo {
+  /** The fallback task of a root child: created once, when a span needs it (a live display only peeks). */
+  #fallback(record: ProcessRecord, peek: boolean): TaskInfo {
+    const key = `proc:${record.id}`;
+    const known = this.#tasks.get(key);
+    if (known) return known;
     const name = taskImageName(record, record.parentId !== undefined ? this.#opts.lookup(record.parentId) : undefined);
-    const task: TaskInfo = {
-      runId: this.#numbered(name),
+    const base = {
       name,
-      attribution: "root_child",
+      attribution: "root_child" as const,
       ...(record.cwd !== undefined ? { workDir: record.cwd } : {}),
     };
-    this.#tasks.set(`proc:${record.id}`, task);
+    if (peek) return { ...base, runId: name };
+    const task: TaskInfo = { ...base, runId: this.#numbered(name) };
+    this.#tasks.set(key, task);
     return task;
   }
 
   /** The decision already made for a process, if any (never decides). */
   knownTaskOf(id: ProcessId): TaskInfo | undefined {
-    return this.#byProcess.get(id);
+    return this.#final.get(id)?.task;
   }
 
   /** Forgets an ended process's decision (the host agent, see ProcessTable.forget). */
   forget(id: ProcessId): void {
-    this.#byProcess.delete(id);
+    this.#final.delete(id);
   }
 
   /**

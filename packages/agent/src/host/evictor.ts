@@ -5,6 +5,7 @@ import type { Attributor } from "../attribution/attributor.js";
 import type { TaskInfo } from "../attribution/task.js";
 import type { RunRecorder } from "../spans/run-recorder.js";
 import type { ProcessTable } from "../table/process-table.js";
+import type { WorkflowRuns } from "./workflow-runs.js";
 
 export class Evictor {
   #evicted = 0;
@@ -13,6 +14,8 @@ export class Evictor {
     private readonly table: ProcessTable,
     private readonly recorder: RunRecorder,
     private readonly attributor: Attributor,
+    /** Workflow runs (Nextflow, Snakemake) hold their own processes until they finish. */
+    private readonly runs?: WorkflowRuns,
   ) {}
 
   /** Processes forgotten so far. */
@@ -22,7 +25,9 @@ export class Evictor {
 
   /** Forgets what can be forgotten now (leaves first, then their parents); returns how many processes. */
   sweep(): number {
-    const ended = [...this.table.records()].filter((r) => r.exit !== undefined && this.recorder.hasEnded(r.id));
+    const ended = [...this.table.records()].filter(
+      (r) => r.exit !== undefined && (this.runs?.owns(r.id) ? this.runs.settled(r.id) : this.recorder.hasEnded(r.id)),
+    );
     let n = 0;
     for (let changed = true; changed; ) {
       changed = false;
@@ -30,6 +35,7 @@ export class Evictor {
         if (this.table.get(r.id) !== r || !this.table.forget(r.id)) continue;
         this.recorder.forget(r.id);
         this.attributor.forget(r.id);
+        this.runs?.forget(r.id);
         n++;
         changed = true;
       }

@@ -1,33 +1,43 @@
 // `pipespan agent`: the long-running host process. It follows every process of the host with the kernel
-// source and records, as process spans, those that belong to a task whose span was made elsewhere — pipelines
-// instrumented with the SDK or `pipespan task`, run without `pipespan run` — under those task spans.
+// source and records:
+// - the processes of tasks whose span was made elsewhere — pipelines instrumented with the SDK or
+//   `pipespan task`, run without `pipespan run` — under those task spans;
+// - Nextflow and Snakemake runs, each as a trace of its own (run → task → process): Nextflow tasks from their
+//   work dirs (also on a grid or cloud node that runs tasks it did not start), enriched by the weblog the
+//   agent receives; Snakemake jobs from the pipespan logger plugin's events, which it receives too.
 //
 // Made to run for weeks: memory follows the live processes (ended ones are forgotten once their spans are out),
 // its folder is a bounded on-disk export queue (numbered segments; the oldest go past --max-queue, counted), the
 // kernel clock is re-anchored to the wall clock every minute, every drop is counted by reason, and /healthz plus
 // its own metrics are served on loopback and exported with the rest.
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
-import { ENV_PIPESPAN_RUN_DIR } from "@pipespan/semconv";
+import { ENV_NXF_TASK_WORKDIR, ENV_PIPESPAN_RUN_DIR } from "@pipespan/semconv";
 import { Attributor } from "../attribution/attributor.js";
+import { isNextflowLauncher } from "../attribution/nextflow-source.js";
 import { RunMetrics } from "../metrics/run-metrics.js";
 import { DropCounts } from "../run/drops.js";
 import { UserError } from "../run/errors.js";
 import { makeRunDir } from "../run/out-dir.js";
-import { OWN_ENV_KEYS } from "../run/own-env.js";
+import { READ_ENV_KEYS } from "../run/own-env.js";
 import { type RunExport, runExport } from "../run/run-export.js";
 import { currentWriter, RunStateFile } from "../run/run-state.js";
 import { createTelemetry } from "../run/telemetry.js";
 import { type KernelMapSizes, openKernelProbe } from "../source/kernel/availability.js";
 import { KernelSource } from "../source/kernel/kernel-source.js";
+import type { ProcessExecEvent, ProcessStartEvent } from "../source/types.js";
 import { RunRecorder } from "../spans/run-recorder.js";
 import { nowNs } from "../spans/time.js";
 import { ProcessTable } from "../table/process-table.js";
+import { parseWorkDir, workDirInArgv } from "../workflow/nextflow/work-dir.js";
+import { WorkflowInputs } from "../workflow/workflow-inputs.js";
 import { Evictor } from "./evictor.js";
 import { DEFAULT_HEALTH_ADDRESS, type HealthServer, type ListenAddress, startHealthServer } from "./health-server.js";
 import { InterestFilter } from "./interest-filter.js";
 import { registerSelfMetrics } from "./self-metrics.js";
+import { WorkflowRuns } from "./workflow-runs.js";
 
 export const DEFAULT_MAX_QUEUE_BYTES = 1024 * 1024 * 1024;
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -37,9 +47,11 @@ export interface HostAgentOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly redact: (argv: readonly string[]) => string;
   readonly serviceName?: string;
+  /** Receive workflow-manager events (Nextflow weblog, the Snakemake plugin) on this address; none when absent. */
+  readonly listen?: { readonly host: string; readonly port: number };
   readonly onWarning?: (line: string) => void;
-  /** Called once the agent follows the host. */
-  readonly onReady?: (info: { dir: string; detail: string; health?: string }) => void;
+  /** Called once the agent follows the host (url: where workflow events are received). */
+  readonly onReady?: (info: { dir: string; detail: string; health?: string; url?: string }) => void;
   /** Where /healthz and /metrics are served (default 127.0.0.1:4391); false: not at all. */
   readonly health?: ListenAddress | false;
   /** The address was asked for: failing to listen there is an error (else a warning, the agent goes on). */
@@ -67,6 +79,21 @@ export interface HostAgentResult {
   readonly dropsLine?: string;
   /** The remote export's last stretch (wait for it with finish()). */
   readonly export?: RunExport;
+  /** Workflow runs recorded (Nextflow, Snakemake). */
+  readonly workflowRuns: number;
+  /** Workflow-manager events received and refused. */
+  readonly workflowEvents: { readonly received: number; readonly refused: number };
+}
+
+/**
+ * A Nextflow task process by what it carries: NXF_TASK_WORKDIR, a wrapper's path on its command line, or a
+ * working directory that is a task work dir holding a wrapper (a Slurm spool copy runs there).
+ */
+function nextflowTaskEvidence(e: ProcessStartEvent | ProcessExecEvent): boolean {
+  if (parseWorkDir(e.env[ENV_NXF_TASK_WORKDIR])) return true;
+  if (workDirInArgv(e.argv)) return true;
+  const cwd = parseWorkDir(e.cwd);
+  return cwd !== undefined && !cwd.remote && existsSync(join(cwd.dir, ".command.run"));
 }
 
 /** Runs until `until` resolves (a signal, a timer), then flushes everything and resolves. */
@@ -74,6 +101,21 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
   const k = await openKernelProbe(undefined, o.mapSizes);
   if (!k.ok) throw new UserError(`pipespan agent needs the kernel source, which cannot run here: ${k.reason}`);
   const env = o.env ?? process.env;
+  const workflow = new WorkflowInputs({
+    ...(o.listen ? { listen: o.listen } : {}),
+    ...(o.onWarning ? { onWarning: o.onWarning } : {}),
+  });
+  try {
+    await workflow.start();
+  } catch (e) {
+    k.probe.close();
+    throw new UserError(
+      `cannot receive workflow events on ${o.listen?.host}:${o.listen?.port}: ${(e as Error).message}` +
+        ((e as NodeJS.ErrnoException).code === "EADDRINUSE"
+          ? " (another pipespan agent? pick another address with --listen, or --no-listen)"
+          : ""),
+    );
+  }
   const stamp = new Date()
     .toISOString()
     .replace(/[-:]/g, "")
@@ -83,6 +125,7 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
     dir = makeRunDir(resolve(o.outDir), `agent-${stamp}`);
   } catch (err) {
     k.probe.close();
+    await workflow.stop();
     throw err;
   }
   const maxQueueBytes = o.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES;
@@ -108,6 +151,7 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
       onFailure: (signal) => metrics?.exportFailures(signal, 1),
     },
   });
+  const tracer = telemetry.tracerProvider.getTracer("pipespan");
   const table = new ProcessTable();
   const attributor = new Attributor({
     rootId: () => undefined,
@@ -115,11 +159,12 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
     childrenOf: (id) => table.childrenOf(id),
     isOwnSpan: () => false,
     fallback: false,
+    sources: workflow.sources,
   });
   const meter = telemetry.meterProvider.getMeter("pipespan");
   metrics = new RunMetrics({ meter, pipelineName: "(agent)", runId: "", source: "ebpf" });
   const recorder = new RunRecorder({
-    tracer: telemetry.tracerProvider.getTracer("pipespan"),
+    tracer,
     attributor,
     lookup: (id) => table.get(id),
     childrenOf: (id) => table.childrenOf(id),
@@ -133,16 +178,31 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
     emitRunSpan: false,
     onProcessEnd: (_r, task, totals) => metrics?.processEnded(task?.name, totals),
   });
+  const runs = new WorkflowRuns({
+    tracer,
+    attributor,
+    nextflow: workflow.nextflowSource,
+    snakemake: workflow.snakemakeSource,
+    lookup: (id) => table.get(id),
+    childrenOf: (id) => table.childrenOf(id),
+    redact: o.redact,
+    source: "ebpf",
+    nowNs,
+    onProcessEnd: (_r, task, totals) => metrics?.processEnded(task?.name, totals),
+    onRunEnd: (summary) => {
+      for (const t of summary.tasks) metrics?.taskEnded(t);
+    },
+  });
   const source = new KernelSource({
     native: k.native,
     probe: k.probe,
     // PIPESPAN_RUN_DIR too: processes of a `pipespan run` are that run's to record (see InterestFilter).
-    envKeys: [...OWN_ENV_KEYS, ENV_PIPESPAN_RUN_DIR],
+    envKeys: [...READ_ENV_KEYS, ENV_PIPESPAN_RUN_DIR],
     mapLimits: k.limits,
     ...(o.reanchorMs !== undefined ? { reanchorMs: o.reanchorMs } : {}),
     ...(o.onWarning ? { onWarning: o.onWarning } : {}),
   });
-  const evictor = new Evictor(table, recorder, attributor);
+  const evictor = new Evictor(table, recorder, attributor, runs);
   let events = 0;
   let ignoredSeen = 0;
   let recorded = 0;
@@ -160,31 +220,49 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
     agent: { processes: () => table.size, clockAdjustmentNs: () => source.clockAdjustmentNs },
   });
 
-  const filter = new InterestFilter();
+  const snakemake = workflow.snakemake;
+  const filter = new InterestFilter({
+    alsoAccept: (e) =>
+      (isNextflowLauncher(e.argv) && e.argv.includes("run")) ||
+      snakemake.workflowOf(e.key.pid, e.key.startTicks) !== undefined ||
+      nextflowTaskEvidence(e),
+  });
   let finished = false;
+  const apply = (e: Parameters<InterestFilter["accept"]>[0]) => {
+    if (finished) return;
+    events++;
+    if (e.type === "lost") drops.add(e.reason, e.count);
+    for (const passed of filter.accept(e)) {
+      const change = table.apply(passed);
+      if (change?.type === "exited") recorded++;
+      if (change && !runs.handle(change)) recorder.handle(change);
+    }
+    if (table.ignoredEvents > ignoredSeen) {
+      drops.add("unknown_process", table.ignoredEvents - ignoredSeen);
+      ignoredSeen = table.ignoredEvents;
+    }
+  };
+  // A Snakemake process announces itself through the plugin after it started: follow it from then on.
+  const adopted = new Map<number, number>();
+  snakemake.onChange((wf) => {
+    const tries = adopted.get(wf.pid) ?? 0;
+    if (tries < 0 || tries >= 3) return;
+    const followed = [...table.records()].some((r) => r.key.pid === wf.pid && r.exit === undefined);
+    // -1: followed for good; otherwise count the tries (the process may be gone already).
+    adopted.set(wf.pid, followed || source.adopt(wf.pid) ? -1 : tries + 1);
+  });
+  workflow.onEvent(() => runs.tick());
   try {
-    await source.startHostWide({
-      onEvent: (e) => {
-        if (finished) return;
-        events++;
-        if (e.type === "lost") drops.add(e.reason, e.count);
-        for (const passed of filter.accept(e)) {
-          const change = table.apply(passed);
-          if (change?.type === "exited") recorded++;
-          if (change) recorder.handle(change);
-        }
-        if (table.ignoredEvents > ignoredSeen) {
-          drops.add("unknown_process", table.ignoredEvents - ignoredSeen);
-          ignoredSeen = table.ignoredEvents;
-        }
-      },
-    });
+    await source.startHostWide({ onEvent: apply });
   } catch (err) {
     await source.stop().catch(() => undefined);
+    await workflow.stop();
     await telemetry.closeLocal().catch(() => undefined);
     await telemetry.shipper?.close();
     throw err;
   }
+  const ticker = setInterval(() => runs.tick(), 500);
+  ticker.unref();
 
   const state = new RunStateFile(dir, { kind: "agent", writer: currentWriter(), host: hostname() });
   const beat = () =>
@@ -247,8 +325,10 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
     } catch (err) {
       if (o.healthRequired) {
         clearInterval(sweep);
+        clearInterval(ticker);
         finished = true;
         await source.stop().catch(() => undefined);
+        await workflow.stop();
         await telemetry.closeLocal().catch(() => undefined);
         await telemetry.shipper?.close();
         state.update({ status: "complete", startFailed: (err as Error).message });
@@ -260,15 +340,26 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
       );
     }
   }
-  o.onReady?.({ dir, detail: k.detail, ...(health ? { health: health.url } : {}) });
-  await until;
+  o.onReady?.({
+    dir,
+    detail: k.detail,
+    ...(health ? { health: health.url } : {}),
+    ...(workflow.url !== undefined ? { url: workflow.url } : {}),
+  });
+  try {
+    await until;
+  } finally {
+    clearInterval(ticker);
+  }
   health?.stopping();
   clearInterval(sweep);
   await source.stop();
+  await workflow.stop();
+  runs.finishAll();
   finished = true;
   const summary = recorder.finish(
     { exitCode: 0, endTimeNs: nowNs(), lostEvents: table.ignoredEvents },
-    table.records(),
+    [...table.records()].filter((r) => !runs.owns(r.id)),
   );
   metrics.lostEvents(summary.lostEvents);
   const exportProblems = await telemetry.closeLocal();
@@ -290,6 +381,8 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
     drops: drops.toJSON(),
     ...(dropsLine ? { dropsLine: `pipespan agent: ${dropsLine}` } : {}),
     ...(telemetry.shipper ? { export: runExport({ shipper: telemetry.shipper, runDir: dir, state, final }) } : {}),
+    workflowRuns: runs.finished,
+    workflowEvents: workflow.counts(),
   };
 }
 

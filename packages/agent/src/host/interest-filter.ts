@@ -1,6 +1,13 @@
 import { ENV_PIPESPAN_RUN_DIR, ENV_PIPESPAN_TASK_NAME, ENV_TRACEPARENT } from "@pipespan/semconv";
 import { parseTraceparent } from "../attribution/traceparent.js";
-import { type OwnEnv, type ProcessId, processId, type SourceEvent } from "../source/types.js";
+import {
+  type OwnEnv,
+  type ProcessExecEvent,
+  type ProcessId,
+  type ProcessStartEvent,
+  processId,
+  type SourceEvent,
+} from "../source/types.js";
 
 /**
  * A process a task span elsewhere claims: it carries a task name and a valid TRACEPARENT — and is not part of a
@@ -21,9 +28,27 @@ function claimed(env: OwnEnv): boolean {
  */
 export class InterestFilter {
   readonly #ids = new Set<ProcessId>();
+  /** Pid → id of the processes followed, for children the source reports without their parent's start time. */
+  readonly #byPid = new Map<number, ProcessId>();
+  readonly #alsoAccept: (e: ProcessStartEvent | ProcessExecEvent) => boolean;
+
+  /** `alsoAccept`: other processes to follow, with their descendants (workflow managers and their tasks). */
+  constructor(o: { alsoAccept?: (e: ProcessStartEvent | ProcessExecEvent) => boolean } = {}) {
+    this.#alsoAccept = o.alsoAccept ?? (() => false);
+  }
 
   get size(): number {
     return this.#ids.size;
+  }
+
+  #add(id: ProcessId, pid: number): void {
+    this.#ids.add(id);
+    this.#byPid.set(pid, id);
+  }
+
+  #remove(id: ProcessId, pid: number): void {
+    this.#ids.delete(id);
+    if (this.#byPid.get(pid) === id) this.#byPid.delete(pid);
   }
 
   /** The events to pass on for this source event (none, the event, or a start made from an exec). */
@@ -32,16 +57,24 @@ export class InterestFilter {
       case "lost":
         return [e];
       case "start": {
-        const parentIn = e.parentKey !== undefined && this.#ids.has(processId(e.parentKey));
-        if (!parentIn && !claimed(e.env)) return [];
-        this.#ids.add(processId(e.key));
-        return [parentIn ? e : ({ ...e, parentKey: undefined } as SourceEvent)];
+        if (this.#ids.has(processId(e.key))) return [];
+        // A child of a process that was running before the source followed the host comes without its parent's
+        // start time: its pid then names it.
+        const parentId =
+          e.parentKey !== undefined ? processId(e.parentKey) : e.ppid > 1 ? this.#byPid.get(e.ppid) : undefined;
+        const parentIn = parentId !== undefined && this.#ids.has(parentId);
+        if (!parentIn && !claimed(e.env) && !this.#alsoAccept(e)) return [];
+        this.#add(processId(e.key), e.key.pid);
+        if (!parentIn) return [{ ...e, parentKey: undefined } as SourceEvent];
+        if (e.parentKey !== undefined) return [e];
+        const [pid, ticks] = (parentId as string).split("@");
+        return [{ ...e, parentKey: { pid: Number(pid), startTicks: Number(ticks) } }];
       }
       case "exec": {
         const id = processId(e.key);
         if (this.#ids.has(id)) return [e];
-        if (!claimed(e.env)) return [];
-        this.#ids.add(id);
+        if (!claimed(e.env) && !this.#alsoAccept(e)) return [];
+        this.#add(id, e.key.pid);
         return [
           {
             type: "start",
@@ -61,7 +94,7 @@ export class InterestFilter {
       case "exit": {
         const id = processId(e.key);
         if (!this.#ids.has(id)) return [];
-        this.#ids.delete(id);
+        this.#remove(id, e.key.pid);
         return [e];
       }
     }

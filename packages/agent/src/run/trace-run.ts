@@ -1,9 +1,9 @@
 import type { StdioOptions } from "node:child_process";
 import {
+  ENV_PIPESPAN_AGENT_URL,
   ENV_PIPESPAN_PIPELINE_NAME,
   ENV_PIPESPAN_RUN_DIR,
   ENV_PIPESPAN_RUN_ID,
-  ENV_PIPESPAN_TASK_NAME,
   ENV_TRACEPARENT,
 } from "@pipespan/semconv";
 import { Attributor } from "../attribution/attributor.js";
@@ -17,6 +17,7 @@ import { RunRecorder, type RunSummary } from "../spans/run-recorder.js";
 import { signalNumber } from "../spans/signals.js";
 import { nowNs } from "../spans/time.js";
 import { ProcessTable } from "../table/process-table.js";
+import { WorkflowInputs } from "../workflow/workflow-inputs.js";
 import { resolveCommand } from "./command-lookup.js";
 import { DropCounts } from "./drops.js";
 import { UserError } from "./errors.js";
@@ -69,6 +70,14 @@ export interface TraceRunOptions {
   readonly heartbeatMs?: number;
   /** Called right after the root command is forked (tests use it to provoke early exits). */
   readonly onSpawned?: (pid: number) => void;
+  /**
+   * Receive workflow-manager events over HTTP on this address (Nextflow's weblog, the Snakemake plugin outside
+   * the run folder); the command gets the URL in PIPESPAN_AGENT_URL. The Snakemake plugin needs no receiver
+   * under `pipespan run`: it appends to the run folder.
+   */
+  readonly listen?: { readonly host: string; readonly port: number };
+  /** Called with the receiver's URL once it listens. */
+  readonly onListen?: (url: string) => void;
 }
 
 export interface TraceRunResult {
@@ -86,6 +95,8 @@ export interface TraceRunResult {
   readonly dropsLine?: string;
   /** The remote export, when one is configured: wait for it with `finish()` (after printing the summary). */
   readonly export?: RunExport;
+  /** Workflow-manager events received (weblog, Snakemake plugin) and refused as malformed. */
+  readonly workflowEvents: { readonly received: number; readonly refused: number };
 }
 
 /**
@@ -120,13 +131,34 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
   const env = o.env ?? process.env;
   const executable = resolveCommand(o.command, env, o.cwd);
   const runId = checkRunId(o.runId ?? newRunId());
-  const pipelineName = o.pipelineName ?? defaultName(o.command);
+  const pipelineName = o.pipelineName ?? defaultName(o.command, o.args);
   const runDir = makeRunDir(o.outDir, runId);
 
+  const workflow = new WorkflowInputs({
+    runDir,
+    ...(o.listen ? { listen: o.listen } : {}),
+    ...(o.onWarning ? { onWarning: o.onWarning } : {}),
+  });
+  try {
+    await signals.duringStart(workflow.start());
+  } catch (e) {
+    await workflow.stop().catch(() => undefined);
+    if (e instanceof StartAborted) throw e;
+    const addr = `${o.listen?.host}:${o.listen?.port}`;
+    throw new UserError(
+      `cannot receive workflow events on ${addr}: ${(e as Error).message}` +
+        ((e as NodeJS.ErrnoException).code === "EADDRINUSE"
+          ? " (is `pipespan agent` running? It receives them itself; or pick another port with --listen)"
+          : ""),
+    );
+  }
+  if (workflow.url !== undefined) o.onListen?.(workflow.url);
+
   const pendingSource = Promise.resolve().then(() => o.createSource());
-  const source = await signals.duringStart(pendingSource).catch((err) => {
+  const source = await signals.duringStart(pendingSource).catch(async (err) => {
     // Aborted while the source was being set up: stop it once it exists.
     if (err instanceof StartAborted) void pendingSource.then((s) => s.stop()).catch(() => undefined);
+    await workflow.stop().catch(() => undefined);
     throw err;
   });
   let telemetry: Telemetry;
@@ -142,6 +174,7 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
     );
   } catch (err) {
     await source.stop().catch(() => undefined);
+    await workflow.stop().catch(() => undefined);
     throw err;
   }
   const tracer = telemetry.tracerProvider.getTracer("pipespan");
@@ -176,6 +209,7 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
     lookup: (id) => table.get(id),
     childrenOf: (id) => table.childrenOf(id),
     isOwnSpan: (spanId) => spanId === runSpanId,
+    sources: workflow.sources,
   });
   const startNs = nowNs();
   const argv = [o.command, ...o.args];
@@ -197,6 +231,13 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
   });
   const runSc = recorder.runSpan.spanContext();
   runSpanId = runSc.spanId;
+  // Processes held back for a workflow event are recorded as soon as it arrives.
+  workflow.onEvent(() => recorder.settle());
+  const workflowTimer = setInterval(() => {
+    workflow.poll();
+    recorder.settle();
+  }, 200);
+  workflowTimer.unref();
 
   // run.json before anything runs: the run's identity is on disk whatever happens next.
   const writer = currentWriter();
@@ -219,6 +260,8 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
   try {
     state.start(heartbeat());
   } catch (err) {
+    clearInterval(workflowTimer);
+    await workflow.stop().catch(() => undefined);
     await source.stop().catch(() => undefined);
     await telemetry.closeLocal().catch(() => undefined);
     await telemetry.shipper?.close();
@@ -232,6 +275,7 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
   childEnv[ENV_PIPESPAN_RUN_ID] = runId;
   childEnv[ENV_PIPESPAN_PIPELINE_NAME] = pipelineName;
   childEnv[ENV_PIPESPAN_RUN_DIR] = runDir;
+  if (workflow.url !== undefined) childEnv[ENV_PIPESPAN_AGENT_URL] = workflow.url;
 
   // The watchdog first, so that the run is guarded from its first instant.
   const watchdog = startWatchdog(runId, o.onWarning);
@@ -290,6 +334,8 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
       }
       await exited;
       watchdog.release();
+      clearInterval(workflowTimer);
+      await workflow.stop().catch(() => undefined);
       await source.stop().catch(() => undefined);
       await telemetry.closeLocal().catch(() => undefined);
       await telemetry.shipper?.close();
@@ -319,12 +365,8 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
   const runningSince = new Map<string, number>();
   const beat = setInterval(() => {
     const now = nowNs();
-    // Side-effect free: only decisions already made, or a task named explicitly (never decided early here).
-    const names = new Set<string>();
-    for (const r of table.running()) {
-      const name = attributor.knownTaskOf(r.id)?.name ?? r.env[ENV_PIPESPAN_TASK_NAME];
-      if (name !== undefined && r.id !== rootId) names.add(name);
-    }
+    // Side-effect free: the recorder peeks at attribution, it never decides early.
+    const names = new Set(recorder.runningTaskNames(table.running()));
     for (const n of names) if (!runningSince.has(n)) runningSince.set(n, now);
     for (const n of [...runningSince.keys()]) if (!names.has(n)) runningSince.delete(n);
     telemetry.journal?.journalOpen(1_000);
@@ -351,6 +393,8 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
   }
   finished = true;
   clearInterval(beat);
+  clearInterval(workflowTimer);
+  await workflow.stop();
 
   const signum = signal ? signalNumber(signal) : undefined;
   const exitCode = code ?? (signum !== undefined ? 128 + signum : 1);
@@ -362,6 +406,7 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
       endTimeNs: endNs,
       lostEvents: table.ignoredEvents,
       cancelled,
+      attributes: attributor.runAttributes(),
     },
     table.records(),
   );
@@ -384,6 +429,7 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
     lostEvents: summary.lostEvents,
     drops: drops.toJSON(),
     exportProblems,
+    workflowEvents: workflow.counts(),
     ...(signals.killed ? { killed: true } : {}),
   };
   const problem = state.update(final);
@@ -399,10 +445,31 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
     drops: drops.toJSON(),
     ...(dropsLine ? { dropsLine: `pipespan: ${dropsLine}` } : {}),
     ...(shipper ? { export: runExport({ shipper, runDir, state, final }) } : {}),
+    workflowEvents: workflow.counts(),
   };
 }
 
-function defaultName(command: string): string {
-  const base = command.split("/").pop() ?? command;
-  return base.replace(/\.(sh|bash|py|nf|smk)$/, "") || "pipeline";
+/** Interpreters whose first operand is the pipeline's script (`bash pipeline.sh` is the pipeline `pipeline`). */
+const INTERPRETER = /^(ba|da|k|z|)sh$|^python[0-9.]*$|^perl$|^ruby$|^node$|^Rscript$/;
+
+function defaultName(command: string, args: readonly string[] = []): string {
+  const strip = (path: string) => {
+    const base = path.split("/").pop() ?? path;
+    return base.replace(/\.(sh|bash|py|nf|smk|pl|rb|js|mjs|R)$/, "");
+  };
+  let name = strip(command);
+  if (INTERPRETER.test(name)) {
+    // The first operand, unless an option says the program comes inline (-c, -e) or from a module (-m).
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i] as string;
+      if (a === "-c" || a === "-e" || a === "-m" || a === "--eval") break;
+      // A shell option with its value, or the script.
+      if (a === "-o" || a === "+o" || a === "-O" || a === "+O") i++;
+      else if (!a.startsWith("-") && !a.startsWith("+")) {
+        name = strip(a);
+        break;
+      }
+    }
+  }
+  return name || "pipeline";
 }

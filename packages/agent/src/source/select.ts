@@ -1,5 +1,5 @@
 import { UserError } from "../run/errors.js";
-import { OWN_ENV_KEYS } from "../run/own-env.js";
+import { READ_ENV_KEYS } from "../run/own-env.js";
 import { type KernelMapSizes, openKernelProbe } from "./kernel/availability.js";
 import { KernelSource } from "./kernel/kernel-source.js";
 import { ProcfsSource } from "./procfs/index.js";
@@ -31,7 +31,7 @@ export interface ChooseSourceOptions {
 export async function chooseSource(choice: SourceChoice, o: ChooseSourceOptions = {}): Promise<ChosenSource> {
   const procfs = () =>
     new ProcfsSource({
-      envKeys: OWN_ENV_KEYS,
+      envKeys: READ_ENV_KEYS,
       ...(o.intervalMs !== undefined ? { intervalMs: o.intervalMs } : {}),
       ...(o.onWarning ? { onWarning: o.onWarning } : {}),
     });
@@ -41,7 +41,7 @@ export async function chooseSource(choice: SourceChoice, o: ChooseSourceOptions 
     const source = new KernelSource({
       native: k.native,
       probe: k.probe,
-      envKeys: OWN_ENV_KEYS,
+      envKeys: READ_ENV_KEYS,
       mapLimits: k.limits,
       ...(o.kernelIntervalMs !== undefined ? { intervalMs: o.kernelIntervalMs } : {}),
       ...(o.onWarning ? { onWarning: o.onWarning } : {}),

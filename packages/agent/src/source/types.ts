@@ -76,6 +76,11 @@ export interface ProcessStartEvent {
   readonly argv: readonly string[];
   readonly cwd?: string;
   readonly env: OwnEnv;
+  /**
+   * Reported at its fork, before it exec'd: its image (comm, exe, argv) is its parent's — or, when the source
+   * read it from /proc in the middle of the parent's spawn, not dependable. Its first exec replaces it.
+   */
+  readonly atFork?: boolean;
 }
 
 /** A process replaced its image (execve) after it was first reported. */

@@ -25,6 +25,7 @@ import {
   ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL,
   ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL_NAME,
   ATTR_PIPESPAN_PROCESS_OOM_KILLED,
+  ATTR_PIPESPAN_PROCESS_OVERHEAD,
   ATTR_PIPESPAN_PROCESS_START_TICKS,
   ATTR_PIPESPAN_RUN_COMMAND,
   ATTR_PIPESPAN_RUN_EXIT_CODE,
@@ -51,7 +52,7 @@ import {
   CICD_PIPELINE_TASK_RUN_RESULT_VALUE_SUCCESS,
   EVENT_PIPESPAN_STALL,
 } from "@pipespan/semconv";
-import { type Attributor, mainImage } from "../attribution/attributor.js";
+import { type Attributor, type Decision, mainImage } from "../attribution/attributor.js";
 import type { TaskInfo } from "../attribution/task.js";
 import type { NumericCounter, ProcessCounters, SourceName } from "../source/types.js";
 import type { ProcessRecord } from "../table/process-record.js";
@@ -101,6 +102,13 @@ export interface RunRecorderOptions {
   readonly stalls?: StallOptions;
   /** Called when a process span ends, with the task it belongs to (undefined: the run's root). */
   readonly onProcessEnd?: (record: ProcessRecord, task: TaskInfo | undefined, totals: Totals) => void;
+  /**
+   * How long an ended process may wait for a workflow event its attribution needs (a Snakemake job event in
+   * flight) before it is recorded with what is known (ms, default 10 000).
+   */
+  readonly holdMs?: number;
+  /** Wall clock in ns since the Unix epoch (default: the system clock). */
+  readonly nowNs?: () => number;
 }
 
 /** Per-task state the recorder keeps until the run ends. */
@@ -134,6 +142,10 @@ export interface RunOutcome {
   readonly lostEvents: number;
   /** True when pipespan stopped the run (SIGINT/SIGTERM forwarded). */
   readonly cancelled?: boolean;
+  /** Extra attributes for the run span (the workflow manager's run ids and counts). */
+  readonly attributes?: Attributes;
+  /** The run's name and id, when they were learnt after it began (the host agent, from a workflow manager). */
+  readonly identity?: { readonly pipelineName: string; readonly runId: string };
 }
 
 export interface RunSummary {
@@ -157,7 +169,9 @@ export class RunRecorder {
   readonly #o: RunRecorderOptions;
   readonly #runSpan: Span;
   readonly #runContext: Context;
-  readonly #spans = new Map<string, { span: Span; context: Context }>();
+  readonly #spans = new Map<string, { span: Span; context: Context; task: TaskInfo | undefined; overhead: boolean }>();
+  /** Ended processes whose attribution waits for a workflow event, in the order they ended. */
+  readonly #held = new Map<string, ProcessRecord>();
   readonly #tasks = new Map<TaskInfo, TaskState>();
   readonly #runTotals: Totals = { counters: {} };
   #rootId: string | undefined;
@@ -201,11 +215,48 @@ export class RunRecorder {
   /** Running tasks (a process started, not all ended), for a live status line. */
   runningTaskNames(running: readonly ProcessRecord[]): string[] {
     const names = new Set<string>();
+    // A live display must not decide anything early: it peeks.
     for (const r of running) {
-      const t = this.#o.attributor.taskOf(r);
-      if (t) names.add(t.name);
+      const name = this.#o.attributor.peekTaskName(r);
+      if (name !== undefined) names.add(name);
     }
     return [...names];
+  }
+
+  /** Processes held back until their attribution settles (a workflow event in flight). */
+  get heldProcesses(): number {
+    return this.#held.size;
+  }
+
+  /**
+   * Records the ended processes that were held back and whose attribution has settled since (call it when
+   * workflow events arrive, and now and then); with `force`, records them all with what is known.
+   */
+  settle(force = false): void {
+    if (this.#held.size === 0) return;
+    const now = this.#now();
+    const holdNs = (this.#o.holdMs ?? 10_000) * 1e6;
+    for (const [id, r] of [...this.#held]) {
+      const overdue = r.exit !== undefined && now - r.exit.timeNs > holdNs;
+      if (!force && !overdue && !this.#settled(r)) continue;
+      this.#held.delete(id);
+      this.#endProcess(r);
+    }
+  }
+
+  #now(): number {
+    return this.#o.nowNs?.() ?? Date.now() * 1e6;
+  }
+
+  /** The record's attribution, and that of the ancestors its span would hang under, no longer wait for events. */
+  #settled(record: ProcessRecord): boolean {
+    let r: ProcessRecord | undefined = record;
+    for (let depth = 0; r && depth < 4096; depth++) {
+      if (this.#spans.has(r.id)) return true;
+      if (!this.#o.attributor.peek(r).settled) return false;
+      r = r.parentId !== undefined ? this.#o.lookup(r.parentId) : undefined;
+    }
+    return true;
   }
 
   handle(change: TableChange): void {
@@ -227,7 +278,11 @@ export class RunRecorder {
       }
       case "exited":
         // The root's span ends in finish(), where its exit status from the parent (us) is known.
-        if (change.record.id !== this.#rootId) this.#endProcess(change.record);
+        if (change.record.id === this.#rootId) return;
+        // A process whose task waits for a workflow event (or whose ancestors' does) is held back until it comes.
+        if (!this.#settled(change.record)) this.#held.set(change.record.id, change.record);
+        else this.#endProcess(change.record);
+        this.settle();
         return;
       case "lost":
         this.#lost += change.count;
@@ -238,6 +293,7 @@ export class RunRecorder {
   }
 
   finish(outcome: RunOutcome, lookupAll: Iterable<ProcessRecord>): RunSummary {
+    this.settle(true);
     // Anything the source never reported as ended ends now (it cannot outlive the run).
     for (const r of lookupAll) {
       if (r.id === this.#rootId) continue;
@@ -246,18 +302,41 @@ export class RunRecorder {
     const root = this.#rootId !== undefined ? this.#o.lookup(this.#rootId) : undefined;
     if (root) this.#endProcess(root, outcome.endTimeNs, outcome);
 
+    const id = outcome.identity;
+    if (id) {
+      this.#runSpan.updateName(`${CICD_PIPELINE_ACTION_NAME_VALUE_RUN} ${id.pipelineName}`);
+      this.#runSpan.setAttributes({
+        [ATTR_CICD_PIPELINE_NAME]: id.pipelineName,
+        [ATTR_CICD_PIPELINE_RUN_ID]: id.runId,
+      });
+    }
     const tasks: TaskSummary[] = [];
     for (const t of this.#tasks.values()) {
+      if (id && t.span)
+        t.span.setAttributes({ [ATTR_CICD_PIPELINE_NAME]: id.pipelineName, [ATTR_CICD_PIPELINE_RUN_ID]: id.runId });
       const wall = Math.max(0, t.endNs - t.startNs);
+      // The workflow manager's verdict, where it gave one, wins over the processes' exit statuses.
+      const verdict = t.info.workflow?.failed();
+      if (verdict !== undefined) t.failed = verdict;
       if (t.span) {
+        // A workflow manager's events may have named the task better since its span began (weblog after exit).
+        t.span.updateName(t.info.spanName ?? t.info.name);
         t.span.setAttributes({
           ...measureAttributes(t.totals, wall),
+          ...(t.info.workflow?.attributes() ?? {}),
+          [ATTR_CICD_PIPELINE_TASK_NAME]: t.info.name,
           [ATTR_PIPESPAN_TASK_PROCESS_COUNT]: t.processes,
           [ATTR_CICD_PIPELINE_TASK_RUN_RESULT]: t.failed
             ? CICD_PIPELINE_TASK_RUN_RESULT_VALUE_FAILURE
             : CICD_PIPELINE_TASK_RUN_RESULT_VALUE_SUCCESS,
         });
-        if (t.failed) t.span.setStatus({ code: SpanStatusCode.ERROR, message: "a process of the task failed" });
+        if (t.failed) {
+          const message =
+            verdict === true
+              ? (t.info.workflow?.failureMessage?.() ?? "the workflow manager reported the task failed")
+              : "a process of the task failed";
+          t.span.setStatus({ code: SpanStatusCode.ERROR, message });
+        }
         t.span.end(hrTime(t.endNs));
       }
       tasks.push({
@@ -295,6 +374,7 @@ export class RunRecorder {
     const endNs = Math.max(outcome.endTimeNs, this.#o.startTimeNs);
     this.#runSpan.setAttributes({
       ...measureAttributes(this.#runTotals, endNs - this.#o.startTimeNs),
+      ...(outcome.attributes ?? {}),
       [ATTR_CICD_PIPELINE_RESULT]: result,
       [ATTR_PIPESPAN_RUN_EXIT_CODE]: outcome.exitCode,
       [ATTR_PIPESPAN_RUN_TASK_COUNT]: tasks.length,
@@ -347,8 +427,9 @@ export class RunRecorder {
         [ATTR_CICD_PIPELINE_TASK_RUN_URL_FULL]: pathToFileURL(task.workDir ?? process.cwd()).href,
       };
       if (task.attempt !== undefined) attrs[ATTR_PIPESPAN_TASK_ATTEMPT] = task.attempt;
+      Object.assign(attrs, task.workflow?.attributes() ?? {});
       const span = this.#o.tracer.startSpan(
-        task.name,
+        task.spanName ?? task.name,
         { kind: SpanKind.INTERNAL, startTime: hrTime(startNs), attributes: attrs },
         this.#runContext,
       );
@@ -372,16 +453,21 @@ export class RunRecorder {
   }
 
   *#allRecordsOf(task: TaskInfo): Iterable<ProcessRecord> {
-    for (const r of this.#o.records()) if (this.#o.attributor.taskOf(r) === task) yield r;
+    // Peeking: looking for the task's earliest process must not decide other processes' tasks early.
+    for (const r of this.#o.records()) if (this.#o.attributor.peek(r).task === task) yield r;
   }
 
-  #ensureSpan(record: ProcessRecord): { span: Span; context: Context } {
+  /** The process's span, created on first need; its place in the tree is decided then, from the facts known. */
+  #ensureSpan(record: ProcessRecord): { span: Span; context: Context; task: TaskInfo | undefined; overhead: boolean } {
     const known = this.#spans.get(record.id);
     if (known) return known;
-    const task = this.#o.attributor.taskOf(record);
+    const decision: Decision = this.#o.attributor.decide(record);
+    const task = decision.task;
     const parent = record.parentId !== undefined ? this.#o.lookup(record.parentId) : undefined;
     let parentCtx: Context;
-    if (parent && this.#o.attributor.taskOf(parent) === task) parentCtx = this.#ensureSpan(parent).context;
+    const parentEntry = parent ? this.#spans.get(parent.id) : undefined;
+    const parentTask = parentEntry ? parentEntry.task : parent ? this.#o.attributor.decide(parent).task : undefined;
+    if (parent && parentTask === task) parentCtx = this.#ensureSpan(parent).context;
     else if (task) parentCtx = this.#taskState(task, record).context;
     else parentCtx = this.#runContext;
     const span = this.#o.tracer.startSpan(
@@ -389,7 +475,7 @@ export class RunRecorder {
       { kind: SpanKind.INTERNAL, startTime: hrTime(record.startTimeNs) },
       parentCtx,
     );
-    const entry = { span, context: trace.setSpan(parentCtx, span) };
+    const entry = { span, context: trace.setSpan(parentCtx, span), task, overhead: decision.overhead };
     this.#spans.set(record.id, entry);
     return entry;
   }
@@ -404,8 +490,8 @@ export class RunRecorder {
     if (this.#ended.has(record.id)) return;
     this.#ended.add(record.id);
     // Without a run span, a process that belongs to no named task is not recorded.
-    if (this.#o.emitRunSpan === false && !this.#o.attributor.taskOf(record)) return;
-    const { span } = this.#ensureSpan(record);
+    if (this.#o.emitRunSpan === false && !this.#spans.has(record.id) && !this.#o.attributor.taskOf(record)) return;
+    const { span, task, overhead } = this.#ensureSpan(record);
     const endNs = Math.max(record.exit?.timeNs ?? fallbackEndNs ?? record.startTimeNs, record.startTimeNs);
     const totals: Totals = { counters: this.#ownCounters(record) };
     const unattributed = this.#unattributedCpu(record);
@@ -425,7 +511,7 @@ export class RunRecorder {
     };
     if (image.exe) attrs[ATTR_PROCESS_EXECUTABLE_PATH] = image.exe;
     if (record.cwd) attrs[ATTR_PROCESS_WORKING_DIRECTORY] = record.cwd;
-    const task = this.#o.attributor.taskOf(record);
+    if (overhead) attrs[ATTR_PIPESPAN_PROCESS_OVERHEAD] = true;
     if (task) {
       attrs[ATTR_CICD_PIPELINE_TASK_NAME] = task.name;
       attrs[ATTR_CICD_PIPELINE_TASK_RUN_ID] = task.runId;
@@ -474,7 +560,9 @@ export class RunRecorder {
       state.processes++;
       state.endNs = Math.max(state.endNs, endNs);
       state.startNs = Math.min(state.startNs, record.startTimeNs);
-      if (failed) state.failed = true;
+      // A workflow manager's task fails when its own command fails (the wrapper, the job's shell), not when a
+      // helper inside it exits non-zero (Nextflow's metrics sampler runs `ps`, which does when nothing matched).
+      if (failed && (!task.workflow || this.#startsTask(record, task))) state.failed = true;
       addTotals(state.totals, totals);
     }
     this.#o.onProcessEnd?.(record, task, totals);
@@ -500,6 +588,14 @@ export class RunRecorder {
   /** Processes and tasks held (for the agent's own figures). */
   get held(): { spans: number; tasks: number } {
     return { spans: this.#spans.size, tasks: this.#tasks.size };
+  }
+
+  /** True when the process is where its task begins: its parent belongs to another task, or to none. */
+  #startsTask(record: ProcessRecord, task: TaskInfo): boolean {
+    const parent = record.parentId !== undefined ? this.#o.lookup(record.parentId) : undefined;
+    if (!parent) return true;
+    const entry = this.#spans.get(parent.id);
+    return (entry ? entry.task : this.#o.attributor.peek(parent).task) !== task;
   }
 
   /**

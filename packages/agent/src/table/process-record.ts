@@ -36,6 +36,8 @@ export interface ProcessRecord {
    * parent's image, so the image a task is named after is the first one that differs from the parent's.
    */
   readonly images: ProcessImage[];
+  /** The first image was seen at the fork (the parent's, or unreliable): the first exec replaces it. */
+  forkImage?: boolean;
   counters: ProcessCounters;
   exit?: ProcessExit;
 }

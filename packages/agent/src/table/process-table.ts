@@ -81,6 +81,7 @@ export class ProcessTable {
             },
           ],
           counters: {},
+          ...(event.atFork ? { forkImage: true } : {}),
         };
         this.#records.set(id, record);
         if (record.parentId !== undefined) {
@@ -93,9 +94,13 @@ export class ProcessTable {
       case "exec": {
         if (!existing || existing.exit) return this.#ignore();
         existing.comm = event.comm;
-        // An image that only prepared the process (pipespan's stop-then-exec wrapper) is replaced, not kept.
+        // An image that only prepared the process (pipespan's stop-then-exec wrapper) is replaced, not kept; so
+        // is the image a fork showed before its first exec when its parent is not in the table (nothing to tell
+        // it apart from a program of its own there).
         const first = existing.images[0];
-        if (existing.images.length === 1 && first && this.#transient(first.argv)) existing.images.pop();
+        const orphanFork = existing.forkImage === true && existing.parentId === undefined;
+        if (existing.images.length === 1 && first && (this.#transient(first.argv) || orphanFork)) existing.images.pop();
+        existing.forkImage = false;
         if (existing.images.length < MAX_IMAGES) {
           existing.images.push({
             comm: event.comm,

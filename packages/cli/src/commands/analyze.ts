@@ -148,15 +148,17 @@ export async function findingsAfterRun(
   runDir: string,
   style: Style,
   o: { print: boolean; remote: boolean },
-): Promise<void> {
+): Promise<{ loaded: LoadedRun; report: AnalysisReport } | undefined> {
   const err = process.stderr;
   try {
     const { loaded, report } = await analyzeInput(runDir);
     const written = await exportFindings(loaded, report, o.remote);
     if (o.print) err.write(renderFindingsShort(report, style, shortPath(runDir)));
     for (const p of written.problems) err.write(`${p}\n`);
+    return { loaded, report };
   } catch (e) {
     err.write(`pipespan: no findings for this run: ${(e as Error).message.replace(/^analyze: /, "")}\n`);
+    return undefined;
   }
 }
 

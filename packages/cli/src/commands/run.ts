@@ -1,11 +1,19 @@
-import { chooseSource, DEFAULT_KILL_AFTER_MS, redactArgv, type SourceChoice, traceRun } from "@pipespan/agent";
-import { Command, Option } from "commander";
+import {
+  chooseSource,
+  DEFAULT_KILL_AFTER_MS,
+  parseListenAddress,
+  redactArgv,
+  type SourceChoice,
+  traceRun,
+} from "@pipespan/agent";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { InvalidArgument, parseSeconds } from "../errors.js";
 import { StatusLine } from "../output/status-line.js";
 import { makeStyle } from "../output/style.js";
 import { renderSummary } from "../output/summary.js";
 import { findingsAfterRun } from "./analyze.js";
 import { finishRunExport, mapSizeOptions, mapSizes } from "./reliability-options.js";
+import { REPORT_FILE, reportAfterRun } from "./report.js";
 
 export function runCommand(): Command {
   return new Command("run")
@@ -13,7 +21,10 @@ export function runCommand(): Command {
     .usage("[options] -- <command> [args...]")
     .argument("<command>", "the pipeline's root command")
     .argument("[args...]", "its arguments")
-    .option("-n, --name <name>", "pipeline name (cicd.pipeline.name); default: the command's base name")
+    .option(
+      "-n, --name <name>",
+      "pipeline name (cicd.pipeline.name); default: the script's base name (bash pipeline.sh: pipeline), else the command's",
+    )
     .option("--run-id <id>", "run id (cicd.pipeline.run.id); default: a timestamp plus random suffix")
     .option("-o, --out <dir>", "output folder; the run writes <dir>/<run-id>/", "./pipespan-runs")
     .addOption(
@@ -25,6 +36,12 @@ export function runCommand(): Command {
     .option("--run-id-on-metrics", "put cicd.pipeline.run.id on metrics (more series)", false)
     .option("-q, --quiet", "print no summary, only errors", false)
     .option("--no-findings", "do not analyse the run when it ends (no findings, no traces-findings.jsonl)")
+    .option(
+      "--listen [address]",
+      "receive workflow-manager events (Nextflow -with-weblog) on this address, default 127.0.0.1:4390",
+      listenAddress,
+    )
+    .option("--no-report", `do not write ${REPORT_FILE} (the HTML report) when the run ends`)
     .addOption(killAfterOption())
     .addOption(mapSizeOptions()[0] as Option)
     .addOption(mapSizeOptions()[1] as Option)
@@ -32,10 +49,15 @@ export function runCommand(): Command {
     .addHelpText(
       "after",
       `
-Writes OTLP/JSON (traces.jsonl, metrics.jsonl) and run.json under <out>/<run-id>/ and, when
+Writes OTLP/JSON (traces.jsonl, metrics.jsonl), run.json and ${REPORT_FILE} under <out>/<run-id>/ and, when
 OTEL_EXPORTER_OTLP_ENDPOINT (or the other standard OTEL_* variables) is set, exports over OTLP gRPC too.
 The command gets TRACEPARENT, PIPESPAN_RUN_ID and PIPESPAN_PIPELINE_NAME in its environment.
 Exits with the command's exit code (128 + signal number when it was killed).
+
+Workflow managers: Nextflow tasks are named from their work dirs with no set-up; add --listen and
+\`-with-weblog http://127.0.0.1:4390\` for run names, attempts, status and requested resources. Snakemake 9
+jobs are named by rule and wildcards with \`snakemake --logger pipespan\` (pip install
+integrations/snakemake); its events go to the run folder, no --listen needed.
 
 The command runs in a process group of its own. SIGINT (Ctrl-C) and SIGTERM go to that whole group; a second
 one, or --kill-after seconds without the run ending, sends SIGKILL to the group. What the command leaves running
@@ -45,7 +67,9 @@ carries the run's PIPESPAN_RUN_ID; run.json (status "running", written at the st
 not take stays in the run folder (\`pipespan export <run dir>\` sends it).
 
 Example:
-  pipespan run --name demo -- bash examples/demo/pipeline.sh`,
+  pipespan run --name demo -- bash examples/demo/pipeline.sh
+  pipespan run --listen -- nextflow run nf-core/rnaseq -profile test -with-weblog http://127.0.0.1:4390
+  pipespan run -- snakemake --cores 8 --logger pipespan`,
     )
     .action(async (command: string, args: string[], opts: RunOpts, cmd: Command) => {
       cmd.setOptionValue("exitCode", await doRun(command, args, opts));
@@ -65,6 +89,16 @@ interface RunOpts {
   runIdOnMetrics: boolean;
   quiet: boolean;
   findings: boolean;
+  report: boolean;
+  listen?: { host: string; port: number } | true;
+}
+
+function listenAddress(v: string | boolean): { host: string; port: number } {
+  try {
+    return parseListenAddress(typeof v === "string" ? v : undefined);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 function parseInterval(v: string): number {
@@ -96,28 +130,27 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
     },
     redact: (argv) => redactArgv(argv).commandLine,
     runIdOnMetrics: opts.runIdOnMetrics,
-    killAfterMs: opts.killAfter,
-    onLine: (line) => {
-      status.clear();
-      err.write(`${line}\n`);
+    ...(opts.listen ? { listen: opts.listen === true ? parseListenAddress(undefined) : opts.listen } : {}),
+    onListen: (url) => {
+      if (!opts.quiet) err.write(`pipespan: receiving workflow events on ${url} (Nextflow: -with-weblog ${url})\n`);
     },
+    killAfterMs: opts.killAfter,
+    onLine: (line) => status.write(`${line}\n`),
     onStart: () => {
       if (!opts.quiet) err.write(`pipespan: ${sourceLine}\n`);
     },
     ...(status.enabled && !opts.quiet ? { onStatus: (s) => status.update(s) } : {}),
-    onWarning: (line) => {
-      status.clear();
-      err.write(`pipespan: ${line}\n`);
-    },
+    onWarning: (line) => status.write(`pipespan: ${line}\n`),
   });
   status.clear();
   if (!opts.quiet) err.write(renderSummary(result, style));
   else for (const p of [...(result.dropsLine ? [result.dropsLine] : []), ...result.exportProblems]) err.write(`${p}\n`);
   // The findings, read back from the run folder like `pipespan analyze` would (short form; spans written).
-  if (opts.findings) {
-    // Finding spans go to the run folder; the run's export sends them with the rest.
-    await findingsAfterRun(result.runDir, style, { print: !opts.quiet, remote: false });
-  }
+  // Finding spans go to the run folder; the run's export sends them with the rest.
+  const analysed = opts.findings
+    ? await findingsAfterRun(result.runDir, style, { print: !opts.quiet, remote: false })
+    : undefined;
+  if (opts.report) await reportAfterRun(result.runDir, analysed, style, { print: !opts.quiet, analyse: opts.findings });
   await finishRunExport(result.export);
   return result.exitCode;
 }

@@ -89,6 +89,26 @@ export const ATTR_PIPESPAN_MEMORY_PEAK_RSS = "pipespan.memory.peak_rss" as const
 export const ATTR_PIPESPAN_NETWORK_RX_BYTES = "pipespan.network.rx_bytes" as const;
 /** Bytes sent on sockets (kernel source only). */
 export const ATTR_PIPESPAN_NETWORK_TX_BYTES = "pipespan.network.tx_bytes" as const;
+/** What Nextflow did about a failed task (RETRY, TERMINATE, FINISH, IGNORE), from its weblog. */
+export const ATTR_PIPESPAN_NEXTFLOW_ERROR_ACTION = "pipespan.nextflow.error_action" as const;
+/** The task's exit status as Nextflow reported it in its weblog. */
+export const ATTR_PIPESPAN_NEXTFLOW_EXIT_STATUS = "pipespan.nextflow.exit_status" as const;
+/** The task's hash as Nextflow prints it (first 2 hex digits, `/`, next 6), which names its work dir. */
+export const ATTR_PIPESPAN_NEXTFLOW_HASH = "pipespan.nextflow.hash" as const;
+/** The executor's id for the task (from the weblog) — the wrapper's pid for the local executor, the job id on a grid or cloud batch service. */
+export const ATTR_PIPESPAN_NEXTFLOW_NATIVE_ID = "pipespan.nextflow.native_id" as const;
+/** The Nextflow project (pipeline) the run ran, from the weblog. */
+export const ATTR_PIPESPAN_NEXTFLOW_PROJECT = "pipespan.nextflow.project" as const;
+/** True when the run was started with -resume (from the weblog). */
+export const ATTR_PIPESPAN_NEXTFLOW_RESUMED = "pipespan.nextflow.resumed" as const;
+/** Nextflow's run name (new for every invocation, also on -resume). */
+export const ATTR_PIPESPAN_NEXTFLOW_RUN_NAME = "pipespan.nextflow.run_name" as const;
+/** Nextflow's session id (runId in the weblog); -resume reuses the resumed run's id. */
+export const ATTR_PIPESPAN_NEXTFLOW_SESSION_ID = "pipespan.nextflow.session_id" as const;
+/** The task's final status as Nextflow reported it in its weblog (COMPLETED, FAILED, ABORTED). */
+export const ATTR_PIPESPAN_NEXTFLOW_STATUS = "pipespan.nextflow.status" as const;
+/** Nextflow's sequential task id within the run (from the weblog). */
+export const ATTR_PIPESPAN_NEXTFLOW_TASK_ID = "pipespan.nextflow.task_id" as const;
 /** Why a thread was off the CPU. */
 export const ATTR_PIPESPAN_OFFCPU_CAUSE = "pipespan.offcpu.cause" as const;
 export const PIPESPAN_OFFCPU_CAUSE_VALUE_IO_WAIT = "io_wait" as const;
@@ -105,6 +125,8 @@ export const ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL_NAME = "pipespan.process.exit.sig
 export const ATTR_PIPESPAN_PROCESS_EXIT_OBSERVED = "pipespan.process.exit_observed" as const;
 /** True when the kernel's OOM killer chose this process. */
 export const ATTR_PIPESPAN_PROCESS_OOM_KILLED = "pipespan.process.oom_killed" as const;
+/** The process is the workflow manager's own work, not a task's (Snakemake's ILP solver, a helper the manager ran to learn about the host); it hangs under the run, not under a task. */
+export const ATTR_PIPESPAN_PROCESS_OVERHEAD = "pipespan.process.overhead" as const;
 /** The process start time in clock ticks since boot (/proc/<pid>/stat field 22); with process.pid it identifies a process across pid reuse. */
 export const ATTR_PIPESPAN_PROCESS_START_TICKS = "pipespan.process.start_ticks" as const;
 /** The root command of the run, redacted like process.command_line. */
@@ -121,6 +143,14 @@ export const PIPESPAN_RUN_SOURCE_VALUE_EBPF = "ebpf" as const;
 export const ATTR_PIPESPAN_RUN_TASK_COUNT = "pipespan.run.task_count" as const;
 /** Time runnable but waiting for a CPU (wake-up to switch-in). */
 export const ATTR_PIPESPAN_RUNQUEUE_DELAY = "pipespan.runqueue.delay" as const;
+/** Snakemake's job id within the invocation. */
+export const ATTR_PIPESPAN_SNAKEMAKE_JOBID = "pipespan.snakemake.jobid" as const;
+/** The job's resources as Snakemake resolved them, as `name=value` pairs joined by `, `. */
+export const ATTR_PIPESPAN_SNAKEMAKE_RESOURCES = "pipespan.snakemake.resources" as const;
+/** The threads Snakemake gave the job (also pipespan.task.requested_cpus). */
+export const ATTR_PIPESPAN_SNAKEMAKE_THREADS = "pipespan.snakemake.threads" as const;
+/** The id Snakemake gives each invocation of a workflow. */
+export const ATTR_PIPESPAN_SNAKEMAKE_WORKFLOW_ID = "pipespan.snakemake.workflow_id" as const;
 /** Kernel or procfs events the source could not deliver (ring-buffer drops, processes gone before they were seen). 0 means nothing was lost. */
 export const ATTR_PIPESPAN_SOURCE_LOST_EVENTS = "pipespan.source.lost_events" as const;
 /** Which kernel map of the eBPF source a figure is about. */
@@ -138,14 +168,28 @@ export const ATTR_PIPESPAN_TASK_ATTEMPT = "pipespan.task.attempt" as const;
 export const ATTR_PIPESPAN_TASK_ATTRIBUTION = "pipespan.task.attribution" as const;
 export const PIPESPAN_TASK_ATTRIBUTION_VALUE_ENV = "env" as const;
 export const PIPESPAN_TASK_ATTRIBUTION_VALUE_WEBLOG = "weblog" as const;
+export const PIPESPAN_TASK_ATTRIBUTION_VALUE_NEXTFLOW = "nextflow" as const;
+export const PIPESPAN_TASK_ATTRIBUTION_VALUE_SNAKEMAKE = "snakemake" as const;
 export const PIPESPAN_TASK_ATTRIBUTION_VALUE_ROOT_CHILD = "root_child" as const;
 export const PIPESPAN_TASK_ATTRIBUTION_VALUE_ROOT = "root" as const;
 /** Number of processes attributed to the task (or run) that the source observed. */
 export const ATTR_PIPESPAN_TASK_PROCESS_COUNT = "pipespan.task.process_count" as const;
 /** CPUs the workflow manager requested for the task, where known. */
 export const ATTR_PIPESPAN_TASK_REQUESTED_CPUS = "pipespan.task.requested_cpus" as const;
+/** Disk space the workflow manager requested for the task (Nextflow's disk directive, Snakemake's disk_mb), where known. */
+export const ATTR_PIPESPAN_TASK_REQUESTED_DISK = "pipespan.task.requested_disk" as const;
 /** Memory the workflow manager requested for the task, where known. */
 export const ATTR_PIPESPAN_TASK_REQUESTED_MEMORY = "pipespan.task.requested_memory" as const;
+/** Run time the workflow manager allowed the task (Nextflow's time directive, Snakemake's runtime resource), where known. */
+export const ATTR_PIPESPAN_TASK_REQUESTED_TIME = "pipespan.task.requested_time" as const;
+/** What tells this run of the task from the other runs of the same step: Nextflow's tag (the part of the task name in parentheses), Snakemake's wildcards as `name=value` pairs joined by `, `. */
+export const ATTR_PIPESPAN_TASK_TAG = "pipespan.task.tag" as const;
+/** Tasks the workflow manager did not run because a previous run's results were reused (Nextflow -resume); they have no task span. */
+export const ATTR_PIPESPAN_WORKFLOW_CACHED_TASKS = "pipespan.workflow.cached_tasks" as const;
+/** The workflow manager that defined the run or the task. */
+export const ATTR_PIPESPAN_WORKFLOW_MANAGER = "pipespan.workflow.manager" as const;
+export const PIPESPAN_WORKFLOW_MANAGER_VALUE_NEXTFLOW = "nextflow" as const;
+export const PIPESPAN_WORKFLOW_MANAGER_VALUE_SNAKEMAKE = "snakemake" as const;
 
 // Upstream OTel attributes pipespan uses (names exactly as in the OTel semantic conventions)
 /** The kind of action a pipeline run is performing. */
@@ -278,6 +322,10 @@ export const ENV_PIPESPAN_TASK_RUN_ID = "PIPESPAN_TASK_RUN_ID" as const;
 export const ENV_PIPESPAN_TASK_ATTEMPT = "PIPESPAN_TASK_ATTEMPT" as const;
 /** Folder of the current run's local OTLP/JSON files, set by `pipespan run`. Helpers that create spans of their own (such as `pipespan task`) append them there as `traces-<name>.jsonl`, so the local copy of the trace is complete even without a backend. `pipespan agent` reads it from a process's environment only to leave that process to its run, which records it (so it is not recorded twice). */
 export const ENV_PIPESPAN_RUN_DIR = "PIPESPAN_RUN_DIR" as const;
+/** Where a pipespan receiver listens for workflow-manager events: `pipespan agent` (default `http://127.0.0.1:4390`) or `pipespan run --listen`, which sets it for the command. The Snakemake logger plugin posts its job events there when it runs outside `pipespan run`; a Nextflow run points `-with-weblog` at it. */
+export const ENV_PIPESPAN_AGENT_URL = "PIPESPAN_AGENT_URL" as const;
+/** Set by Nextflow: The task's work dir, exported by Nextflow's task wrapper (.command.run) before it starts the task script. A process that carries it, with a work-dir path (`…/<2 hex>/<30 hex>`), belongs to that Nextflow task. */
+export const ENV_NXF_TASK_WORKDIR = "NXF_TASK_WORKDIR" as const;
 
 // Upstream enum values pipespan uses (from @opentelemetry/semantic-conventions 1.45.0; deprecated values left out)
 /** The pipeline run is executing a build. */

@@ -58,6 +58,16 @@ const v_pipespan_memory_minor_faults = z.int();
 const v_pipespan_memory_peak_rss = z.int();
 const v_pipespan_network_rx_bytes = z.int();
 const v_pipespan_network_tx_bytes = z.int();
+const v_pipespan_nextflow_error_action = z.string();
+const v_pipespan_nextflow_exit_status = z.int();
+const v_pipespan_nextflow_hash = z.string();
+const v_pipespan_nextflow_native_id = z.string();
+const v_pipespan_nextflow_project = z.string();
+const v_pipespan_nextflow_resumed = z.boolean();
+const v_pipespan_nextflow_run_name = z.string();
+const v_pipespan_nextflow_session_id = z.string();
+const v_pipespan_nextflow_status = z.string();
+const v_pipespan_nextflow_task_id = z.int();
 const v_pipespan_offcpu_cause = z.enum(["io_wait", "sleep"]);
 const v_pipespan_offcpu_io_wait_time = z.number();
 const v_pipespan_offcpu_sleep_time = z.number();
@@ -65,6 +75,7 @@ const v_pipespan_process_exit_signal = z.int();
 const v_pipespan_process_exit_signal_name = z.string();
 const v_pipespan_process_exit_observed = z.boolean();
 const v_pipespan_process_oom_killed = z.boolean();
+const v_pipespan_process_overhead = z.boolean();
 const v_pipespan_process_start_ticks = z.int();
 const v_pipespan_run_command = z.string();
 const v_pipespan_run_exit_code = z.int();
@@ -72,15 +83,24 @@ const v_pipespan_run_incomplete = z.boolean();
 const v_pipespan_run_source = z.enum(["procfs", "ebpf"]);
 const v_pipespan_run_task_count = z.int();
 const v_pipespan_runqueue_delay = z.number();
+const v_pipespan_snakemake_jobid = z.int();
+const v_pipespan_snakemake_resources = z.string();
+const v_pipespan_snakemake_threads = z.int();
+const v_pipespan_snakemake_workflow_id = z.string();
 const v_pipespan_source_lost_events = z.int();
 const v_pipespan_source_map = z.enum(["counters", "tracked", "threads"]);
 const v_pipespan_stall_device = z.string();
 const v_pipespan_stall_duration = z.number();
 const v_pipespan_task_attempt = z.int();
-const v_pipespan_task_attribution = z.enum(["env", "weblog", "root_child", "root"]);
+const v_pipespan_task_attribution = z.enum(["env", "weblog", "nextflow", "snakemake", "root_child", "root"]);
 const v_pipespan_task_process_count = z.int();
 const v_pipespan_task_requested_cpus = z.number();
+const v_pipespan_task_requested_disk = z.int();
 const v_pipespan_task_requested_memory = z.int();
+const v_pipespan_task_requested_time = z.number();
+const v_pipespan_task_tag = z.string();
+const v_pipespan_workflow_cached_tasks = z.int();
+const v_pipespan_workflow_manager = z.enum(["nextflow", "snakemake"]);
 const v_process_command_line = z.string();
 const v_process_executable_name = z.string();
 const v_process_executable_path = z.string();
@@ -149,6 +169,16 @@ export const ATTRIBUTE_VALUE_SCHEMAS = {
   "pipespan.memory.peak_rss": v_pipespan_memory_peak_rss,
   "pipespan.network.rx_bytes": v_pipespan_network_rx_bytes,
   "pipespan.network.tx_bytes": v_pipespan_network_tx_bytes,
+  "pipespan.nextflow.error_action": v_pipespan_nextflow_error_action,
+  "pipespan.nextflow.exit_status": v_pipespan_nextflow_exit_status,
+  "pipespan.nextflow.hash": v_pipespan_nextflow_hash,
+  "pipespan.nextflow.native_id": v_pipespan_nextflow_native_id,
+  "pipespan.nextflow.project": v_pipespan_nextflow_project,
+  "pipespan.nextflow.resumed": v_pipespan_nextflow_resumed,
+  "pipespan.nextflow.run_name": v_pipespan_nextflow_run_name,
+  "pipespan.nextflow.session_id": v_pipespan_nextflow_session_id,
+  "pipespan.nextflow.status": v_pipespan_nextflow_status,
+  "pipespan.nextflow.task_id": v_pipespan_nextflow_task_id,
   "pipespan.offcpu.cause": v_pipespan_offcpu_cause,
   "pipespan.offcpu.io_wait_time": v_pipespan_offcpu_io_wait_time,
   "pipespan.offcpu.sleep_time": v_pipespan_offcpu_sleep_time,
@@ -156,6 +186,7 @@ export const ATTRIBUTE_VALUE_SCHEMAS = {
   "pipespan.process.exit.signal_name": v_pipespan_process_exit_signal_name,
   "pipespan.process.exit_observed": v_pipespan_process_exit_observed,
   "pipespan.process.oom_killed": v_pipespan_process_oom_killed,
+  "pipespan.process.overhead": v_pipespan_process_overhead,
   "pipespan.process.start_ticks": v_pipespan_process_start_ticks,
   "pipespan.run.command": v_pipespan_run_command,
   "pipespan.run.exit_code": v_pipespan_run_exit_code,
@@ -163,6 +194,10 @@ export const ATTRIBUTE_VALUE_SCHEMAS = {
   "pipespan.run.source": v_pipespan_run_source,
   "pipespan.run.task_count": v_pipespan_run_task_count,
   "pipespan.runqueue.delay": v_pipespan_runqueue_delay,
+  "pipespan.snakemake.jobid": v_pipespan_snakemake_jobid,
+  "pipespan.snakemake.resources": v_pipespan_snakemake_resources,
+  "pipespan.snakemake.threads": v_pipespan_snakemake_threads,
+  "pipespan.snakemake.workflow_id": v_pipespan_snakemake_workflow_id,
   "pipespan.source.lost_events": v_pipespan_source_lost_events,
   "pipespan.source.map": v_pipespan_source_map,
   "pipespan.stall.device": v_pipespan_stall_device,
@@ -171,7 +206,12 @@ export const ATTRIBUTE_VALUE_SCHEMAS = {
   "pipespan.task.attribution": v_pipespan_task_attribution,
   "pipespan.task.process_count": v_pipespan_task_process_count,
   "pipespan.task.requested_cpus": v_pipespan_task_requested_cpus,
+  "pipespan.task.requested_disk": v_pipespan_task_requested_disk,
   "pipespan.task.requested_memory": v_pipespan_task_requested_memory,
+  "pipespan.task.requested_time": v_pipespan_task_requested_time,
+  "pipespan.task.tag": v_pipespan_task_tag,
+  "pipespan.workflow.cached_tasks": v_pipespan_workflow_cached_tasks,
+  "pipespan.workflow.manager": v_pipespan_workflow_manager,
   "process.command_line": v_process_command_line,
   "process.executable.name": v_process_executable_name,
   "process.executable.path": v_process_executable_path,
@@ -196,6 +236,13 @@ const PipelineRunSpanAttributesShape = {
   "pipespan.task.process_count": v_pipespan_task_process_count.optional(),
   "pipespan.source.lost_events": v_pipespan_source_lost_events.optional(),
   "pipespan.run.incomplete": v_pipespan_run_incomplete.optional(),
+  "pipespan.workflow.manager": v_pipespan_workflow_manager.optional(),
+  "pipespan.workflow.cached_tasks": v_pipespan_workflow_cached_tasks.optional(),
+  "pipespan.nextflow.run_name": v_pipespan_nextflow_run_name.optional(),
+  "pipespan.nextflow.session_id": v_pipespan_nextflow_session_id.optional(),
+  "pipespan.nextflow.project": v_pipespan_nextflow_project.optional(),
+  "pipespan.nextflow.resumed": v_pipespan_nextflow_resumed.optional(),
+  "pipespan.snakemake.workflow_id": v_pipespan_snakemake_workflow_id.optional(),
   "pipespan.cpu.time": v_pipespan_cpu_time.optional(),
   "pipespan.cpu.user_time": v_pipespan_cpu_user_time.optional(),
   "pipespan.cpu.system_time": v_pipespan_cpu_system_time.optional(),
@@ -237,6 +284,20 @@ const TaskSpanAttributesShape = {
   "pipespan.run.incomplete": v_pipespan_run_incomplete.optional(),
   "pipespan.task.requested_cpus": v_pipespan_task_requested_cpus.optional(),
   "pipespan.task.requested_memory": v_pipespan_task_requested_memory.optional(),
+  "pipespan.task.requested_time": v_pipespan_task_requested_time.optional(),
+  "pipespan.task.requested_disk": v_pipespan_task_requested_disk.optional(),
+  "pipespan.task.tag": v_pipespan_task_tag.optional(),
+  "pipespan.workflow.manager": v_pipespan_workflow_manager.optional(),
+  "pipespan.nextflow.hash": v_pipespan_nextflow_hash.optional(),
+  "pipespan.nextflow.task_id": v_pipespan_nextflow_task_id.optional(),
+  "pipespan.nextflow.native_id": v_pipespan_nextflow_native_id.optional(),
+  "pipespan.nextflow.status": v_pipespan_nextflow_status.optional(),
+  "pipespan.nextflow.exit_status": v_pipespan_nextflow_exit_status.optional(),
+  "pipespan.nextflow.error_action": v_pipespan_nextflow_error_action.optional(),
+  "pipespan.snakemake.jobid": v_pipespan_snakemake_jobid.optional(),
+  "pipespan.snakemake.threads": v_pipespan_snakemake_threads.optional(),
+  "pipespan.snakemake.resources": v_pipespan_snakemake_resources.optional(),
+  "pipespan.snakemake.workflow_id": v_pipespan_snakemake_workflow_id.optional(),
   "pipespan.task.process_count": v_pipespan_task_process_count.optional(),
   "pipespan.cpu.time": v_pipespan_cpu_time.optional(),
   "pipespan.cpu.user_time": v_pipespan_cpu_user_time.optional(),
@@ -280,6 +341,7 @@ const ProcessSpanAttributesShape = {
   "pipespan.process.exit.signal": v_pipespan_process_exit_signal.optional(),
   "pipespan.process.exit.signal_name": v_pipespan_process_exit_signal_name.optional(),
   "pipespan.process.oom_killed": v_pipespan_process_oom_killed.optional(),
+  "pipespan.process.overhead": v_pipespan_process_overhead.optional(),
   "pipespan.process.exit_observed": v_pipespan_process_exit_observed.optional(),
   "pipespan.cpu.time": v_pipespan_cpu_time.optional(),
   "pipespan.cpu.user_time": v_pipespan_cpu_user_time.optional(),

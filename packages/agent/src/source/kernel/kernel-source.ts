@@ -138,6 +138,36 @@ export class KernelSource implements Source {
   }
 
   /**
+   * Host-wide mode: reports a process that was already running when it became of interest (a workflow manager
+   * that announced itself after it started), as a start event, and follows it from now on. False when it is gone.
+   */
+  adopt(pid: number): boolean {
+    if (!this.#hostWide || this.#sink === undefined) return false;
+    const stat = parseStat(this.#reader.readText(this.#reader.path(pid, "stat"))?.text ?? "");
+    if (!stat) return false;
+    const key: ProcessKey = { pid, startTicks: stat.starttime };
+    let t = this.#procs.get(processId(key));
+    if (t?.done) return false;
+    if (!t) {
+      const { envRead: _adopted, ...described } = this.#describe(key, stat.comm);
+      t = described;
+      this.#procs.set(processId(key), t);
+    }
+    this.#emit({
+      type: "start",
+      key,
+      ppid: stat.ppid,
+      startTimeNs: this.#bootNsToEpoch(BigInt(stat.starttime) * NS_PER_TICK),
+      comm: t.comm,
+      ...(t.exe !== undefined ? { exe: t.exe } : {}),
+      argv: t.argv,
+      ...(t.cwd !== undefined ? { cwd: t.cwd } : {}),
+      env: t.env,
+    });
+    return true;
+  }
+
+  /**
    * Drains the ring buffer often while processes come and go (an exec's environment keys are read from /proc
    * then, before a short-lived process is gone), and backs off to `pollMs` × 5 when nothing happens, so a
    * quiet or compute-heavy run is not disturbed by wake-ups.
@@ -315,6 +345,21 @@ export class KernelSource implements Source {
     };
   }
 
+  /** The exec event's argv; when the kernel cut it, the whole argv from /proc if it still begins the same, else
+   * the cut one with its last element marked (`…`), as the procfs source marks a cut argument. */
+  #fullArgv(pid: number, args: readonly string[], truncated: boolean): readonly string[] {
+    const maxArgs = this.#o.maxArgs ?? 256;
+    if (!truncated) return args.slice(0, maxArgs);
+    const r = this.#reader;
+    const cmd = r.readBytes(r.path(pid, "cmdline"), 64 * 1024);
+    const whole = cmd ? parseCmdline(cmd.data, maxArgs, this.#o.maxArgLength ?? 4096, cmd.truncated) : undefined;
+    const cut = args.join("\0");
+    if (whole?.join("\0").startsWith(cut)) return whole;
+    const marked = args.slice(0, maxArgs);
+    if (marked.length > 0) marked[marked.length - 1] = `${marked[marked.length - 1]}…`;
+    return marked;
+  }
+
   /** Handles the pending lifecycle events; returns how many there were. */
   #drain(): number {
     let events: NativeEvent[];
@@ -336,8 +381,10 @@ export class KernelSource implements Source {
           if (!t) t = this.#onFork(e.tgid, e.startBoottimeNs, e.ppid, undefined);
           if (!t || t.done) break;
           // The event's own path and argv first: by the time /proc is read the process may have exec'd again.
+          // An argv the kernel side cut is read whole from /proc when it still starts the same (a workflow
+          // manager's job is recognised by its full command).
           const fresh = this.#describe(key, e.comm, {
-            ...(e.args.length > 0 ? { argv: e.args.slice(0, this.#o.maxArgs ?? 256) } : {}),
+            ...(e.args.length > 0 ? { argv: this.#fullArgv(e.tgid, e.args, e.argsTruncated === true) } : {}),
             ...(e.filename.startsWith("/") ? { exe: e.filename } : {}),
           });
           t.comm = e.comm;
@@ -410,6 +457,7 @@ export class KernelSource implements Source {
     this.#procs.set(id, t);
     this.#emit({
       type: "start",
+      atFork: true,
       key,
       ppid,
       ...(parent ? { parentKey: parent.key } : {}),

@@ -19,6 +19,8 @@ export interface NativeExecEvent {
   comm: string;
   filename: string;
   args: string[];
+  /** The argv block was longer than the kernel side keeps (its last element is cut). */
+  argsTruncated?: boolean;
 }
 export interface NativeExitEvent {
   kind: "exit";
