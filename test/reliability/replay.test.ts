@@ -45,7 +45,7 @@ async function closedPort(): Promise<number> {
 const PIPELINE = [
   "bash",
   "-c",
-  [1, 2, 3, 4, 5, 6].map((i) => `PIPESPAN_TASK_NAME=step${i} bash -c 'sleep 0.4; ls / >/dev/null'`).join("\n"),
+  [1, 2, 3, 4, 5, 6, 7, 8].map((i) => `PIPESPAN_TASK_NAME=step${i} bash -c 'sleep 0.5; ls / >/dev/null'`).join("\n"),
 ];
 
 describe("a backend that fails during the run", () => {
@@ -56,8 +56,9 @@ describe("a backend that fails during the run", () => {
     const running = runPipespan(["run", "--run-id", "outage", "--out", dir, "-q", "--no-findings", "--", ...PIPELINE], {
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_METRIC_EXPORT_INTERVAL: "500" },
     });
-    // Down for the first 1.5 s of a ~3 s run, then answering.
-    await new Promise((res) => setTimeout(res, 1_500));
+    // Down until it has refused the run's first calls (and a moment more), then answering.
+    await r.waitFor((rc) => rc.headers.length >= 2, 20_000);
+    await new Promise((res) => setTimeout(res, 500));
     const failedCalls = r.headers.length;
     r.respondWith(undefined);
     const res = await running;
