@@ -29,6 +29,17 @@ import {
   parseStat,
   parseStatus,
 } from "../../packages/agent/src/source/procfs/parse.ts";
+import { parseCommandRunHeader } from "../../packages/agent/src/workflow/nextflow/header.ts";
+import { parseWeblogEvent, WEBLOG_EVENTS } from "../../packages/agent/src/workflow/nextflow/weblog-schema.ts";
+import { WeblogStore } from "../../packages/agent/src/workflow/nextflow/weblog-store.ts";
+import { parseWorkDir, workDirInArgv } from "../../packages/agent/src/workflow/nextflow/work-dir.ts";
+import { WorkflowReceiver } from "../../packages/agent/src/workflow/receiver.ts";
+import {
+  parseSnakemakeEvent,
+  SNAKEMAKE_EVENTS,
+  SNAKEMAKE_SCHEMA,
+} from "../../packages/agent/src/workflow/snakemake/events.ts";
+import { SnakemakeStore } from "../../packages/agent/src/workflow/snakemake/store.ts";
 import { program } from "../../packages/cli/src/main.ts";
 import { PIPESPAN_BIN } from "../support/cli.js";
 
@@ -50,6 +61,10 @@ const CASES = {
   procReaders: 10_000,
   smallParsers: 5_000,
   runJson: 300,
+  weblog: 5_000,
+  snakemake: 5_000,
+  nextflowFiles: 5_000,
+  receiverHttp: 150,
 } as const;
 const run = (n: number) => ({ numRuns: n, seed: 4242 });
 
@@ -537,6 +552,172 @@ describe("files read back from a run folder", () => {
       }),
       run(CASES.runJson),
     );
+  });
+});
+
+// ---- workflow-manager payloads (Nextflow weblog, the Snakemake plugin, Nextflow's own files) -------------------
+
+const loose = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.jsonValue(),
+);
+const weblogBody = fc.oneof(
+  fc.record(
+    {
+      runName: loose,
+      runId: loose,
+      event: fc.oneof(fc.constantFrom(...WEBLOG_EVENTS), loose),
+      utcTime: fc.oneof(
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        loose,
+      ),
+      trace: fc.oneof(
+        fc.record(
+          {
+            task_id: loose,
+            hash: fc.oneof(fc.constantFrom("3f/9a2c1e", "ab/cdef12"), loose),
+            name: loose,
+            process: loose,
+            tag: loose,
+            status: fc.oneof(fc.constantFrom("SUBMITTED", "RUNNING", "COMPLETED", "FAILED", "CACHED"), loose),
+            exit: loose,
+            attempt: loose,
+            workdir: fc.oneof(fc.constant("/w/3f/9a2c1e0123456789abcdef0123456789"), loose),
+            cpus: loose,
+            memory: loose,
+            native_id: loose,
+            submit: loose,
+            start: loose,
+            complete: loose,
+          },
+          { requiredKeys: [] },
+        ),
+        loose,
+      ),
+      metadata: fc.oneof(fc.record({ parameters: fc.jsonValue(), workflow: fc.dictionary(fc.string(), loose) }), loose),
+    },
+    { requiredKeys: [] },
+  ),
+  fc.jsonValue(),
+);
+const snakemakeBody = fc.oneof(
+  fc.record(
+    {
+      schema: fc.oneof(fc.constant(SNAKEMAKE_SCHEMA), loose),
+      event: fc.oneof(fc.constantFrom(...SNAKEMAKE_EVENTS), loose),
+      pid: loose,
+      workflow_id: loose,
+      time: loose,
+      jobid: loose,
+      rule: loose,
+      wildcards: fc.oneof(fc.dictionary(fc.string(), loose), loose),
+      shellcmd: loose,
+      threads: loose,
+      resources: fc.oneof(fc.dictionary(fc.string(), loose), loose),
+      done: loose,
+      total: loose,
+      message: loose,
+    },
+    { requiredKeys: [] },
+  ),
+  fc.jsonValue(),
+);
+
+describe("workflow-manager payloads", () => {
+  it("Nextflow weblog events: an event or a one-line reason, never a throw (5 000 cases)", () => {
+    fc.assert(
+      fc.property(weblogBody, (body) => {
+        const r = parseWeblogEvent(body);
+        if (!r.ok) expect(r.reason).not.toContain("\n");
+      }),
+      run(CASES.weblog),
+    );
+  });
+
+  it("Snakemake plugin events: an event or a one-line reason, never a throw (5 000 cases)", () => {
+    fc.assert(
+      fc.property(snakemakeBody, (body) => {
+        const r = parseSnakemakeEvent(body);
+        if (!r.ok) expect(r.reason).not.toContain("\n");
+      }),
+      run(CASES.snakemake),
+    );
+  });
+
+  it("Nextflow's .command.run headers and work-dir paths: never a throw (5 000 cases)", () => {
+    const header = fc.oneof(
+      fc.string({ maxLength: 400 }),
+      fc
+        .array(
+          fc.oneof(
+            fc.string().map((x) => `### name: ${x}`),
+            fc.string().map((x) => `# NEXTFLOW TASK: ${x}`),
+            fc.string(),
+          ),
+          { maxLength: 6 },
+        )
+        .map((l) => l.join("\n")),
+    );
+    fc.assert(
+      fc.property(
+        header,
+        fc.string({ maxLength: 120 }),
+        fc.array(fc.string({ maxLength: 60 }), { maxLength: 4 }),
+        (text, path, argv) => {
+          parseCommandRunHeader(text);
+          parseWorkDir(path);
+          parseWorkDir(`/work/${path}`);
+          workDirInArgv(argv);
+        },
+      ),
+      run(CASES.nextflowFiles),
+    );
+  });
+
+  it("the receiver over HTTP: 200 or a 4xx with the reason, every request counted, still serving (150 requests)", async () => {
+    const receiver = new WorkflowReceiver({
+      host: "127.0.0.1",
+      port: 0,
+      weblog: new WeblogStore(),
+      snakemake: new SnakemakeStore(),
+    });
+    const { url } = await receiver.start();
+    let sent = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom("/nextflow", "/snakemake", "/", "/weblog", "/x"),
+          fc.oneof(
+            weblogBody.map((b) => JSON.stringify(b)),
+            snakemakeBody.map((b) => JSON.stringify(b)),
+            fc.string({ maxLength: 200 }),
+          ),
+          async (path, body) => {
+            const res = await fetch(`${url}${path}`, {
+              method: "POST",
+              body,
+              headers: { "content-type": "application/json" },
+            });
+            sent++;
+            expect([200, 202, 204, 400, 404, 413, 415, 422]).toContain(res.status);
+            const text = await res.text();
+            expect(text).not.toMatch(/\n\s+at /);
+          },
+        ),
+        run(CASES.receiverHttp),
+      );
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+      const st = receiver.stats();
+      expect(st.accepted + st.refused).toBeLessThanOrEqual(sent);
+      expect(st.accepted + st.refused).toBeGreaterThan(0);
+    } finally {
+      await receiver.stop();
+    }
   });
 });
 
