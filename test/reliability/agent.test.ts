@@ -49,23 +49,38 @@ describe("pipespan agent, long-running", () => {
       const ours = receiver.spans().filter((s) => s.attributes[ATTR_CICD_PIPELINE_TASK_NAME] === task);
       expect(ours).toHaveLength(202);
       expect(ours.every((s) => s.attributes[ATTR_PROCESS_PID] !== undefined && s.traceId === tp.traceId)).toBe(true);
-      // Ended processes are forgotten at the next sweep (every 5 s): what it holds is back near where it was.
+      // Ended processes are forgotten at the next sweep (every 5 s): what it holds is back near where it was
+      // (other pipelines traced on this shared machine come and go meanwhile: a margin of 50).
       let after = await health(agent.url);
       const deadline = Date.now() + 20_000;
       while (
         ((after.processesForgotten as number) < 202 ||
-          (after.processesHeld as number) > (before.processesHeld as number) + 5) &&
+          (after.processesHeld as number) > (before.processesHeld as number) + 50) &&
         Date.now() < deadline
       ) {
         await new Promise((res) => setTimeout(res, 250));
         after = await health(agent.url);
       }
       expect(after.processesForgotten as number).toBeGreaterThanOrEqual(202);
-      expect(after.processesHeld as number).toBeLessThanOrEqual((before.processesHeld as number) + 5);
+      expect(after.processesHeld as number).toBeLessThanOrEqual((before.processesHeld as number) + 50);
       expect(after.processesRecorded as number).toBeGreaterThanOrEqual(202);
-      expect(after.drops).toEqual({});
+      // Nothing lost but, possibly, host processes gone before their task keys could be read (counted).
+      expect(Object.keys(after.drops as object).filter((k) => k !== "env_unreadable")).toEqual([]);
       expect((after.export as { failing: boolean }).failing).toBe(false);
       expect(after.rssBytes as number).toBeGreaterThan(10 * 1024 * 1024);
+
+      // Processes that exec into a task's environment and end at once: each is recorded, or counted as one whose
+      // task keys could not be read — never lost silently.
+      const quick = `agent-quick-${process.pid}`;
+      const envLostBefore = ((after.drops as Record<string, number>)["env_unreadable"] ?? 0) as number;
+      for (let i = 0; i < 20; i++) {
+        spawnSync("/bin/true", [], { env: { ...process.env, PIPESPAN_TASK_NAME: quick, TRACEPARENT: tp.traceparent } });
+      }
+      await new Promise((res) => setTimeout(res, 2_000));
+      const h2 = await health(agent.url);
+      const envLost = (((h2.drops as Record<string, number>)["env_unreadable"] ?? 0) as number) - envLostBefore;
+      const quickSeen = receiver.spans().filter((s) => s.attributes[ATTR_CICD_PIPELINE_TASK_NAME] === quick).length;
+      expect(quickSeen + envLost, `recorded ${quickSeen}, counted ${envLost}`).toBeGreaterThanOrEqual(20);
 
       // /metrics: the same instruments in the Prometheus text format.
       const text = await metricsText(agent.url);

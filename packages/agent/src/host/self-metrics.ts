@@ -54,6 +54,7 @@ const SOURCE_REASONS: Record<SourceName, readonly DropReason[]> = {
     "argv_unreadable",
     "block_latency_map_full",
     "decode_error",
+    "env_unreadable",
     "unknown_process",
   ],
   procfs: ["process_vanished", "root_exited_early", "unknown_process"],

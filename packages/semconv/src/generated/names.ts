@@ -38,6 +38,7 @@ export const PIPESPAN_DROP_REASON_VALUE_THREAD_MAP_FULL = "thread_map_full" as c
 export const PIPESPAN_DROP_REASON_VALUE_ARGV_UNREADABLE = "argv_unreadable" as const;
 export const PIPESPAN_DROP_REASON_VALUE_BLOCK_LATENCY_MAP_FULL = "block_latency_map_full" as const;
 export const PIPESPAN_DROP_REASON_VALUE_DECODE_ERROR = "decode_error" as const;
+export const PIPESPAN_DROP_REASON_VALUE_ENV_UNREADABLE = "env_unreadable" as const;
 export const PIPESPAN_DROP_REASON_VALUE_PROCESS_VANISHED = "process_vanished" as const;
 export const PIPESPAN_DROP_REASON_VALUE_ROOT_EXITED_EARLY = "root_exited_early" as const;
 export const PIPESPAN_DROP_REASON_VALUE_UNKNOWN_PROCESS = "unknown_process" as const;

@@ -393,6 +393,8 @@ export class KernelSource implements Source {
           if (fresh.cwd !== undefined) t.cwd = fresh.cwd;
           // The environment as of this exec; gone already for a very short process: keep the inherited one.
           if (fresh.envRead) t.env = fresh.env;
+          // Host-wide, that process's task keys are unknown: if it was a task's, it is not recorded. Said, counted.
+          else if (this.#hostWide) this.#emit({ type: "lost", count: 1, reason: "env_unreadable" });
           this.#emit({
             type: "exec",
             key,
