@@ -32,7 +32,7 @@ function fakeKernel(): { native: NativeModule; probe: KernelProbe } {
 }
 
 afterEach(() => {
-  vi.useRealTimers();
+  vi.restoreAllMocks();
 });
 
 describe("re-anchoring the kernel clock (host agent)", () => {
@@ -50,8 +50,9 @@ describe("re-anchoring the kernel clock (host agent)", () => {
     await new Promise((r) => setTimeout(r, 250));
     // Steady clocks: the anchor does not move (by more than the ms granularity of Date.now around a tick).
     expect(Math.abs(source.clockAdjustmentNs)).toBeLessThan(2e6);
-    // The wall clock jumps 5 s ahead (only Date is faked: timers keep real time).
-    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 5_000, shouldAdvanceTime: true });
+    // The wall clock jumps 5 s ahead: Date.now answers real time + 5 s from now on (timers keep real time).
+    const realNow = Date.now.bind(Date);
+    vi.spyOn(Date, "now").mockImplementation(() => realNow() + 5_000);
     await new Promise((r) => setTimeout(r, 300));
     const step = source.clockAdjustmentNs / 1e9;
     // The first re-anchoring after the step carries it (the faked Date advances in 20 ms steps: ±0.1 s); later

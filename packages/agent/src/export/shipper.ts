@@ -222,7 +222,9 @@ export class Shipper {
 
   /** One pass over the files (unless one runs, or the backoff says wait); true when nothing is left to send. */
   pass(force = false): Promise<boolean> {
-    if (this.#busy) return this.#busy;
+    // A pass in flight may have listed the files before the newest lines (or files) were written: a forced pass
+    // (a drain) runs afresh once it is done.
+    if (this.#busy) return force ? this.#busy.then(() => this.pass(true)) : this.#busy;
     if (!force && Date.now() < this.#retryAt) return Promise.resolve(false);
     this.#busy = this.#pass().finally(() => {
       this.#busy = undefined;
