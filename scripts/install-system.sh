@@ -3,7 +3,8 @@
 # tools the examples use, and the browser (with a font) the HTML report's tests open it in. Installs only what is
 # missing; needs root (or sudo).
 set -euo pipefail
-pkgs=(ca-certificates git make g++ python3 python3-venv clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config gzip coreutils chromium fonts-dejavu-core)
+pkgs=(ca-certificates git make g++ python3 python3-venv clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config gzip coreutils chromium fonts-dejavu-core
+  util-linux procps systemd) # setpriv, kill (process groups), systemd-analyze: the reliability tests
 # real multi-threaded tools the measurement tests trace (test/support/tools.ts)
 pkgs+=(pigz zstd samtools fastp)
 missing=()

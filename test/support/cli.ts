@@ -22,6 +22,8 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Called with the child once it started (e.g. to send it a signal). */
   onSpawn?: (pid: number) => void;
+  /** Called with each chunk of stderr as it arrives. */
+  onStderr?: (chunk: string) => void;
 }
 
 /** `pipespan <args…>` with the test's Node; PATH gets node_modules/.bin so scripts can call `pipespan` too. */
@@ -47,6 +49,7 @@ export function runPipespan(args: readonly string[], o: CliOptions = {}): Promis
     });
     child.stderr.on("data", (d) => {
       stderr += d;
+      o.onStderr?.(String(d));
     });
     const timer = setTimeout(() => child.kill("SIGKILL"), o.timeoutMs ?? 60_000);
     child.on("error", reject);

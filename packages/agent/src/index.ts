@@ -12,18 +12,40 @@ export type { AttributionContext, AttributionSource, Claim } from "./attribution
 export type { TaskAttribution, TaskInfo, WorkflowTaskDetails } from "./attribution/task.js";
 export { formatTraceparent, parseTraceparent } from "./attribution/traceparent.js";
 export * from "./export/index.js";
-export { type HostAgentOptions, type HostAgentResult, runHostAgent } from "./host/host-agent.js";
+export { DEFAULT_HEALTH_ADDRESS, type ListenAddress, parseHealthAddress } from "./host/health-server.js";
+export {
+  DEFAULT_MAX_QUEUE_BYTES,
+  DEFAULT_SEGMENT_BYTES,
+  type HostAgentOptions,
+  type HostAgentResult,
+  runHostAgent,
+} from "./host/host-agent.js";
 export { ROOT_TASK_LABEL, RunMetrics } from "./metrics/run-metrics.js";
 export * from "./redact/index.js";
 export * from "./resource/index.js";
 export { resolveCommand } from "./run/command-lookup.js";
+export { DropCounts, type DropReason, dropReason } from "./run/drops.js";
 export { isUserError, UserError } from "./run/errors.js";
+export { EXIT_CANTCREAT, makeOutputDir, makeRunDir } from "./run/out-dir.js";
 export { OWN_ENV_KEYS, READ_ENV_KEYS } from "./run/own-env.js";
+export { RECOVERED_FILE, type RecoverOutcome, recoverRun } from "./run/recover.js";
+export {
+  describePending,
+  type FinishExportOptions,
+  type RunExport,
+  type RunExportOutcome,
+  runExport,
+} from "./run/run-export.js";
 export { checkRunId, newRunId } from "./run/run-id.js";
+export { DEFAULT_KILL_AFTER_MS } from "./run/run-signals.js";
+export { RUN_JSON_FILE, type RunStatus as RunFileStatus, writerAlive } from "./run/run-state.js";
 export { createTelemetry, type Telemetry, type TelemetryOptions } from "./run/telemetry.js";
 export { type RunStatus, type TraceRunOptions, type TraceRunResult, traceRun } from "./run/trace-run.js";
 export {
+  DEFAULT_MAP_LIMITS,
   type KernelAvailability,
+  type KernelMapLimits,
+  type KernelMapSizes,
   KernelSource,
   type KernelSourceOptions,
   openKernelProbe,

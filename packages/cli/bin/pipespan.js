@@ -8,5 +8,20 @@ if (major < 22 || (major === 22 && minor < 15)) {
   );
   process.exit(1);
 }
+// A reader that goes away (`pipespan help run | head -1`) ends the output, not pipespan with a stack trace: stop
+// writing to that stream, quietly. Anything else stays an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err) => {
+    if (err && err.code === "EPIPE") {
+      stream.destroy();
+      return;
+    }
+    throw err;
+  });
+}
 const { main } = await import("../dist/main.js");
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// Everything pipespan waits for has been waited for (or skipped by the user): a connection still open to a backend
+// that never answered must not keep the terminal another few seconds.
+setTimeout(() => process.exit(code), 200).unref();

@@ -78,18 +78,19 @@ describe("readOtlpJsonTraces", () => {
     expect(err.message).toMatch(new RegExp(`^${path}:2: malformed JSON: `));
   });
 
-  it("reports a truncated last line as such, and keeps the rest when collecting", async () => {
+  it("reports a truncated last line as such and keeps every complete line, even when problems throw", async () => {
     const path = file(GOOD + GOOD2 + GOOD2.slice(0, 57));
-    const err = await readError(path);
-    expect(err.kind).toBe("truncated");
-    expect(err.message).toMatch(
-      new RegExp(
-        `^${path}:3: truncated last line \\(57 bytes, no newline at end of file; .*\\) — the writer was probably interrupted \\(2 complete line\\(s\\) before it\\)$`,
-      ),
-    );
-    const { spans, problems } = await readOtlpJsonTraces(path, { onProblem: "collect" });
-    expect(spans).toHaveLength(2);
-    expect(problems.map((p) => [p.kind, p.line])).toEqual([["truncated", 3]]);
+    // A writer killed mid-line is expected (a SIGKILL, the OOM killer): never fatal, always said.
+    for (const onProblem of ["throw", "collect"] as const) {
+      const { spans, problems } = await readOtlpJsonTraces(path, { onProblem });
+      expect(spans).toHaveLength(2);
+      expect(problems.map((p) => [p.kind, p.line])).toEqual([["truncated", 3]]);
+      expect(problems[0]?.message).toMatch(
+        new RegExp(
+          `^${path}:3: truncated last line \\(57 bytes, no newline at end of file; .*\\) — the writer was probably interrupted \\(2 complete line\\(s\\) before it\\)$`,
+        ),
+      );
+    }
   });
 
   it("accepts a complete last line without a trailing newline", async () => {

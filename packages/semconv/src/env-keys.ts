@@ -12,7 +12,7 @@ import {
 /**
  * The environment-protocol keys a process carries to name its run and task, in the order they are documented:
  * what the SDK sets for a child, and the only keys pipespan ever reads from /proc/<pid>/environ.
- * (PIPESPAN_RUN_DIR is for pipespan's own helpers and is not read from processes.)
+ * (PIPESPAN_RUN_DIR is for pipespan's own helpers; only the host agent reads it, to leave a run's processes to it.)
  */
 export const ENV_PROTOCOL_KEYS = [
   ENV_TRACEPARENT,

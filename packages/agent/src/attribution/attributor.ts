@@ -222,6 +222,27 @@ export class Attributor {
     return task;
   }
 
+  /** The decision already made for a process, if any (never decides). */
+  knownTaskOf(id: ProcessId): TaskInfo | undefined {
+    return this.#final.get(id)?.task;
+  }
+
+  /** Forgets an ended process's decision (the host agent, see ProcessTable.forget). */
+  forget(id: ProcessId): void {
+    this.#final.delete(id);
+  }
+
+  /**
+   * Forgets, oldest first, tasks no remaining process refers to while more than `keep` are remembered (a process
+   * that names a forgotten task later starts it again; the margin keeps that rare).
+   */
+  forgetTasksExcept(live: ReadonlySet<TaskInfo>, keep = 10_000): void {
+    for (const [k, t] of this.#tasks) {
+      if (this.#tasks.size <= keep) break;
+      if (!live.has(t)) this.#tasks.delete(k);
+    }
+  }
+
   /** `<name>-<n>`, n counting tasks of that name within the run (1-based). */
   #numbered(name: string): string {
     const n = (this.#nameCounts.get(name) ?? 0) + 1;

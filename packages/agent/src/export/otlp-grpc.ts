@@ -55,16 +55,28 @@ export interface OtlpExporters {
 
 type Env = Record<string, string | undefined>;
 
+/** What the standard environment asks for, per signal: where to, and a maker of fresh exporters. */
+export interface OtlpExportPlan {
+  traces?: { endpoint: string; timeoutMillis?: number; create: () => CountingExporter<ReadableSpan[]> & SpanExporter };
+  metrics?: {
+    endpoint: string;
+    timeoutMillis?: number;
+    create: () => CountingExporter<ResourceMetrics> & PushMetricExporter;
+  };
+  stats: ExportFailureStats;
+  warnings: string[];
+}
+
 /**
- * The OTLP gRPC exporters the standard environment asks for, or undefined when it asks for none: a signal is
- * exported when OTEL_EXPORTER_OTLP_ENDPOINT or its own OTEL_EXPORTER_OTLP_{TRACES,METRICS}_ENDPOINT is set (a
- * signal-specific endpoint alone does not switch the other signal on) and OTEL_{TRACES,METRICS}_EXPORTER is not
- * "none".
+ * Which signals the standard environment exports, and how: a signal is exported when OTEL_EXPORTER_OTLP_ENDPOINT
+ * or its own OTEL_EXPORTER_OTLP_{TRACES,METRICS}_ENDPOINT is set (a signal-specific endpoint alone does not switch
+ * the other signal on) and OTEL_{TRACES,METRICS}_EXPORTER is not "none". Undefined when it asks for none.
+ * `create()` makes a new counting-wrapped upstream exporter (a new connection) each time it is called.
  */
-export function createOtlpExportersFromEnv(
+export function planOtlpExportFromEnv(
   env: Env = process.env,
   options: OtlpExportersFromEnvOptions = {},
-): OtlpExporters | undefined {
+): OtlpExportPlan | undefined {
   const stats = options.stats ?? new ExportFailureStats();
   const warnings: string[] = [];
   const defaultTimeout = options.defaultTimeoutMillis ?? DEFAULT_OTLP_TIMEOUT_MILLIS;
@@ -93,36 +105,68 @@ export function createOtlpExportersFromEnv(
   const tracesPlan = plan("TRACES");
   const metricsPlan = plan("METRICS");
   if (!tracesPlan && !metricsPlan) return undefined;
-
-  const { traceExporter, metricExporter } = withOtelEnv(env, () => ({
-    traceExporter: tracesPlan
-      ? new OTLPTraceExporter(tracesPlan.timeoutMillis ? { timeoutMillis: tracesPlan.timeoutMillis } : {})
-      : undefined,
-    metricExporter: metricsPlan
-      ? new OTLPMetricExporter(metricsPlan.timeoutMillis ? { timeoutMillis: metricsPlan.timeoutMillis } : {})
-      : undefined,
-  }));
-
   const common = { stats, onFirstFailure: options.onFirstFailure, propagateFailures: options.propagateFailures };
-  const traces =
-    traceExporter && tracesPlan
-      ? countingSpanExporter(traceExporter, { ...common, endpoint: tracesPlan.endpoint })
-      : undefined;
-  const metrics =
-    metricExporter && metricsPlan
-      ? countingMetricExporter(metricExporter, {
-          ...common,
-          endpoint: metricsPlan.endpoint,
-        })
-      : undefined;
+  return {
+    ...(tracesPlan
+      ? {
+          traces: {
+            endpoint: tracesPlan.endpoint,
+            ...(tracesPlan.timeoutMillis !== undefined ? { timeoutMillis: tracesPlan.timeoutMillis } : {}),
+            create: () =>
+              countingSpanExporter(
+                withOtelEnv(
+                  env,
+                  () =>
+                    new OTLPTraceExporter(tracesPlan.timeoutMillis ? { timeoutMillis: tracesPlan.timeoutMillis } : {}),
+                ),
+                { ...common, endpoint: tracesPlan.endpoint },
+              ),
+          },
+        }
+      : {}),
+    ...(metricsPlan
+      ? {
+          metrics: {
+            endpoint: metricsPlan.endpoint,
+            ...(metricsPlan.timeoutMillis !== undefined ? { timeoutMillis: metricsPlan.timeoutMillis } : {}),
+            create: () =>
+              countingMetricExporter(
+                withOtelEnv(
+                  env,
+                  () =>
+                    new OTLPMetricExporter(
+                      metricsPlan.timeoutMillis ? { timeoutMillis: metricsPlan.timeoutMillis } : {},
+                    ),
+                ),
+                { ...common, endpoint: metricsPlan.endpoint },
+              ),
+          },
+        }
+      : {}),
+    stats,
+    warnings,
+  };
+}
 
+/**
+ * The OTLP gRPC exporters the standard environment asks for, or undefined when it asks for none (see
+ * planOtlpExportFromEnv): one exporter per signal, for callers that send from memory.
+ */
+export function createOtlpExportersFromEnv(
+  env: Env = process.env,
+  options: OtlpExportersFromEnvOptions = {},
+): OtlpExporters | undefined {
+  const plan = planOtlpExportFromEnv(env, options);
+  if (!plan) return undefined;
+  const traces = plan.traces?.create();
+  const metrics = plan.metrics?.create();
   return {
     traces,
     metrics,
-    endpoints: { traces: tracesPlan?.endpoint, metrics: metricsPlan?.endpoint },
-    defaultTimeoutApplied: { traces: tracesPlan?.timeoutMillis, metrics: metricsPlan?.timeoutMillis },
-    stats,
-    warnings,
+    endpoints: { traces: plan.traces?.endpoint, metrics: plan.metrics?.endpoint },
+    defaultTimeoutApplied: { traces: plan.traces?.timeoutMillis, metrics: plan.metrics?.timeoutMillis },
+    stats: plan.stats,
+    warnings: plan.warnings,
     async shutdown() {
       // CountingExporter.shutdown never rejects.
       await Promise.all([traces?.shutdown(), metrics?.shutdown()]);

@@ -14,7 +14,7 @@
 //   - span.flags (W3C trace flags + the is-remote bits) is present, a field newer than some .proto releases.
 // Readers must accept both numbers and strings for 64-bit integers (packages/findings does).
 
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import { JsonMetricsSerializer, JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
@@ -43,20 +43,56 @@ export interface OtlpJsonFileExporterOptions {
   dir: string;
   /** File name inside `dir`; defaults to traces.jsonl / metrics.jsonl. */
   fileName?: string;
+  /**
+   * Write numbered segments (`traces-000001.jsonl`, …) instead of one file, starting a new one once the current
+   * one holds this many bytes (the host agent: its folder is a bounded queue, see Shipper.maxQueueBytes).
+   */
+  segmentBytes?: number;
 }
 
 /** Shared core: serialize → append one line → report the outcome through the callback, never by throwing. */
 abstract class OtlpJsonFileExporterBase<T> {
-  readonly path: string;
+  private currentPath: string;
   readonly stats: FileExportStats = { lines: 0, items: 0, failures: 0, failedItems: 0 };
-  private readonly appender: JsonlAppender;
+  private appender: JsonlAppender;
   private stopped = false;
+  private readonly segment?: { dir: string; base: string; bytes: number; seq: number; written: number };
 
   constructor(options: OtlpJsonFileExporterOptions, defaultFileName: string) {
     // A folder we cannot create is a configuration error: say so now, once, rather than failing every export.
     mkdirSync(options.dir, { recursive: true });
-    this.path = join(options.dir, options.fileName ?? defaultFileName);
-    this.appender = new JsonlAppender(this.path);
+    const name = options.fileName ?? defaultFileName;
+    if (options.segmentBytes !== undefined) {
+      const base = name.replace(/\.jsonl$/, "");
+      // Carry on after the segments already there (a restarted agent in the same folder).
+      let seq = 0;
+      for (const n of readdirSync(options.dir)) {
+        const m = new RegExp(`^${base}-(\\d{6,})\\.jsonl$`).exec(n);
+        if (m) seq = Math.max(seq, Number(m[1]));
+      }
+      this.segment = { dir: options.dir, base, bytes: Math.max(1, options.segmentBytes), seq: seq + 1, written: 0 };
+      this.currentPath = this.segmentPath();
+    } else this.currentPath = join(options.dir, name);
+    this.appender = new JsonlAppender(this.currentPath);
+  }
+
+  /** The file written now (with segments, the current one). */
+  get path(): string {
+    return this.currentPath;
+  }
+
+  private segmentPath(): string {
+    const s = this.segment as NonNullable<typeof this.segment>;
+    return join(s.dir, `${s.base}-${String(s.seq).padStart(6, "0")}.jsonl`);
+  }
+
+  private rotateIfFull(): void {
+    const s = this.segment;
+    if (!s || s.written < s.bytes) return;
+    s.seq += 1;
+    s.written = 0;
+    this.currentPath = this.segmentPath();
+    this.appender = new JsonlAppender(this.currentPath);
   }
 
   protected abstract serialize(items: T): Uint8Array | undefined;
@@ -77,7 +113,9 @@ abstract class OtlpJsonFileExporterBase<T> {
       if (bytes === undefined) throw new Error("the OTLP/JSON serializer produced nothing");
       // Synchronous append: when the callback runs, the line is in the kernel's page cache, so a flush or
       // shutdown has nothing left to wait for.
+      this.rotateIfFull();
       this.appender.append(bytes);
+      if (this.segment) this.segment.written += bytes.byteLength + 1;
     } catch (err) {
       this.fail(n, err instanceof Error ? err : new Error(String(err)), resultCallback);
       return;

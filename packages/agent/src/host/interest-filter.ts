@@ -1,4 +1,4 @@
-import { ENV_PIPESPAN_TASK_NAME, ENV_TRACEPARENT } from "@pipespan/semconv";
+import { ENV_PIPESPAN_RUN_DIR, ENV_PIPESPAN_TASK_NAME, ENV_TRACEPARENT } from "@pipespan/semconv";
 import { parseTraceparent } from "../attribution/traceparent.js";
 import {
   type OwnEnv,
@@ -9,9 +9,16 @@ import {
   type SourceEvent,
 } from "../source/types.js";
 
-/** A process a task span elsewhere claims: it carries a task name and a valid TRACEPARENT. */
+/**
+ * A process a task span elsewhere claims: it carries a task name and a valid TRACEPARENT — and is not part of a
+ * `pipespan run` (PIPESPAN_RUN_DIR), which records its processes itself: the agent would record them twice.
+ */
 function claimed(env: OwnEnv): boolean {
-  return env[ENV_PIPESPAN_TASK_NAME] !== undefined && parseTraceparent(env[ENV_TRACEPARENT]) !== undefined;
+  return (
+    env[ENV_PIPESPAN_TASK_NAME] !== undefined &&
+    env[ENV_PIPESPAN_RUN_DIR] === undefined &&
+    parseTraceparent(env[ENV_TRACEPARENT]) !== undefined
+  );
 }
 
 /**

@@ -74,6 +74,16 @@ export class WorkflowRuns {
     return this.#owned.has(id);
   }
 
+  /** True when the process belonged to a workflow run that has finished (its spans are out: it may be forgotten). */
+  settled(id: string): boolean {
+    return this.#owned.has(id) && !this.#runOf.has(id);
+  }
+
+  /** Forgets a process of a finished run (the agent's memory follows the live processes). */
+  forget(id: string): void {
+    if (!this.#runOf.has(id)) this.#owned.delete(id);
+  }
+
   /** Takes a table change that belongs to a workflow run; false when it does not (the caller handles it). */
   handle(change: TableChange): boolean {
     if (change.type === "lost") return false;

@@ -1,10 +1,11 @@
 import type { Resource } from "@opentelemetry/resources";
-import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
+import { MeterProvider, type MetricReader, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
-import type { ExportSignal } from "../export/export-failure.js";
-import { createOtlpExportersFromEnv } from "../export/otlp-grpc.js";
+import { planOtlpExportFromEnv } from "../export/otlp-grpc.js";
 import { OtlpJsonFileMetricExporter, OtlpJsonFileSpanExporter } from "../export/otlp-json-file.js";
+import { Shipper, type ShipperOptions } from "../export/shipper.js";
 import { detectResource } from "../resource/detect-resource.js";
+import { SpanJournal } from "./span-journal.js";
 
 export interface TelemetryOptions {
   readonly runDir: string;
@@ -13,78 +14,125 @@ export interface TelemetryOptions {
   readonly onWarning?: (line: string) => void;
   /** How often metrics are exported while the run goes (they are always exported at the end). */
   readonly metricIntervalMs?: number;
+  /** Write numbered file segments of this size (the host agent); one traces.jsonl / metrics.jsonl when absent. */
+  readonly segmentBytes?: number;
+  /** Bound of the folder as an on-disk export queue (the host agent). */
+  readonly maxQueueBytes?: number;
+  /** Journal open spans (journal.jsonl) so that they can be rebuilt after a crash (pipespan run). */
+  readonly journal?: boolean;
+  /** More metric readers (the agent's /metrics endpoint). */
+  readonly metricReaders?: readonly MetricReader[];
+  /** Export hooks (the agent's own metrics). */
+  readonly shipper?: Pick<ShipperOptions, "onSent" | "onDropped" | "onFailure">;
 }
 
 export interface Telemetry {
   readonly tracerProvider: TracerProvider;
   readonly meterProvider: MeterProvider;
   readonly resource: Resource;
+  /** The remote export (files → backend), when the standard OTEL_* environment asks for one. */
+  readonly shipper?: Shipper;
+  readonly journal?: SpanJournal;
+  /** Writes what the SDK still holds to the local files and flushes the journal (periodically, while running). */
+  flushLocal(): Promise<void>;
   /**
-   * Flushes and shuts everything down; never rejects. Before the final metric export it reports the failure
-   * counts so far (so they land in metrics.jsonl). Resolves to one line per export problem.
+   * Flushes the SDK pipelines into the local files and shuts them down; never rejects. Before the final metric
+   * export it lets the caller record last figures. Resolves to one line per local write problem. The remote export
+   * is not waited for here: see `shipper.drain()`.
    */
-  shutdown(recordFailures?: (signal: ExportSignal, count: number) => void): Promise<string[]>;
+  closeLocal(beforeLastMetrics?: () => void): Promise<string[]>;
 }
 
 /**
- * The run's OTel SDK pipeline: spans and metrics go to the OTLP/JSON files in the run folder (always) and to
- * OTLP gRPC when the standard environment asks for it. Each remote exporter has its own processor/reader and is
- * wrapped so its failures are counted and never touch the files.
+ * The run's OTel SDK pipeline: spans and metrics go to the OTLP/JSON files in the run folder, always and first;
+ * when the standard environment asks for OTLP gRPC, a Shipper sends those files on to the backend, so a backend
+ * that is down or slow never loses anything and never holds the files up.
  */
 export async function createTelemetry(o: TelemetryOptions): Promise<Telemetry> {
-  const problems: string[] = [];
   const resource = detectResource({
     env: o.env,
     ...(o.serviceName !== undefined ? { serviceName: o.serviceName } : {}),
     onWarning: (w: string) => o.onWarning?.(w),
   });
-  const remote = createOtlpExportersFromEnv(o.env, {
-    onFirstFailure: (line) => {
-      problems.push(line);
-    },
-  });
-  for (const w of remote?.warnings ?? []) o.onWarning?.(w);
+  const plan = planOtlpExportFromEnv(o.env, { propagateFailures: true });
+  for (const w of plan?.warnings ?? []) o.onWarning?.(w);
 
-  const fileSpans = new OtlpJsonFileSpanExporter({ dir: o.runDir });
-  const fileMetrics = new OtlpJsonFileMetricExporter({ dir: o.runDir });
-  const bigBatches = { maxQueueSize: 65_536, maxExportBatchSize: 4_096, scheduledDelayMillis: 2_000 };
-  const spanProcessors: SpanProcessor[] = [new BatchSpanProcessor({ exporter: fileSpans, ...bigBatches })];
-  if (remote?.traces) spanProcessors.push(new BatchSpanProcessor({ exporter: remote.traces, ...bigBatches }));
+  const segment = o.segmentBytes !== undefined ? { segmentBytes: o.segmentBytes } : {};
+  const fileSpans = new OtlpJsonFileSpanExporter({ dir: o.runDir, ...segment });
+  const fileMetrics = new OtlpJsonFileMetricExporter({ dir: o.runDir, ...segment });
+  // Spans reach the file within half a second of ending: what a SIGKILL can take is that half second.
+  const batches = { maxQueueSize: 65_536, maxExportBatchSize: 4_096, scheduledDelayMillis: 500 };
+  const spanProcessors: SpanProcessor[] = [new BatchSpanProcessor({ exporter: fileSpans, ...batches })];
+  const journal = o.journal ? new SpanJournal(o.runDir) : undefined;
+  if (journal) spanProcessors.push(journal);
   const tracerProvider = new TracerProvider({ resource, spanProcessors });
 
-  const interval = o.metricIntervalMs ?? 30_000;
-  const readers = [new PeriodicExportingMetricReader({ exporter: fileMetrics, exportIntervalMillis: interval })];
-  if (remote?.metrics) {
-    readers.push(new PeriodicExportingMetricReader({ exporter: remote.metrics, exportIntervalMillis: interval }));
-  }
-  const meterProvider = new MeterProvider({ resource, readers });
+  const interval = o.metricIntervalMs ?? envInterval(o.env) ?? 30_000;
+  const meterProvider = new MeterProvider({
+    resource,
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: fileMetrics,
+        exportIntervalMillis: interval,
+        exportTimeoutMillis: Math.min(interval, 30_000),
+      }),
+      ...(o.metricReaders ?? []),
+    ],
+  });
+
+  const shipper = plan
+    ? new Shipper({
+        dir: o.runDir,
+        ...(plan.traces ? { traces: { endpoint: plan.traces.endpoint, create: plan.traces.create } } : {}),
+        ...(plan.metrics ? { metrics: { endpoint: plan.metrics.endpoint, create: plan.metrics.create } } : {}),
+        ...(o.maxQueueBytes !== undefined ? { maxQueueBytes: o.maxQueueBytes } : {}),
+        ...(o.onWarning ? { onLine: (line: string) => o.onWarning?.(line.replace(/^pipespan: /, "")) } : {}),
+        ...(o.shipper ?? {}),
+      })
+    : undefined;
+  shipper?.start();
 
   return {
     tracerProvider,
     meterProvider,
     resource,
-    async shutdown(recordFailures) {
+    ...(shipper ? { shipper } : {}),
+    ...(journal ? { journal } : {}),
+    async flushLocal() {
+      await settle(tracerProvider.forceFlush());
+    },
+    async closeLocal(beforeLastMetrics) {
+      const problems: string[] = [];
       await settle(tracerProvider.forceFlush());
       await settle(tracerProvider.shutdown());
-      if (recordFailures && remote) {
-        recordFailures("traces", remote.stats.traces.failures);
+      try {
+        beforeLastMetrics?.();
+      } catch {
+        /* figures are best effort */
       }
       await settle(meterProvider.shutdown());
-      await settle(remote?.shutdown());
-      for (const [what, s] of [
-        ["spans", fileSpans.stats],
-        ["metrics", fileMetrics.stats],
+      for (const [what, s, path] of [
+        ["spans", fileSpans.stats, fileSpans.path],
+        ["metrics", fileMetrics.stats, fileMetrics.path],
       ] as const) {
         if (s.failures > 0) {
           problems.push(
-            `pipespan: could not write ${s.failedItems} ${what} to ${what === "spans" ? fileSpans.path : fileMetrics.path}` +
+            `pipespan: could not write ${s.failedItems} ${what} to ${path}` +
               (s.firstError ? ` (${s.firstError})` : ""),
           );
         }
       }
+      const jf = journal?.takeFailure();
+      if (jf) problems.push(`pipespan: ${jf}`);
       return problems;
     },
   };
+}
+
+/** OTEL_METRIC_EXPORT_INTERVAL (ms), the standard variable, when it holds a sane value. */
+function envInterval(env: NodeJS.ProcessEnv): number | undefined {
+  const n = Number(env["OTEL_METRIC_EXPORT_INTERVAL"]);
+  return Number.isInteger(n) && n >= 100 && n <= 3_600_000 ? n : undefined;
 }
 
 async function settle(p: Promise<unknown> | undefined): Promise<void> {

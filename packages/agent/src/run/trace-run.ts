@@ -1,6 +1,4 @@
-import type { ChildProcess, StdioOptions } from "node:child_process";
-import { mkdir, readdir, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import type { StdioOptions } from "node:child_process";
 import {
   ENV_PIPESPAN_AGENT_URL,
   ENV_PIPESPAN_PIPELINE_NAME,
@@ -11,7 +9,9 @@ import {
 import { RunTimelines } from "../accounting/timelines.js";
 import { Attributor } from "../attribution/attributor.js";
 import { formatTraceparent } from "../attribution/traceparent.js";
+import { registerSelfMetrics } from "../host/self-metrics.js";
 import { RunMetrics } from "../metrics/run-metrics.js";
+import type { KernelSource } from "../source/kernel/kernel-source.js";
 import type { Source, SourceName } from "../source/types.js";
 import { processId } from "../source/types.js";
 import { RunRecorder, type RunSummary } from "../spans/run-recorder.js";
@@ -20,11 +20,18 @@ import { nowNs } from "../spans/time.js";
 import { ProcessTable } from "../table/process-table.js";
 import { WorkflowInputs } from "../workflow/workflow-inputs.js";
 import { resolveCommand } from "./command-lookup.js";
+import { DropCounts } from "./drops.js";
 import { UserError } from "./errors.js";
+import { makeRunDir } from "./out-dir.js";
 import { OWN_ENV_KEYS } from "./own-env.js";
+import { startTicksOf } from "./process-group.js";
+import { type RunExport, runExport } from "./run-export.js";
 import { checkRunId, newRunId } from "./run-id.js";
+import { RunSignals, StartAborted } from "./run-signals.js";
+import { currentWriter, RunStateFile } from "./run-state.js";
 import { isStopWrapper, spawnStopped } from "./spawn-stopped.js";
 import { createTelemetry, type Telemetry } from "./telemetry.js";
+import { startWatchdog } from "./watchdog.js";
 
 export interface RunStatus {
   readonly elapsedMs: number;
@@ -54,10 +61,18 @@ export interface TraceRunOptions {
   /** Called once the command is about to run (after all checks), e.g. to print which source measures it. */
   readonly onStart?: (info: { runId: string; runDir: string; pid: number }) => void;
   readonly onWarning?: (line: string) => void;
-  /** Forward SIGINT/SIGTERM/SIGHUP/SIGQUIT received by this process to the command (default true). */
+  /** pipespan's own lines while the run goes: a signal passed on, a kill, leftovers stopped (whole lines). */
+  readonly onLine?: (line: string) => void;
+  /** Catch SIGINT/SIGTERM/SIGHUP/SIGQUIT and pass them to the command's process group (default true). */
   readonly forwardSignals?: boolean;
   /** The EC2 instance type the user says the run is priced on (`--instance`); recorded in run.json. */
   readonly instanceType?: string;
+  /** After the first SIGINT/SIGTERM, how long the run gets to stop before SIGKILL (ms, default 10 000). */
+  readonly killAfterMs?: number;
+  /** How often run.json's heartbeat is written (ms, default 1000). */
+  readonly heartbeatMs?: number;
+  /** Called right after the root command is forked (tests use it to provoke early exits). */
+  readonly onSpawned?: (pid: number) => void;
   /**
    * Receive workflow-manager events over HTTP on this address (Nextflow's weblog, the Snakemake plugin outside
    * the run folder); the command gets the URL in PIPESPAN_AGENT_URL. The Snakemake plugin needs no receiver
@@ -75,39 +90,52 @@ export interface TraceRunResult {
   readonly signal?: NodeJS.Signals;
   readonly source: SourceName;
   readonly summary: RunSummary;
-  /** One clear line per export problem (the local files are complete regardless). */
+  /** One clear line per problem writing the local files (they are complete when there is none). */
   readonly exportProblems: readonly string[];
+  /** What the source lost, by reason (drop reasons of conventions/model/reliability.yaml). */
+  readonly drops: Readonly<Record<string, number>>;
+  /** One line saying what was lost and why, when anything was. */
+  readonly dropsLine?: string;
+  /** The remote export, when one is configured: wait for it with `finish()` (after printing the summary). */
+  readonly export?: RunExport;
   /** Workflow-manager events received (weblog, Snakemake plugin) and refused as malformed. */
   readonly workflowEvents: { readonly received: number; readonly refused: number };
 }
 
-const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
-
 /**
  * Runs a command under observation and records it as one trace: pipeline_run -> task -> process, written as
  * OTLP/JSON under the run folder and exported over OTLP gRPC when the standard OTEL_* variables ask for it.
+ *
+ * Reliability: run.json (status "running", the run span's identity, the writer) is on disk before the command
+ * starts and rewritten every heartbeat; the command leads its own process group, which a watchdog kills should
+ * pipespan die; signals are answered at once in every phase (see run-signals.ts).
  */
 export async function traceRun(o: TraceRunOptions): Promise<TraceRunResult> {
-  // Signals are caught from the very start: one that arrives while pipespan is still setting up is passed to the
-  // command as soon as it exists (it then ends at once, and the run is recorded as cancelled).
-  const signals = new SignalForwarder(o.forwardSignals ?? true);
+  // Signals are caught from the very start: one that arrives before the command exists aborts the start.
+  const signals = new RunSignals({
+    enabled: o.forwardSignals ?? true,
+    ...(o.killAfterMs !== undefined ? { killAfterMs: o.killAfterMs } : {}),
+    onLine: (line) => (o.onLine ?? o.onWarning)?.(o.onLine ? line : line.replace(/^pipespan: /, "")),
+  });
   try {
     return await traceRunInner(o, signals);
+  } catch (err) {
+    if (err instanceof StartAborted) {
+      const n = signalNumber(err.signal);
+      throw new UserError(err.message, n !== undefined ? 128 + n : 130);
+    }
+    throw err;
   } finally {
     signals.dispose();
   }
 }
 
-async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Promise<TraceRunResult> {
+async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<TraceRunResult> {
   const env = o.env ?? process.env;
   const executable = resolveCommand(o.command, env, o.cwd);
   const runId = checkRunId(o.runId ?? newRunId());
   const pipelineName = o.pipelineName ?? defaultName(o.command, o.args);
-  const runDir = resolve(o.outDir, runId);
-  await mkdir(runDir, { recursive: true });
-  if ((await readdir(runDir)).length > 0) {
-    throw new UserError(`output folder ${runDir} already holds a run; pick another --run-id or --out`);
-  }
+  const runDir = makeRunDir(o.outDir, runId);
 
   const workflow = new WorkflowInputs({
     runDir,
@@ -115,8 +143,10 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
     ...(o.onWarning ? { onWarning: o.onWarning } : {}),
   });
   try {
-    await workflow.start();
+    await signals.duringStart(workflow.start());
   } catch (e) {
+    await workflow.stop().catch(() => undefined);
+    if (e instanceof StartAborted) throw e;
     const addr = `${o.listen?.host}:${o.listen?.port}`;
     throw new UserError(
       `cannot receive workflow events on ${addr}: ${(e as Error).message}` +
@@ -127,15 +157,33 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
   }
   if (workflow.url !== undefined) o.onListen?.(workflow.url);
 
-  const source = await o.createSource();
-  const telemetry: Telemetry = await createTelemetry({
-    runDir,
-    env,
-    ...(o.serviceName !== undefined ? { serviceName: o.serviceName } : {}),
+  const pendingSource = Promise.resolve().then(() => o.createSource());
+  const source = await signals.duringStart(pendingSource).catch(async (err) => {
+    // Aborted while the source was being set up: stop it once it exists.
+    if (err instanceof StartAborted) void pendingSource.then((s) => s.stop()).catch(() => undefined);
+    await workflow.stop().catch(() => undefined);
+    throw err;
   });
+  let telemetry: Telemetry;
+  try {
+    telemetry = await signals.duringStart(
+      createTelemetry({
+        runDir,
+        env,
+        journal: true,
+        ...(o.serviceName !== undefined ? { serviceName: o.serviceName } : {}),
+        ...(o.onWarning ? { onWarning: o.onWarning } : {}),
+      }),
+    );
+  } catch (err) {
+    await source.stop().catch(() => undefined);
+    await workflow.stop().catch(() => undefined);
+    throw err;
+  }
   const tracer = telemetry.tracerProvider.getTracer("pipespan");
+  const meter = telemetry.meterProvider.getMeter("pipespan");
   const metrics = new RunMetrics({
-    meter: telemetry.meterProvider.getMeter("pipespan"),
+    meter,
     pipelineName,
     runId,
     source: source.name,
@@ -143,6 +191,20 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
   });
 
   const table = new ProcessTable({ transientImage: isStopWrapper });
+  const drops = new DropCounts();
+  let events = 0;
+  let ignoredSeen = 0;
+  const kernel = source.name === "ebpf" ? (source as KernelSource) : undefined;
+  registerSelfMetrics({
+    meter,
+    source: source.name,
+    drops,
+    events: () => events,
+    ...(telemetry.shipper ? { shipper: telemetry.shipper } : {}),
+    ...(kernel && typeof kernel.countersInMap === "number"
+      ? { maps: () => ({ counters: kernel.countersInMap, tracked: table.running().length, limits: kernel.mapLimits }) }
+      : {}),
+  });
   let rootId: string | undefined;
   let runSpanId = "";
   const attributor = new Attributor({
@@ -159,6 +221,7 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
     source.timelineIntervalNs !== undefined
       ? new RunTimelines({ originNs: startNs, intervalNs: source.timelineIntervalNs })
       : undefined;
+  const commandLine = o.redact(argv);
   const recorder = new RunRecorder({
     tracer,
     attributor,
@@ -169,7 +232,7 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
     runId,
     source: source.name,
     ...(source.ioIncludesReapedChildren ? { ioIncludesReapedChildren: true } : {}),
-    commandLine: o.redact(argv),
+    commandLine,
     redact: o.redact,
     startTimeNs: startNs,
     onProcessEnd: (_r, task, totals) => metrics.processEnded(task?.name, totals),
@@ -185,6 +248,36 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
   }, 200);
   workflowTimer.unref();
 
+  // run.json before anything runs: the run's identity is on disk whatever happens next.
+  const writer = currentWriter();
+  const state = new RunStateFile(runDir, {
+    runId,
+    pipelineName,
+    traceId: runSc.traceId,
+    runSpanId: runSc.spanId,
+    source: source.name,
+    command: commandLine,
+    startTimeUnixNano: String(startNs),
+    writer,
+    ...(o.instanceType !== undefined ? { instanceType: o.instanceType } : {}),
+  });
+  const heartbeat = (extra: Record<string, unknown> = {}) => ({
+    status: "running",
+    heartbeatUnixNano: String(nowNs()),
+    processes: table.size,
+    ...extra,
+  });
+  try {
+    state.start(heartbeat());
+  } catch (err) {
+    clearInterval(workflowTimer);
+    await workflow.stop().catch(() => undefined);
+    await source.stop().catch(() => undefined);
+    await telemetry.closeLocal().catch(() => undefined);
+    await telemetry.shipper?.close();
+    throw err;
+  }
+
   // The command learns its run through the environment protocol; stale task keys from an outer run are dropped.
   const childEnv: NodeJS.ProcessEnv = { ...env };
   for (const k of [...OWN_ENV_KEYS, ENV_PIPESPAN_RUN_DIR]) delete childEnv[k];
@@ -194,36 +287,72 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
   childEnv[ENV_PIPESPAN_RUN_DIR] = runDir;
   if (workflow.url !== undefined) childEnv[ENV_PIPESPAN_AGENT_URL] = workflow.url;
 
-  const child = await spawnStopped(executable, o.args, {
+  // The watchdog first, so that the run is guarded from its first instant.
+  const watchdog = startWatchdog(runId, o.onWarning);
+  const spawned = await spawnStopped(executable, o.args, {
     env: childEnv,
     stdio: o.stdio ?? "inherit",
     ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
+    onSpawned: (pid) => {
+      watchdog.guard(pid);
+      o.onSpawned?.(pid);
+    },
   });
-  const rootPid = child.pid as number;
-  const exited = waitExit(child);
+  const rootPid = spawned.pid;
+  const exited = spawned.exited;
+  signals.attach(rootPid);
+  const known = () => table.running().map((r) => ({ pid: r.key.pid, startTicks: r.key.startTicks }));
+  signals.setKnown(known);
   o.onStart?.({ runId, runDir, pid: rootPid });
 
-  signals.attach(rootPid);
-
+  let finished = false;
+  let rootGone = false;
+  void exited.then(() => {
+    rootGone = true;
+  });
+  const sink = {
+    onEvent: (e: Parameters<Parameters<Source["start"]>[1]["onEvent"]>[0]) => {
+      if (finished) return;
+      events++;
+      if (e.type === "lost") drops.add(e.reason, e.count);
+      if (e.type === "start" && e.key.pid === rootPid && rootId === undefined) {
+        rootId = processId(e.key);
+        recorder.setRoot(rootId);
+      }
+      timelines?.observe(e);
+      const change = table.apply(e);
+      if (table.ignoredEvents > ignoredSeen) {
+        drops.add("unknown_process", table.ignoredEvents - ignoredSeen);
+        ignoredSeen = table.ignoredEvents;
+      }
+      if (change) recorder.handle(change);
+    },
+  };
   try {
-    await source.start(rootPid, {
-      onEvent: (e) => {
-        if (e.type === "start" && e.key.pid === rootPid && rootId === undefined) {
-          rootId = processId(e.key);
-          recorder.setRoot(rootId);
-        }
-        timelines?.observe(e);
-        const change = table.apply(e);
-        if (change) recorder.handle(change);
-      },
-    });
+    // A root that died before it stopped (killed from outside, the OOM killer) has nothing to follow: the run
+    // is recorded as it ended, and the loss said.
+    if (spawned.stopped) await source.start(rootPid, sink);
+    else drops.add("root_exited_early", 1);
   } catch (err) {
-    child.kill("SIGKILL");
-    await exited;
-    clearInterval(workflowTimer);
-    await workflow.stop();
-    await telemetry.shutdown();
-    throw err;
+    // Gone (or a zombie) is the root's own doing, not the source's: record the run as it ended.
+    if (rootGone || startTicksOf(rootPid) === undefined) {
+      drops.add("root_exited_early", 1);
+    } else {
+      try {
+        process.kill(-rootPid, "SIGKILL");
+      } catch {
+        spawned.child.kill("SIGKILL");
+      }
+      await exited;
+      watchdog.release();
+      clearInterval(workflowTimer);
+      await workflow.stop().catch(() => undefined);
+      await source.stop().catch(() => undefined);
+      await telemetry.closeLocal().catch(() => undefined);
+      await telemetry.shipper?.close();
+      state.update({ status: "complete", startFailed: (err as Error).message });
+      throw err;
+    }
   } finally {
     // Let the command run now that the source follows it.
     try {
@@ -243,25 +372,44 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
         });
       }, o.statusIntervalMs ?? 1000)
     : undefined;
+  // The heartbeat: which tasks run (and since when), the spans still open; what a rebuild after a crash reads.
+  const runningSince = new Map<string, number>();
+  const beat = setInterval(() => {
+    const now = nowNs();
+    // Side-effect free: the recorder peeks at attribution, it never decides early.
+    const names = new Set(recorder.runningTaskNames(table.running()));
+    for (const n of names) if (!runningSince.has(n)) runningSince.set(n, now);
+    for (const n of [...runningSince.keys()]) if (!names.has(n)) runningSince.delete(n);
+    telemetry.journal?.journalOpen(1_000);
+    void telemetry.flushLocal();
+    const problem = state.update(
+      heartbeat({
+        runningTasks: [...runningSince].map(([name, since]) => ({ name, sinceUnixNano: String(since) })),
+      }),
+    );
+    if (problem) o.onWarning?.(problem);
+  }, o.heartbeatMs ?? 1_000);
+  beat.unref();
 
   const { code, signal } = await exited;
   const endNs = nowNs();
-  // A cancelled run leaves no strays: what the root started and left running is stopped too.
-  const cancelled = signals.cancelled;
-  if (cancelled)
-    await stopStrays(
-      table
-        .running()
-        .map((r) => r.key.pid)
-        .filter((p) => p !== rootPid),
-    );
   if (status) clearInterval(status);
-  await source.stop();
+  // What the command left running is stopped too (SIGTERM, then SIGKILL): a run does not outlive its root.
+  await signals.stopLeftovers();
+  watchdog.release();
+  // The source's last records (bounded); a signal now cuts that wait short.
+  const stopped = source.stop();
+  if (!(await signals.interruptible(stopped))) {
+    o.onWarning?.("stopped waiting for the source's last records (signal)");
+  }
+  finished = true;
+  clearInterval(beat);
   clearInterval(workflowTimer);
   await workflow.stop();
 
   const signum = signal ? signalNumber(signal) : undefined;
   const exitCode = code ?? (signum !== undefined ? 128 + signum : 1);
+  const cancelled = signals.cancelledBy !== undefined;
   const summary = recorder.finish(
     {
       exitCode,
@@ -275,33 +423,28 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
   );
   for (const t of summary.tasks) metrics.taskEnded(t);
   metrics.lostEvents(summary.lostEvents);
-
-  const exportProblems = await telemetry.shutdown((sig, n) => metrics.exportFailures(sig, n));
-  await writeFile(
-    join(runDir, "run.json"),
-    `${JSON.stringify(
-      {
-        runId,
-        pipelineName,
-        traceId: summary.traceId,
-        runSpanId: summary.runSpanId,
-        source: source.name,
-        command: o.redact(argv),
-        startTimeUnixNano: String(summary.startNs),
-        endTimeUnixNano: String(summary.endNs),
-        exitCode,
-        result: summary.result,
-        processes: summary.processes,
-        tasks: summary.tasks.length,
-        lostEvents: summary.lostEvents,
-        exportProblems,
-        ...(o.instanceType !== undefined ? { instanceType: o.instanceType } : {}),
-        workflowEvents: workflow.counts(),
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  const shipper = telemetry.shipper;
+  const exportProblems = await telemetry.closeLocal(() => {
+    if (!shipper) return;
+    metrics.exportFailures("traces", shipper.stats.failures.traces);
+    metrics.exportFailures("metrics", shipper.stats.failures.metrics);
+  });
+  const dropsLine = drops.describe();
+  const final = {
+    status: "complete",
+    endTimeUnixNano: String(summary.endNs),
+    exitCode,
+    result: summary.result,
+    processes: summary.processes,
+    tasks: summary.tasks.length,
+    lostEvents: summary.lostEvents,
+    drops: drops.toJSON(),
+    exportProblems,
+    workflowEvents: workflow.counts(),
+    ...(signals.killed ? { killed: true } : {}),
+  };
+  const problem = state.update(final);
+  if (problem) o.onWarning?.(problem);
   return {
     runId,
     runDir,
@@ -310,6 +453,9 @@ async function traceRunInner(o: TraceRunOptions, signals: SignalForwarder): Prom
     source: source.name,
     summary,
     exportProblems,
+    drops: drops.toJSON(),
+    ...(dropsLine ? { dropsLine: `pipespan: ${dropsLine}` } : {}),
+    ...(shipper ? { export: runExport({ shipper, runDir, state, final }) } : {}),
     workflowEvents: workflow.counts(),
   };
 }
@@ -337,73 +483,4 @@ function defaultName(command: string, args: readonly string[] = []): string {
     }
   }
   return name || "pipeline";
-}
-
-/** Catches SIGINT/SIGTERM/SIGHUP/SIGQUIT and passes them to the command (queued until it exists). */
-class SignalForwarder {
-  #pid: number | undefined;
-  #queued: NodeJS.Signals[] = [];
-  cancelled = false;
-  readonly #handler = (sig: NodeJS.Signals) => {
-    if (sig === "SIGINT" || sig === "SIGTERM") this.cancelled = true;
-    if (this.#pid === undefined) this.#queued.push(sig);
-    else this.#send(sig);
-  };
-  readonly #enabled: boolean;
-
-  constructor(enabled: boolean) {
-    this.#enabled = enabled;
-    if (enabled) for (const s of FORWARDED) process.on(s, this.#handler);
-  }
-
-  attach(pid: number): void {
-    this.#pid = pid;
-    for (const s of this.#queued.splice(0)) this.#send(s);
-  }
-
-  #send(sig: NodeJS.Signals): void {
-    try {
-      if (this.#pid !== undefined) process.kill(this.#pid, sig);
-    } catch {
-      /* already gone */
-    }
-  }
-
-  dispose(): void {
-    if (this.#enabled) for (const s of FORWARDED) process.off(s, this.#handler);
-  }
-}
-
-/** SIGTERM, then SIGKILL after a grace period, to processes that outlived a cancelled root. */
-async function stopStrays(pids: readonly number[], graceMs = 2_000): Promise<void> {
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  for (const pid of pids) {
-    try {
-      process.kill(pid, "SIGTERM");
-    } catch {
-      /* gone */
-    }
-  }
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && pids.some(alive)) await new Promise((r) => setTimeout(r, 50));
-  for (const pid of pids.filter(alive)) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      /* gone */
-    }
-  }
-}
-
-function waitExit(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve) => {
-    child.once("exit", (code, signal) => resolve({ code, signal }));
-  });
 }

@@ -1,6 +1,6 @@
 import { UserError } from "../run/errors.js";
 import { READ_ENV_KEYS } from "../run/own-env.js";
-import { openKernelProbe } from "./kernel/availability.js";
+import { type KernelMapSizes, openKernelProbe } from "./kernel/availability.js";
 import { KernelSource } from "./kernel/kernel-source.js";
 import { ProcfsSource } from "./procfs/index.js";
 import type { Source, SourceName } from "./types.js";
@@ -19,6 +19,8 @@ export interface ChooseSourceOptions {
   readonly intervalMs?: number;
   /** eBPF counter read interval (ms). */
   readonly kernelIntervalMs?: number;
+  /** Sizes of the eBPF source's kernel maps (defaults otherwise). */
+  readonly mapSizes?: KernelMapSizes;
   readonly onWarning?: (line: string) => void;
 }
 
@@ -34,12 +36,13 @@ export async function chooseSource(choice: SourceChoice, o: ChooseSourceOptions 
       ...(o.onWarning ? { onWarning: o.onWarning } : {}),
     });
   if (choice === "procfs") return { source: procfs(), line: "source procfs (asked for with --source procfs)" };
-  const k = await openKernelProbe();
+  const k = await openKernelProbe(undefined, o.mapSizes);
   if (k.ok) {
     const source = new KernelSource({
       native: k.native,
       probe: k.probe,
       envKeys: READ_ENV_KEYS,
+      mapLimits: k.limits,
       ...(o.kernelIntervalMs !== undefined ? { intervalMs: o.kernelIntervalMs } : {}),
       ...(o.onWarning ? { onWarning: o.onWarning } : {}),
     });

@@ -568,6 +568,28 @@ export class RunRecorder {
     this.#o.onProcessEnd?.(record, task, totals);
   }
 
+  /** True once the process's span has ended (it may then be forgotten). */
+  hasEnded(id: string): boolean {
+    return this.#ended.has(id);
+  }
+
+  /** Ended processes whose spans are out: forgotten (the host agent, see ProcessTable.forget). */
+  forget(id: string): void {
+    this.#spans.delete(id);
+    this.#ended.delete(id);
+    this.#stalls.delete(id);
+  }
+
+  /** Drops the state of tasks no process refers to any more (they have no span of their own here). */
+  forgetTasksExcept(live: ReadonlySet<TaskInfo>): void {
+    for (const t of [...this.#tasks.keys()]) if (!live.has(t)) this.#tasks.delete(t);
+  }
+
+  /** Processes and tasks held (for the agent's own figures). */
+  get held(): { spans: number; tasks: number } {
+    return { spans: this.#spans.size, tasks: this.#tasks.size };
+  }
+
   /** True when the process is where its task begins: its parent belongs to another task, or to none. */
   #startsTask(record: ProcessRecord, task: TaskInfo): boolean {
     const parent = record.parentId !== undefined ? this.#o.lookup(record.parentId) : undefined;

@@ -136,6 +136,27 @@ export class ProcessTable {
     }
   }
 
+  /**
+   * Drops an ended process whose span is out and whose children are all gone from the table (the host agent runs
+   * for weeks: its memory follows the live processes, not the host's history). Returns false, and keeps it, when
+   * it still runs or still has children here.
+   */
+  forget(id: ProcessId): boolean {
+    const r = this.#records.get(id);
+    if (!r || r.exit === undefined || (this.#children.get(id)?.length ?? 0) > 0) return false;
+    this.#records.delete(id);
+    this.#children.delete(id);
+    if (r.parentId !== undefined) {
+      const siblings = this.#children.get(r.parentId);
+      if (siblings) {
+        const i = siblings.indexOf(r);
+        if (i >= 0) siblings.splice(i, 1);
+        if (siblings.length === 0) this.#children.delete(r.parentId);
+      }
+    }
+    return true;
+  }
+
   #ignore(): undefined {
     this.#ignored++;
     return undefined;

@@ -1,5 +1,6 @@
-import { relative } from "node:path";
-import { UserError } from "@pipespan/agent";
+import { existsSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { RUN_JSON_FILE, recoverRun, UserError } from "@pipespan/agent";
 import {
   type AnalysisConfig,
   type AnalysisReport,
@@ -108,6 +109,8 @@ export async function analyzeInput(
 ): Promise<{ loaded: LoadedRun; report: AnalysisReport }> {
   try {
     const config: AnalysisConfig | undefined = o.config !== undefined ? await loadConfig(o.config) : undefined;
+    // A run whose pipespan was killed: its run and task spans are rebuilt from what is on disk first.
+    if (isRunFolder(input)) await recoverRun(input);
     const loaded = await loadRun(input, o.trace !== undefined ? { traceId: o.trace } : {});
     const report = analyzeRun(loaded.model, {
       ...(config ? { config } : {}),
@@ -161,6 +164,14 @@ export async function findingsAfterRun(
   } catch (e) {
     err.write(`pipespan: no findings for this run: ${(e as Error).message.replace(/^analyze: /, "")}\n`);
     return undefined;
+  }
+}
+
+function isRunFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory() && existsSync(join(p, RUN_JSON_FILE));
+  } catch {
+    return false;
   }
 }
 

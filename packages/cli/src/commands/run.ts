@@ -1,10 +1,20 @@
-import { chooseSource, parseListenAddress, redactArgv, type SourceChoice, traceRun, UserError } from "@pipespan/agent";
+import {
+  chooseSource,
+  DEFAULT_KILL_AFTER_MS,
+  parseListenAddress,
+  redactArgv,
+  type SourceChoice,
+  traceRun,
+  UserError,
+} from "@pipespan/agent";
 import { FindingsError, loadCatalog, requireInstanceType } from "@pipespan/findings";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { InvalidArgument, parseSeconds } from "../errors.js";
 import { StatusLine } from "../output/status-line.js";
 import { makeStyle } from "../output/style.js";
 import { renderSummary } from "../output/summary.js";
 import { findingsAfterRun } from "./analyze.js";
+import { finishRunExport, mapSizeOptions, mapSizes } from "./reliability-options.js";
 import { REPORT_FILE, reportAfterRun } from "./report.js";
 
 export function runCommand(): Command {
@@ -38,6 +48,10 @@ export function runCommand(): Command {
       "--instance <type>",
       "EC2 instance type the findings price the run on (default: host.type of the measured host, when known)",
     )
+    .addOption(killAfterOption())
+    .addOption(mapSizeOptions()[0] as Option)
+    .addOption(mapSizeOptions()[1] as Option)
+    .addOption(mapSizeOptions()[2] as Option)
     .addHelpText(
       "after",
       `
@@ -51,6 +65,13 @@ Workflow managers: Nextflow tasks are named from their work dirs with no set-up;
 jobs are named by rule and wildcards with \`snakemake --logger pipespan\` (pip install
 integrations/snakemake); its events go to the run folder, no --listen needed.
 
+The command runs in a process group of its own. SIGINT (Ctrl-C) and SIGTERM go to that whole group; a second
+one, or --kill-after seconds without the run ending, sends SIGKILL to the group. What the command leaves running
+when it ends is stopped too. If pipespan itself is killed, a watchdog kills the group and every process that
+carries the run's PIPESPAN_RUN_ID; run.json (status "running", written at the start) then lets
+\`pipespan analyze\` rebuild the run and say it is incomplete. A backend that is down loses nothing: what it did
+not take stays in the run folder (\`pipespan export <run dir>\` sends it).
+
 Example:
   pipespan run --name demo -- bash examples/demo/pipeline.sh
   pipespan run --listen -- nextflow run nf-core/rnaseq -profile test -with-weblog http://127.0.0.1:4390
@@ -63,6 +84,10 @@ Example:
 }
 
 interface RunOpts {
+  killAfter: number;
+  maxProcesses?: number;
+  maxThreads?: number;
+  ringBuffer?: number;
   name?: string;
   runId?: string;
   out: string;
@@ -86,7 +111,8 @@ function listenAddress(v: string | boolean): { host: string; port: number } {
 
 function parseInterval(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 10 || n > 60_000) throw new Error(`--interval must be 10..60000 ms, got ${v}`);
+  if (!Number.isInteger(n) || n < 10 || n > 60_000)
+    throw new InvalidArgument(`--interval must be 10..60000 ms, got ${v}`);
   return n;
 }
 
@@ -116,6 +142,7 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
     createSource: async () => {
       const chosen = await chooseSource(opts.source, {
         intervalMs: opts.interval,
+        mapSizes: mapSizes(opts),
         onWarning: (line) => err.write(`pipespan: ${line}\n`),
       });
       sourceLine = chosen.line;
@@ -128,6 +155,8 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
     onListen: (url) => {
       if (!opts.quiet) err.write(`pipespan: receiving workflow events on ${url} (Nextflow: -with-weblog ${url})\n`);
     },
+    killAfterMs: opts.killAfter,
+    onLine: (line) => status.write(`${line}\n`),
     onStart: () => {
       if (!opts.quiet) err.write(`pipespan: ${sourceLine}\n`);
     },
@@ -136,15 +165,27 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
   });
   status.clear();
   if (!opts.quiet) err.write(renderSummary(result, style));
-  else for (const p of result.exportProblems) err.write(`${p}\n`);
+  else for (const p of [...(result.dropsLine ? [result.dropsLine] : []), ...result.exportProblems]) err.write(`${p}\n`);
   // The findings, read back from the run folder like `pipespan analyze` would (short form; spans written).
+  // Finding spans go to the run folder; the run's export sends them with the rest.
   const analysed = opts.findings
     ? await findingsAfterRun(result.runDir, style, {
         print: !opts.quiet,
-        remote: result.exportProblems.length === 0,
+        remote: false,
         ...(instance !== undefined ? { instance } : {}),
       })
     : undefined;
   if (opts.report) await reportAfterRun(result.runDir, analysed, style, { print: !opts.quiet, analyse: opts.findings });
+  await finishRunExport(result.export);
   return result.exitCode;
+}
+
+/** `--kill-after <seconds>`: shared by run (and its help). */
+function killAfterOption(): Option {
+  return new Option(
+    "--kill-after <seconds>",
+    "after SIGINT/SIGTERM, SIGKILL the run's process group if it has not ended this long after",
+  )
+    .argParser(parseSeconds("--kill-after", 0.1, 86_400))
+    .default(DEFAULT_KILL_AFTER_MS, String(DEFAULT_KILL_AFTER_MS / 1000));
 }

@@ -3,6 +3,7 @@ import { createOtlpExportersFromEnv, detectResource, OtlpJsonFileSpanExporter, U
 import { CommandStartError, runTaskCommand } from "@pipespan/sdk";
 import { ENV_PIPESPAN_RUN_DIR } from "@pipespan/semconv";
 import { Command } from "commander";
+import { InvalidArgument } from "../errors.js";
 
 export function taskCommand(): Command {
   return new Command("task")
@@ -42,7 +43,9 @@ interface TaskOpts {
 
 function parseAttempt(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new Error(`--attempt must be a whole number ≥ 1, got ${v}`);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
+    throw new InvalidArgument(`--attempt must be a whole number ≥ 1, got ${v}`);
+  }
   return n;
 }
 
@@ -59,7 +62,12 @@ async function doTask(name: string, command: string, args: string[], opts: TaskO
     }
   }
   const problems: string[] = [];
-  const remote = createOtlpExportersFromEnv(env, { onFirstFailure: (line) => problems.push(line) });
+  // Under `pipespan run` the run sends its folder to the backend (replaying what a backend missed): the task
+  // span goes there only. Alone, it is exported directly.
+  const remote =
+    processors.length > 0
+      ? undefined
+      : createOtlpExportersFromEnv(env, { onFirstFailure: (line) => problems.push(line) });
   if (remote?.traces) processors.push(new SimpleSpanProcessor({ exporter: remote.traces }));
   const provider = new TracerProvider({ resource: detectResource({ env }), spanProcessors: processors });
   try {

@@ -28,7 +28,8 @@ export function renderSummary(r: TraceRunResult, style: Style, cwd = process.cwd
   const verdict = r.exitCode === 0 ? style.green(`exit ${r.exitCode}`) : style.red(`exit ${r.exitCode}`);
   out.push(style.bold(`pipespan: run ${r.runId} · source ${r.source} · ${formatSeconds(wall)} · ${verdict}`));
   out.push(...renderTable(["TASK", "WALL", "CPU", "DISK READ", "DISK WRITE", "PROCS"], rows).map((l) => `  ${l}`));
-  if (s.lostEvents > 0) out.push(style.red(`pipespan: ${s.lostEvents} events lost by the ${r.source} source`));
+  if (r.dropsLine) out.push(style.red(r.dropsLine));
+  else if (s.lostEvents > 0) out.push(style.red(`pipespan: ${s.lostEvents} events lost by the ${r.source} source`));
   for (const p of r.exportProblems) out.push(style.red(p));
   const rel = r.runDir.startsWith(`${cwd}/`) ? r.runDir.slice(cwd.length + 1) : r.runDir;
   out.push(`pipespan: trace ${s.traceId} · OTLP/JSON in ${rel}/ (traces.jsonl, metrics.jsonl, run.json)`);

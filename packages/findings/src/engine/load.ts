@@ -3,6 +3,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { FindingsError } from "../errors.js";
 import { RunModelBuilder } from "../model/build.js";
 import type { RunModel } from "../model/types.js";
 import { type ReadOtlpJsonOptions, readOtlpJsonTraces } from "../otlp/read.js";
@@ -17,6 +18,9 @@ const RunJson = z.looseObject({
   traceId: z.string().regex(/^[0-9a-f]{32}$/),
   runSpanId: z.string().regex(/^[0-9a-f]{16}$/),
   source: z.string().optional(),
+  /** "running" while pipespan writes the run; "incomplete" once rebuilt after its writer was killed. */
+  status: z.string().optional(),
+  writerKilledAt: z.string().optional(),
 });
 export type RunJson = z.infer<typeof RunJson>;
 
@@ -58,6 +62,14 @@ export async function loadRun(pathOrDir: string, options: LoadRunOptions = {}): 
       const r = RunJson.safeParse(parsed);
       if (r.success) runJson = r.data;
       else warnings.push(`${file} is not a valid run.json (no traceId/runSpanId); analysing the spans alone`);
+      if (runJson?.status === "incomplete") {
+        warnings.push(
+          `incomplete run (writer killed at ${runJson.writerKilledAt ?? "an unknown time"}): every complete line ` +
+            "was read; tasks cut short are marked incomplete and judged on what they did until then",
+        );
+      } else if (runJson?.status === "running") {
+        warnings.push("run still being written (or its writer was killed elsewhere): analysing what is on disk so far");
+      }
     }
   }
   const { traceId: wantedTrace, ...readOptions } = options;
@@ -75,7 +87,15 @@ export async function loadRun(pathOrDir: string, options: LoadRunOptions = {}): 
     },
   });
   for (const p of traces.problems) warnings.push(p.message);
-  const model = builder.build();
+  let model: RunModel;
+  try {
+    model = builder.build();
+  } catch (err) {
+    // Nothing left to analyse once a half-written line is set aside: say both in the one line.
+    const cut = traces.problems.find((p) => p.kind === "truncated");
+    if (err instanceof FindingsError && cut) throw new FindingsError(err.kind, `${err.message} (${cut.message})`);
+    throw err;
+  }
   return {
     model,
     ...(isDir ? { runDir: pathOrDir } : {}),

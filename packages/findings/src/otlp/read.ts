@@ -160,6 +160,12 @@ async function resolveFile(pathOrDir: string, signal: Signal): Promise<string> {
   try {
     await stat(file);
   } catch {
+    // A run cut short before its first span was written may hold only rebuilt spans (traces-recovered.jsonl).
+    const companion =
+      signal === "traces"
+        ? (await companionFiles(pathOrDir, "")).find((f) => basename(f) !== "traces-findings.jsonl")
+        : undefined;
+    if (companion !== undefined) return companion;
     throw new OtlpJsonError("io", pathOrDir, undefined, `no ${SIGNAL_INFO[signal].file} in this directory`);
   }
   return file;
@@ -184,7 +190,8 @@ async function companionFiles(pathOrDir: string, mainFile: string): Promise<stri
   return names
     .filter((n) => /^traces-[A-Za-z0-9._-]+\.jsonl$/.test(n))
     .sort()
-    .map((n) => join(pathOrDir, n));
+    .map((n) => join(pathOrDir, n))
+    .filter((p) => p !== mainFile);
 }
 
 async function readRequests(
@@ -227,7 +234,8 @@ async function readRequests(
     } catch (err) {
       const detail = (err as Error).message;
       if (!item.terminated) {
-        report(
+        // A writer killed mid-line: every complete line before it counts; this one is said, never fatal.
+        problems.push(
           new OtlpJsonError(
             "truncated",
             file,

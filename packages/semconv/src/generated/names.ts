@@ -41,6 +41,22 @@ export const ATTR_PIPESPAN_DISK_CANCELLED_WRITE_BYTES = "pipespan.disk.cancelled
 export const ATTR_PIPESPAN_DISK_READ_BYTES = "pipespan.disk.read_bytes" as const;
 /** Bytes the process caused to be written to storage (task I/O accounting write_bytes; charged when pages are dirtied). */
 export const ATTR_PIPESPAN_DISK_WRITE_BYTES = "pipespan.disk.write_bytes" as const;
+/** Why events or telemetry items were dropped. */
+export const ATTR_PIPESPAN_DROP_REASON = "pipespan.drop.reason" as const;
+export const PIPESPAN_DROP_REASON_VALUE_RING_BUFFER_FULL = "ring_buffer_full" as const;
+export const PIPESPAN_DROP_REASON_VALUE_COUNTERS_MAP_FULL = "counters_map_full" as const;
+export const PIPESPAN_DROP_REASON_VALUE_TRACKED_MAP_FULL = "tracked_map_full" as const;
+export const PIPESPAN_DROP_REASON_VALUE_THREAD_MAP_FULL = "thread_map_full" as const;
+export const PIPESPAN_DROP_REASON_VALUE_ARGV_UNREADABLE = "argv_unreadable" as const;
+export const PIPESPAN_DROP_REASON_VALUE_BLOCK_LATENCY_MAP_FULL = "block_latency_map_full" as const;
+export const PIPESPAN_DROP_REASON_VALUE_DECODE_ERROR = "decode_error" as const;
+export const PIPESPAN_DROP_REASON_VALUE_ENV_UNREADABLE = "env_unreadable" as const;
+export const PIPESPAN_DROP_REASON_VALUE_PROCESS_VANISHED = "process_vanished" as const;
+export const PIPESPAN_DROP_REASON_VALUE_ROOT_EXITED_EARLY = "root_exited_early" as const;
+export const PIPESPAN_DROP_REASON_VALUE_UNKNOWN_PROCESS = "unknown_process" as const;
+export const PIPESPAN_DROP_REASON_VALUE_EXPORT_QUEUE_FULL = "export_queue_full" as const;
+export const PIPESPAN_DROP_REASON_VALUE_EXPORT_REJECTED = "export_rejected" as const;
+export const PIPESPAN_DROP_REASON_VALUE_OTHER = "other" as const;
 /** Which telemetry signal an export concerned. */
 export const ATTR_PIPESPAN_EXPORT_SIGNAL = "pipespan.export.signal" as const;
 export const PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES = "traces" as const;
@@ -137,6 +153,8 @@ export const ATTR_PIPESPAN_PROCESS_START_TICKS = "pipespan.process.start_ticks" 
 export const ATTR_PIPESPAN_RUN_COMMAND = "pipespan.run.command" as const;
 /** Exit code of the run's root command (128 + signal number when killed by a signal). */
 export const ATTR_PIPESPAN_RUN_EXIT_CODE = "pipespan.run.exit_code" as const;
+/** True on a run span, and on task spans, that were rebuilt from the run folder after the pipespan process that wrote it was killed: totals cover what reached the disk, and the end time is when the writer was last seen alive. */
+export const ATTR_PIPESPAN_RUN_INCOMPLETE = "pipespan.run.incomplete" as const;
 /** The event source that measured this run. */
 export const ATTR_PIPESPAN_RUN_SOURCE = "pipespan.run.source" as const;
 export const PIPESPAN_RUN_SOURCE_VALUE_PROCFS = "procfs" as const;
@@ -155,6 +173,11 @@ export const ATTR_PIPESPAN_SNAKEMAKE_THREADS = "pipespan.snakemake.threads" as c
 export const ATTR_PIPESPAN_SNAKEMAKE_WORKFLOW_ID = "pipespan.snakemake.workflow_id" as const;
 /** Kernel or procfs events the source could not deliver (ring-buffer drops, processes gone before they were seen). 0 means nothing was lost. */
 export const ATTR_PIPESPAN_SOURCE_LOST_EVENTS = "pipespan.source.lost_events" as const;
+/** Which kernel map of the eBPF source a figure is about. */
+export const ATTR_PIPESPAN_SOURCE_MAP = "pipespan.source.map" as const;
+export const PIPESPAN_SOURCE_MAP_VALUE_COUNTERS = "counters" as const;
+export const PIPESPAN_SOURCE_MAP_VALUE_TRACKED = "tracked" as const;
+export const PIPESPAN_SOURCE_MAP_VALUE_THREADS = "threads" as const;
 /** Block device the process waited on, where known (major:minor or name). */
 export const ATTR_PIPESPAN_STALL_DEVICE = "pipespan.stall.device" as const;
 /** Length of the stall window. */
@@ -285,6 +308,28 @@ export const METRIC_PIPESPAN_TASK_DURATION = "pipespan.task.duration" as const;
 export const METRIC_PIPESPAN_SOURCE_LOST_EVENTS = "pipespan.source.lost_events" as const;
 /** Export attempts that failed, by signal; the local OTLP/JSON files are still written. */
 export const METRIC_PIPESPAN_EXPORT_FAILURES = "pipespan.export.failures" as const;
+/** Events or measurements the event source lost, by reason (0 is exported too once the source runs). */
+export const METRIC_PIPESPAN_SOURCE_DROPPED = "pipespan.source.dropped" as const;
+/** Events the source delivered (process starts, execs, counter readings, exits); its rate is events/s. */
+export const METRIC_PIPESPAN_SOURCE_EVENTS = "pipespan.source.events" as const;
+/** Entries in use in a kernel map of the eBPF source, as last read. */
+export const METRIC_PIPESPAN_SOURCE_MAP_USAGE = "pipespan.source.map.usage" as const;
+/** Capacity of a kernel map of the eBPF source (configurable; see pipespan agent --help). */
+export const METRIC_PIPESPAN_SOURCE_MAP_LIMIT = "pipespan.source.map.limit" as const;
+/** Bytes of local OTLP/JSON not yet delivered to the configured backend (the on-disk export queue). */
+export const METRIC_PIPESPAN_EXPORT_QUEUE_USAGE = "pipespan.export.queue.usage" as const;
+/** Bound of the on-disk export queue; beyond it the oldest undelivered data is dropped and counted. */
+export const METRIC_PIPESPAN_EXPORT_QUEUE_LIMIT = "pipespan.export.queue.limit" as const;
+/** Spans or metric data points delivered to the backend, by signal (replays after an outage included). */
+export const METRIC_PIPESPAN_EXPORT_SENT = "pipespan.export.sent" as const;
+/** Spans or metric data points that will never reach the backend, by signal and reason. */
+export const METRIC_PIPESPAN_EXPORT_DROPPED = "pipespan.export.dropped" as const;
+/** Resident set size of the pipespan process itself. */
+export const METRIC_PIPESPAN_AGENT_MEMORY_RSS = "pipespan.agent.memory.rss" as const;
+/** Processes the agent holds in memory (live ones, and ended ones whose spans are not out yet). */
+export const METRIC_PIPESPAN_AGENT_PROCESSES = "pipespan.agent.processes" as const;
+/** Change of the kernel-clock-to-wall-clock offset at the latest re-anchoring (the agent re-anchors every minute; NTP slews and steps show here). */
+export const METRIC_PIPESPAN_AGENT_CLOCK_ADJUSTMENT = "pipespan.agent.clock.adjustment" as const;
 /** Total CPU seconds broken down by different CPU modes. */
 export const METRIC_PROCESS_CPU_TIME = "process.cpu.time" as const;
 /** Disk bytes transferred. */
@@ -315,7 +360,7 @@ export const ENV_PIPESPAN_TASK_NAME = "PIPESPAN_TASK_NAME" as const;
 export const ENV_PIPESPAN_TASK_RUN_ID = "PIPESPAN_TASK_RUN_ID" as const;
 /** Attempt number of the task run, starting at 1. */
 export const ENV_PIPESPAN_TASK_ATTEMPT = "PIPESPAN_TASK_ATTEMPT" as const;
-/** Folder of the current run's local OTLP/JSON files, set by `pipespan run`. Helpers that create spans of their own (such as `pipespan task`) append them there as `traces-<name>.jsonl`, so the local copy of the trace is complete even without a backend. */
+/** Folder of the current run's local OTLP/JSON files, set by `pipespan run`. Helpers that create spans of their own (such as `pipespan task`) append them there as `traces-<name>.jsonl`, so the local copy of the trace is complete even without a backend. `pipespan agent` reads it from a process's environment only to leave that process to its run, which records it (so it is not recorded twice). */
 export const ENV_PIPESPAN_RUN_DIR = "PIPESPAN_RUN_DIR" as const;
 /** Where a pipespan receiver listens for workflow-manager events: `pipespan agent` (default `http://127.0.0.1:4390`) or `pipespan run --listen`, which sets it for the command. The Snakemake logger plugin posts its job events there when it runs outside `pipespan run`; a Nextflow run points `-with-weblog` at it. */
 export const ENV_PIPESPAN_AGENT_URL = "PIPESPAN_AGENT_URL" as const;

@@ -45,6 +45,7 @@ const v_pipespan_device_timeline_write_ops = z.array(z.number());
 const v_pipespan_disk_cancelled_write_bytes = z.int();
 const v_pipespan_disk_read_bytes = z.int();
 const v_pipespan_disk_write_bytes = z.int();
+const v_pipespan_drop_reason = z.enum(["ring_buffer_full", "counters_map_full", "tracked_map_full", "thread_map_full", "argv_unreadable", "block_latency_map_full", "decode_error", "env_unreadable", "process_vanished", "root_exited_early", "unknown_process", "export_queue_full", "export_rejected", "other"]);
 const v_pipespan_export_signal = z.enum(["traces", "metrics"]);
 const v_pipespan_file_read_bytes = z.int();
 const v_pipespan_file_write_bytes = z.int();
@@ -87,6 +88,7 @@ const v_pipespan_process_overhead = z.boolean();
 const v_pipespan_process_start_ticks = z.int();
 const v_pipespan_run_command = z.string();
 const v_pipespan_run_exit_code = z.int();
+const v_pipespan_run_incomplete = z.boolean();
 const v_pipespan_run_source = z.enum(["procfs", "ebpf"]);
 const v_pipespan_run_task_count = z.int();
 const v_pipespan_runqueue_delay = z.number();
@@ -95,6 +97,7 @@ const v_pipespan_snakemake_resources = z.string();
 const v_pipespan_snakemake_threads = z.int();
 const v_pipespan_snakemake_workflow_id = z.string();
 const v_pipespan_source_lost_events = z.int();
+const v_pipespan_source_map = z.enum(["counters", "tracked", "threads"]);
 const v_pipespan_stall_device = z.string();
 const v_pipespan_stall_duration = z.number();
 const v_pipespan_task_attempt = z.int();
@@ -171,6 +174,7 @@ export const ATTRIBUTE_VALUE_SCHEMAS = {
   "pipespan.disk.cancelled_write_bytes": v_pipespan_disk_cancelled_write_bytes,
   "pipespan.disk.read_bytes": v_pipespan_disk_read_bytes,
   "pipespan.disk.write_bytes": v_pipespan_disk_write_bytes,
+  "pipespan.drop.reason": v_pipespan_drop_reason,
   "pipespan.export.signal": v_pipespan_export_signal,
   "pipespan.file.read_bytes": v_pipespan_file_read_bytes,
   "pipespan.file.write_bytes": v_pipespan_file_write_bytes,
@@ -213,6 +217,7 @@ export const ATTRIBUTE_VALUE_SCHEMAS = {
   "pipespan.process.start_ticks": v_pipespan_process_start_ticks,
   "pipespan.run.command": v_pipespan_run_command,
   "pipespan.run.exit_code": v_pipespan_run_exit_code,
+  "pipespan.run.incomplete": v_pipespan_run_incomplete,
   "pipespan.run.source": v_pipespan_run_source,
   "pipespan.run.task_count": v_pipespan_run_task_count,
   "pipespan.runqueue.delay": v_pipespan_runqueue_delay,
@@ -221,6 +226,7 @@ export const ATTRIBUTE_VALUE_SCHEMAS = {
   "pipespan.snakemake.threads": v_pipespan_snakemake_threads,
   "pipespan.snakemake.workflow_id": v_pipespan_snakemake_workflow_id,
   "pipespan.source.lost_events": v_pipespan_source_lost_events,
+  "pipespan.source.map": v_pipespan_source_map,
   "pipespan.stall.device": v_pipespan_stall_device,
   "pipespan.stall.duration": v_pipespan_stall_duration,
   "pipespan.task.attempt": v_pipespan_task_attempt,
@@ -265,6 +271,7 @@ const PipelineRunSpanAttributesShape = {
   "pipespan.run.task_count": v_pipespan_run_task_count.optional(),
   "pipespan.task.process_count": v_pipespan_task_process_count.optional(),
   "pipespan.source.lost_events": v_pipespan_source_lost_events.optional(),
+  "pipespan.run.incomplete": v_pipespan_run_incomplete.optional(),
   "pipespan.workflow.manager": v_pipespan_workflow_manager.optional(),
   "pipespan.workflow.cached_tasks": v_pipespan_workflow_cached_tasks.optional(),
   "pipespan.nextflow.run_name": v_pipespan_nextflow_run_name.optional(),
@@ -320,6 +327,7 @@ const TaskSpanAttributesShape = {
   "cicd.pipeline.run.id": v_cicd_pipeline_run_id.optional(),
   "pipespan.task.attempt": v_pipespan_task_attempt.optional(),
   "pipespan.task.attribution": v_pipespan_task_attribution.optional(),
+  "pipespan.run.incomplete": v_pipespan_run_incomplete.optional(),
   "pipespan.task.requested_cpus": v_pipespan_task_requested_cpus.optional(),
   "pipespan.task.requested_memory": v_pipespan_task_requested_memory.optional(),
   "pipespan.task.requested_time": v_pipespan_task_requested_time.optional(),

@@ -3,11 +3,30 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import type { KernelMapLimits } from "./kernel-source.js";
 import { importNative, type KernelProbe, NATIVE_PACKAGE, type NativeModule } from "./native.js";
 
 export type KernelAvailability =
-  | { readonly ok: true; readonly native: NativeModule; readonly probe: KernelProbe; readonly detail: string }
+  | {
+      readonly ok: true;
+      readonly native: NativeModule;
+      readonly probe: KernelProbe;
+      readonly detail: string;
+      readonly limits: KernelMapLimits;
+    }
   | { readonly ok: false; readonly reason: string };
+
+/** Sizes of the kernel maps (the addon's defaults when not given; see native/README.md). */
+export interface KernelMapSizes {
+  /** Processes followed at once: the tracked set and the per-process counters map (16..4194304). */
+  readonly maxProcesses?: number;
+  /** Threads with scheduler state at once (64..4194304). */
+  readonly maxThreads?: number;
+  /** Lifecycle ring buffer in bytes: a power of two, at least a page. */
+  readonly ringBufferBytes?: number;
+}
+
+export const DEFAULT_MAP_LIMITS: KernelMapLimits = { processes: 16_384, threads: 65_536, ringBufferBytes: 4 << 20 };
 
 const CAP_PERFMON = 38n;
 const CAP_BPF = 39n;
@@ -35,7 +54,10 @@ function buildFailure(): string | undefined {
   }
 }
 
-export async function openKernelProbe(btfPath = "/sys/kernel/btf/vmlinux"): Promise<KernelAvailability> {
+export async function openKernelProbe(
+  btfPath = "/sys/kernel/btf/vmlinux",
+  sizes: KernelMapSizes = {},
+): Promise<KernelAvailability> {
   if (process.platform !== "linux") return { ok: false, reason: "eBPF needs Linux" };
   const caps = effectiveCaps();
   const uid = process.geteuid?.() ?? -1;
@@ -53,13 +75,23 @@ export async function openKernelProbe(btfPath = "/sys/kernel/btf/vmlinux"): Prom
     return { ok: false, reason: `the eBPF addon cannot be loaded: ${firstLine(err)}` };
   }
   try {
-    const probe = native.loadNative().open({ hostWide: false });
+    const probe = native.loadNative().open({
+      hostWide: false,
+      ...(sizes.maxProcesses !== undefined ? { maxProcesses: sizes.maxProcesses } : {}),
+      ...(sizes.maxThreads !== undefined ? { maxThreads: sizes.maxThreads } : {}),
+      ...(sizes.ringBufferBytes !== undefined ? { ringBufferBytes: sizes.ringBufferBytes } : {}),
+    });
+    const limits: KernelMapLimits = {
+      processes: sizes.maxProcesses ?? DEFAULT_MAP_LIMITS.processes,
+      threads: sizes.maxThreads ?? DEFAULT_MAP_LIMITS.threads,
+      ringBufferBytes: sizes.ringBufferBytes ?? DEFAULT_MAP_LIMITS.ringBufferBytes,
+    };
     const detached = probe.programs().filter((p) => !p.attached);
     const detail =
       detached.length === 0
         ? "all programs attached"
         : `not attached: ${detached.map((p) => `${p.name} (${p.reason ?? "unavailable"})`).join(", ")}`;
-    return { ok: true, native, probe, detail };
+    return { ok: true, native, probe, detail, limits };
   } catch (err) {
     return { ok: false, reason: firstLine(err) };
   }

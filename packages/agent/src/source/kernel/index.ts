@@ -1,2 +1,7 @@
-export { type KernelAvailability, openKernelProbe } from "./availability.js";
-export { KernelSource, type KernelSourceOptions } from "./kernel-source.js";
+export {
+  DEFAULT_MAP_LIMITS,
+  type KernelAvailability,
+  type KernelMapSizes,
+  openKernelProbe,
+} from "./availability.js";
+export { type KernelMapLimits, KernelSource, type KernelSourceOptions } from "./kernel-source.js";

@@ -32,7 +32,28 @@ export interface KernelSourceOptions {
   readonly maxArgs?: number;
   readonly maxArgLength?: number;
   readonly onWarning?: (line: string) => void;
+  /** How often the kernel clock is re-anchored to the wall clock (ms, default 60 000). */
+  readonly reanchorMs?: number;
+  /** Capacities the probe was opened with (for the map-fill figures). */
+  readonly mapLimits?: KernelMapLimits;
 }
+
+/** Capacities of the kernel maps, as opened (see openKernelProbe). */
+export interface KernelMapLimits {
+  readonly processes: number;
+  readonly threads: number;
+  readonly ringBufferBytes: number;
+}
+
+/** probe.stats() keys that count something lost, and the drop reason each stands for (reliability.yaml). */
+const KERNEL_DROPS: readonly (readonly [string, string])[] = [
+  ["ringBufferDrops", "ring_buffer_full"],
+  ["countersMapFull", "counters_map_full"],
+  ["trackedMapFull", "tracked_map_full"],
+  ["threadMapFull", "thread_map_full"],
+  ["argsUnreadable", "argv_unreadable"],
+  ["blockHistogramsFull", "block_latency_map_full"],
+];
 
 interface Tracked {
   readonly key: ProcessKey;
@@ -61,10 +82,14 @@ export class KernelSource implements Source {
   #sink: SourceSink | undefined;
   #offsetNs = 0;
   #timers: NodeJS.Timeout[] = [];
-  #lost = 0;
   #hostWide = false;
   #drainTimer: NodeJS.Timeout | undefined;
   #warned = new Set<string>();
+  readonly #dropsSeen = new Map<string, number>();
+  #countersInMap = 0;
+  #anchorAdjustNs = 0;
+  #anchorWall = false;
+  #binding: ReturnType<NativeModule["loadNative"]> | undefined;
 
   constructor(o: KernelSourceOptions) {
     this.#o = o;
@@ -76,6 +101,7 @@ export class KernelSource implements Source {
   async start(rootPid: number, sink: SourceSink): Promise<void> {
     this.#sink = sink;
     this.#calibrate();
+    this.#keepAnchored();
     // Track first, then describe: a fork after this point is seen by the kernel side.
     this.#o.probe.addTrackedPid(rootPid);
     const stat = parseStat(this.#reader.readText(this.#reader.path(rootPid, "stat"))?.text ?? "");
@@ -107,7 +133,10 @@ export class KernelSource implements Source {
   async startHostWide(sink: SourceSink): Promise<void> {
     this.#sink = sink;
     this.#hostWide = true;
+    // Weeks-long: span times follow the wall clock itself (NTP steps included), re-anchored every minute.
+    this.#anchorWall = true;
     this.#calibrate();
+    this.#keepAnchored();
     this.#o.probe.setHostWide(true);
     this.#scheduleDrain();
     this.#timers.push(setInterval(() => this.#readCounters(), this.#o.intervalMs ?? 500));
@@ -195,16 +224,91 @@ export class KernelSource implements Source {
     this.#o.onWarning?.(line);
   }
 
-  /** Kernel timestamps are CLOCK_BOOTTIME: keep the offset to the wall clock. */
+  /**
+   * Kernel timestamps are CLOCK_BOOTTIME: keep the offset to the wall clock. Under `pipespan run` the anchor is
+   * the clock the run and task spans are stamped with (the process's monotonic clock from its start); host-wide,
+   * where the agent runs for weeks and the task spans come from other processes, it is the wall clock itself,
+   * read at the instant its millisecond ticks over (so the anchor is good to a few microseconds).
+   */
   #calibrate(): void {
-    const before = this.#nowEpochNs();
-    const boot = Number(this.#o.native.loadNative().clockBoottimeNs());
-    const after = this.#nowEpochNs();
-    this.#offsetNs = (before + after) / 2 - boot;
+    let offset: number;
+    if (this.#anchorWall) {
+      const t0 = Date.now();
+      let t = t0;
+      for (let spins = 0; t === t0 && spins < 1_000_000; spins++) t = Date.now();
+      offset = t * 1e6 - this.#bootNow();
+    } else {
+      const before = Math.round((performance.timeOrigin + performance.now()) * 1e6);
+      const boot = this.#bootNow();
+      const after = Math.round((performance.timeOrigin + performance.now()) * 1e6);
+      offset = (before + after) / 2 - boot;
+    }
+    if (this.#offsetNs !== 0) this.#anchorAdjustNs = offset - this.#offsetNs;
+    this.#offsetNs = offset;
+  }
+
+  /** Re-anchors every `reanchorMs`; a move of more than a second (a clock step, a resume) is said once. */
+  #keepAnchored(): void {
+    const every = this.#o.reanchorMs ?? 60_000;
+    const timer = setInterval(() => {
+      try {
+        this.#calibrate();
+      } catch {
+        return;
+      }
+      if (Math.abs(this.#anchorAdjustNs) > 1e9) {
+        this.#warned.delete("clock");
+        this.#warn(
+          "clock",
+          `the wall clock moved by ${(this.#anchorAdjustNs / 1e9).toFixed(1)} s; span times follow it from now on`,
+        );
+      }
+    }, every);
+    timer.unref();
+    this.#timers.push(timer);
+  }
+
+  /** The change of the clock offset at the latest re-anchoring (ns). */
+  get clockAdjustmentNs(): number {
+    return this.#anchorAdjustNs;
+  }
+
+  /** Entries in the kernel's per-process counters map at the latest read. */
+  get countersInMap(): number {
+    return this.#countersInMap;
+  }
+
+  get mapLimits(): KernelMapLimits | undefined {
+    return this.#o.mapLimits;
+  }
+
+  #bootNow(): number {
+    this.#binding ??= this.#o.native.loadNative();
+    return Number(this.#binding.clockBoottimeNs());
   }
 
   #nowEpochNs(): number {
+    if (this.#anchorWall) return this.#bootNow() + this.#offsetNs;
     return Math.round((performance.timeOrigin + performance.now()) * 1e6);
+  }
+
+  /** The kernel's drop counters (probe.stats()): each increase becomes a lost event with its reason. */
+  #readDrops(): void {
+    let stats: Record<string, number>;
+    try {
+      stats = this.#o.probe.stats();
+    } catch {
+      return;
+    }
+    for (const [key, reason] of KERNEL_DROPS) {
+      const now = stats[key];
+      if (typeof now !== "number" || !Number.isFinite(now)) continue;
+      const before = this.#dropsSeen.get(key) ?? 0;
+      if (now > before) {
+        this.#dropsSeen.set(key, now);
+        this.#emit({ type: "lost", count: now - before, reason });
+      }
+    }
   }
 
   #bootNsToEpoch(ns: bigint): number {
@@ -268,6 +372,7 @@ export class KernelSource implements Source {
       events = this.#o.native.decodeEvents(this.#o.probe.pollEvents(4096));
     } catch (err) {
       this.#warn("decode", `kernel events could not be decoded: ${(err as Error).message}`);
+      this.#emit({ type: "lost", count: 1, reason: "decode_error" });
       return 0;
     }
     for (const e of events) {
@@ -293,6 +398,8 @@ export class KernelSource implements Source {
           if (fresh.cwd !== undefined) t.cwd = fresh.cwd;
           // The environment as of this exec; gone already for a very short process: keep the inherited one.
           if (fresh.envRead) t.env = fresh.env;
+          // Host-wide, that process's task keys are unknown: if it was a task's, it is not recorded. Said, counted.
+          else if (this.#hostWide) this.#emit({ type: "lost", count: 1, reason: "env_unreadable" });
           this.#emit({
             type: "exec",
             key,
@@ -325,11 +432,6 @@ export class KernelSource implements Source {
         default:
           break;
       }
-    }
-    const lost = this.#o.probe.lostEvents();
-    if (lost > this.#lost) {
-      this.#emit({ type: "lost", count: lost - this.#lost, reason: "kernel ring buffer full" });
-      this.#lost = lost;
     }
     return events.length;
   }
@@ -377,6 +479,7 @@ export class KernelSource implements Source {
   }
 
   #readCounters(): void {
+    this.#readDrops();
     let records: NativeCounters[];
     try {
       records = this.#o.native.decodeCounters(this.#o.probe.readCounters());
@@ -384,6 +487,7 @@ export class KernelSource implements Source {
       this.#warn("counters", `kernel counters could not be read: ${(err as Error).message}`);
       return;
     }
+    this.#countersInMap = records.length;
     const now = this.#nowEpochNs();
     for (const c of records) {
       const t = this.#procs.get(processId(this.#keyOf(c.tgid, c.startBoottimeNs)));

@@ -88,7 +88,15 @@ export interface KernelProbe {
 
 export interface NativeModule {
   loadNative(): {
-    open(options?: { hostWide?: boolean; cpu?: boolean; blockIo?: boolean; network?: boolean }): KernelProbe;
+    open(options?: {
+      hostWide?: boolean;
+      cpu?: boolean;
+      blockIo?: boolean;
+      network?: boolean;
+      maxProcesses?: number;
+      maxThreads?: number;
+      ringBufferBytes?: number;
+    }): KernelProbe;
     clockBoottimeNs(): bigint;
   };
   decodeEvents(buf: Buffer): NativeEvent[];

@@ -1,0 +1,653 @@
+// The remote export: ships the local OTLP/JSON files to the backend. Spans and metrics are always written to
+// the run's (or the agent's) files first; the shipper reads complete lines from where the backend's delivery
+// stopped (export-state.json), turns each back into SDK objects and sends them with the upstream OTLP gRPC
+// exporters. A backend that is down or does not answer loses nothing: the lines wait on disk and go as soon as
+// it answers again (backing off up to 30 s between attempts), and whoever opens the folder next — the same
+// process, `pipespan export`, the next run — carries on from the recorded offsets.
+//
+// Bounded: one request in flight, at most `maxItemsPerRequest` items per request, one line in memory at a time.
+// With `maxQueueBytes` (the host agent) the folder is an on-disk queue of that size: past it the oldest segment
+// is deleted, and what of it the backend had not received is counted as dropped (export_queue_full).
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { ExportResult } from "@opentelemetry/core";
+import type { ResourceMetrics } from "@opentelemetry/sdk-metrics";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace";
+import { PIPESPAN_EXPORT_SIGNAL_VALUE_METRICS, PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES } from "@pipespan/semconv";
+import type { ExporterLike } from "./counting-exporter.js";
+import { type ExportSignal, exportErrorCause } from "./export-failure.js";
+import { ExportState, type FileCursor } from "./export-state.js";
+import {
+  countMetricPoints,
+  decodeMetricsRequest,
+  decodeTraceRequest,
+  OtlpJsonDecodeError,
+} from "./otlp-json-decode.js";
+
+/** Local files of a signal: traces.jsonl, traces-<anything>.jsonl (segments, task spans, findings, ...). */
+export function signalFiles(dir: string, signal: ExportSignal): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const re = signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES ? TRACE_FILE : METRIC_FILE;
+  return names.filter((n) => re.test(n)).sort(fileOrder);
+}
+const TRACE_FILE = /^traces(-[A-Za-z0-9._-]+)?\.jsonl$/;
+const METRIC_FILE = /^metrics(-[A-Za-z0-9._-]+)?\.jsonl$/;
+/** The main file first, then the others by name (segments are zero-padded, so by age). */
+function fileOrder(a: string, b: string): number {
+  const main = (n: string) => (/^(traces|metrics)\.jsonl$/.test(n) ? 0 : 1);
+  return main(a) - main(b) || a.localeCompare(b);
+}
+
+/** gRPC codes after which sending the same data again cannot succeed. */
+const PERMANENT_CODES = new Set([3 /* INVALID_ARGUMENT */, 11 /* OUT_OF_RANGE */]);
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
+const CHUNK = 1024 * 1024;
+
+export interface ShippedSignal<T> {
+  /** host:port, as shown to the user. */
+  readonly endpoint: string;
+  /** Makes a fresh exporter (a new connection): after a failure the shipper starts over with a new one, so a
+   * backend that comes back is reached at once rather than after gRPC's reconnect backoff. */
+  readonly create: () => ExporterLike<T>;
+}
+
+export interface ShipperOptions {
+  readonly dir: string;
+  readonly traces?: ShippedSignal<ReadableSpan[]>;
+  readonly metrics?: ShippedSignal<ResourceMetrics>;
+  readonly maxItemsPerRequest?: number;
+  /** How often new lines are looked for while running (ms, default 500). */
+  readonly pollMs?: number;
+  /** Longest pause between attempts while the backend fails (ms, default 30 000). */
+  readonly maxBackoffMs?: number;
+  /** Bound of the folder as an on-disk queue (bytes); unbounded when absent (a run's folder is its record). */
+  readonly maxQueueBytes?: number;
+  /** Only files whose name passes (default: all of the signal's files). */
+  readonly include?: (name: string) => boolean;
+  /** One-line messages: the first failure, the recovery, drops. */
+  readonly onLine?: (line: string) => void;
+  readonly onSent?: (signal: ExportSignal, items: number) => void;
+  readonly onFailure?: (signal: ExportSignal) => void;
+  readonly onDropped?: (
+    signal: ExportSignal,
+    reason: "export_queue_full" | "export_rejected" | "decode_error",
+    items: number,
+  ) => void;
+}
+
+export interface ShipperStats {
+  sent: Record<ExportSignal, number>;
+  failures: Record<ExportSignal, number>;
+  dropped: Record<ExportSignal, number>;
+  /** Bytes of the signal's files not delivered yet, as of the last pass. */
+  pendingBytes: Record<ExportSignal, number>;
+  /** The backend is failing right now (the last attempt failed). */
+  failing: boolean;
+  lastError?: string;
+}
+
+export interface DrainResult {
+  /** Everything in the files was delivered. */
+  readonly complete: boolean;
+  /** The drain was cut short by the caller (a signal): nothing more was waited for. */
+  readonly interrupted: boolean;
+  readonly pendingBytes: number;
+  /** Items of the files still to deliver (counted when the drain gave up). */
+  readonly pendingItems: Record<ExportSignal, number>;
+}
+
+type SendOutcome = { ok: true } | { ok: false; permanent: boolean; error: unknown };
+
+class Channel<T> {
+  #exporter: ExporterLike<T> | undefined;
+  constructor(readonly s: ShippedSignal<T>) {}
+  send(items: T): Promise<SendOutcome> {
+    this.#exporter ??= this.s.create();
+    const exporter = this.#exporter;
+    return new Promise<SendOutcome>((resolve) => {
+      let done = false;
+      const finish = (r: SendOutcome) => {
+        if (done) return;
+        done = true;
+        clearTimeout(guard);
+        resolve(r);
+      };
+      // The exporter has its own deadline; this only guards against a callback that never comes.
+      const guard = setTimeout(() => finish({ ok: false, permanent: false, error: new Error("no answer") }), 120_000);
+      guard.unref();
+      try {
+        exporter.export(items, (result: ExportResult) => {
+          if (result.code === 0) finish({ ok: true });
+          else {
+            const code = (result.error as { code?: unknown } | undefined)?.code;
+            finish({
+              ok: false,
+              permanent: typeof code === "number" && PERMANENT_CODES.has(code),
+              error: result.error,
+            });
+          }
+        });
+      } catch (error) {
+        finish({ ok: false, permanent: false, error });
+      }
+    });
+  }
+  /** Drops the connection (after a failure: the next attempt dials afresh). */
+  reset(): void {
+    const e = this.#exporter;
+    this.#exporter = undefined;
+    void e?.shutdown().catch(() => undefined);
+  }
+  async close(): Promise<void> {
+    const e = this.#exporter;
+    this.#exporter = undefined;
+    const t = timer(2_000);
+    await Promise.race([e?.shutdown().catch(() => undefined), t.done]);
+    t.cancel();
+  }
+}
+
+export class Shipper {
+  readonly #o: ShipperOptions;
+  readonly #state: ExportState;
+  readonly #traces?: Channel<ReadableSpan[]>;
+  readonly #metrics?: Channel<ResourceMetrics>;
+  readonly #max: number;
+  readonly stats: ShipperStats = {
+    sent: { traces: 0, metrics: 0 },
+    failures: { traces: 0, metrics: 0 },
+    dropped: { traces: 0, metrics: 0 },
+    pendingBytes: { traces: 0, metrics: 0 },
+    failing: false,
+  };
+  #busy: Promise<boolean> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #backoffMs = 0;
+  #retryAt = 0;
+  #stopped = false;
+  #outageSent = 0;
+  #warnedDecode = false;
+  #warnedState = false;
+  #draining = false;
+  /** Bytes after the last complete line of each file (a line being written, or half of one from a crash). */
+  readonly #fragment = new Map<string, number>();
+
+  constructor(o: ShipperOptions) {
+    this.#o = o;
+    this.#state = new ExportState(o.dir);
+    if (o.traces) this.#traces = new Channel(o.traces);
+    if (o.metrics) this.#metrics = new Channel(o.metrics);
+    this.#max = Math.max(1, o.maxItemsPerRequest ?? 1024);
+  }
+
+  /** Where each signal goes (for messages). */
+  get endpoints(): string[] {
+    return [...new Set([this.#o.traces?.endpoint, this.#o.metrics?.endpoint].filter((e): e is string => !!e))];
+  }
+
+  /** Forget what was delivered: send everything again (`pipespan export --all`). */
+  resendAll(): void {
+    if (this.#o.traces) this.#state.reset(target(PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES, this.#o.traces.endpoint));
+    if (this.#o.metrics) this.#state.reset(target(PIPESPAN_EXPORT_SIGNAL_VALUE_METRICS, this.#o.metrics.endpoint));
+  }
+
+  /** Ships new lines every `pollMs` until stop(). */
+  start(): void {
+    const tick = () => {
+      if (this.#stopped) return;
+      void this.pass().finally(() => {
+        if (!this.#stopped) this.#timer = setTimeout(tick, this.#o.pollMs ?? 500);
+      });
+    };
+    this.#timer = setTimeout(tick, this.#o.pollMs ?? 500);
+  }
+
+  /** Stops the periodic passes (an in-flight request finishes on its own). */
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+    await Promise.all([this.#traces?.close(), this.#metrics?.close()]);
+  }
+
+  /** One pass over the files (unless one runs, or the backoff says wait); true when nothing is left to send. */
+  pass(force = false): Promise<boolean> {
+    // A pass in flight may have listed the files before the newest lines (or files) were written: a forced pass
+    // (a drain) runs afresh once it is done.
+    if (this.#busy) return force ? this.#busy.then(() => this.pass(true)) : this.#busy;
+    if (!force && Date.now() < this.#retryAt) return Promise.resolve(false);
+    this.#busy = this.#pass().finally(() => {
+      this.#busy = undefined;
+    });
+    return this.#busy;
+  }
+
+  /**
+   * Ships everything now, retrying while the backend fails, until all is delivered, `interrupted` settles, or
+   * nothing could be delivered for `stallMs` (default 10 s).
+   */
+  async drain(o: { interrupted?: Promise<unknown>; stallMs?: number } = {}): Promise<DrainResult> {
+    let interrupted = false;
+    void o.interrupted?.then(() => {
+      interrupted = true;
+    });
+    const stallMs = o.stallMs ?? 5_000;
+    this.#draining = true;
+    try {
+      return await this.#drainLoop(o.interrupted, () => interrupted, stallMs, Date.now(), this.#sentTotal());
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  async #drainLoop(
+    signal: Promise<unknown> | undefined,
+    interrupted: () => boolean,
+    stallMs: number,
+    lastProgressAt: number,
+    sentAtStart: number,
+  ): Promise<DrainResult> {
+    let lastProgress = lastProgressAt;
+    let sentBefore = sentAtStart;
+    const o = { interrupted: signal };
+    for (;;) {
+      // A request in flight when the stall time runs out is not waited for (it may hang until its deadline).
+      const budget = Math.max(0, stallMs - (Date.now() - lastProgress));
+      const outOfTime = timer(budget);
+      const done = await race(
+        Promise.race([this.pass(true), outOfTime.done.then(() => "stalled" as const)]),
+        o.interrupted,
+      );
+      outOfTime.cancel();
+      if (done === true) return this.#result(true, false);
+      if (interrupted()) return this.#result(false, true);
+      const sent = this.#sentTotal();
+      const progressed = sent > sentBefore;
+      if (progressed) {
+        sentBefore = sent;
+        lastProgress = Date.now();
+      }
+      const left = stallMs - (Date.now() - lastProgress);
+      if (left <= 0) return this.#result(false, false);
+      if (this.stats.failing) {
+        const wait = timer(Math.min(left, Math.max(250, this.#retryAt - Date.now())));
+        await race(wait.done, o.interrupted);
+        wait.cancel();
+        if (interrupted()) return this.#result(false, true);
+      } else if (!progressed) {
+        // Lines still being written: look again shortly rather than spin.
+        const wait = timer(100);
+        await race(wait.done, o.interrupted);
+        wait.cancel();
+        if (interrupted()) return this.#result(false, true);
+      }
+    }
+  }
+
+  #sentTotal(): number {
+    return this.stats.sent.traces + this.stats.sent.metrics;
+  }
+
+  #result(complete: boolean, interrupted: boolean): DrainResult {
+    const pendingItems = { traces: 0, metrics: 0 };
+    if (!complete) {
+      for (const sig of [PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES, PIPESPAN_EXPORT_SIGNAL_VALUE_METRICS] as const) {
+        const s = sig === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES ? this.#o.traces : this.#o.metrics;
+        if (s) pendingItems[sig] = this.#countPending(sig, s.endpoint);
+      }
+    }
+    return {
+      complete,
+      interrupted,
+      pendingBytes: this.stats.pendingBytes.traces + this.stats.pendingBytes.metrics,
+      pendingItems,
+    };
+  }
+
+  async #pass(): Promise<boolean> {
+    this.#retain();
+    let clean = true;
+    for (const [signal, ch] of [
+      [PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES, this.#traces],
+      [PIPESPAN_EXPORT_SIGNAL_VALUE_METRICS, this.#metrics],
+    ] as const) {
+      if (!ch) continue;
+      let pending = 0;
+      let failed = false;
+      for (const name of signalFiles(this.#o.dir, signal)) {
+        if (this.#o.include && !this.#o.include(name)) continue;
+        if (!failed) {
+          const ok = await this.#shipFile(signal, ch as Channel<unknown>, name);
+          if (!ok) failed = true;
+        }
+        pending += this.#pendingOf(signal, ch.s.endpoint, name);
+      }
+      this.stats.pendingBytes[signal] = pending;
+      if (failed || pending > 0) clean = false;
+    }
+    const warn = this.#state.save();
+    if (warn && !this.#warnedState) {
+      this.#warnedState = true;
+      this.#line(warn);
+    }
+    return clean;
+  }
+
+  #pendingOf(signal: ExportSignal, endpoint: string, name: string): number {
+    try {
+      const st = statSync(join(this.#o.dir, name));
+      const c = this.#state.cursor(target(signal, endpoint), name);
+      const fragment = this.#fragment.get(`${signal}:${name}`) ?? 0;
+      if (!c || c.ino !== st.ino || c.offset > st.size) return Math.max(0, st.size - fragment);
+      return Math.max(0, st.size - c.offset - fragment);
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Sends the complete lines of one file from its cursor on; false when the backend failed. */
+  async #shipFile(signal: ExportSignal, ch: Channel<unknown>, name: string): Promise<boolean> {
+    const path = join(this.#o.dir, name);
+    const tgt = target(signal, ch.s.endpoint);
+    let st: Awaited<ReturnType<typeof stat>>;
+    try {
+      st = await stat(path);
+    } catch {
+      this.#state.forget(name);
+      return true;
+    }
+    let cur: FileCursor = this.#state.cursor(tgt, name) ?? { ino: st.ino, offset: 0, partial: 0, items: 0 };
+    if (cur.ino !== st.ino || cur.offset > st.size) cur = { ino: st.ino, offset: 0, partial: 0, items: 0 };
+    this.#fragment.delete(`${signal}:${name}`);
+    if (cur.offset >= st.size) return true;
+    const fh = await open(path, "r");
+    try {
+      let lastEnd = cur.offset;
+      for await (const line of linesFrom(fh, cur.offset, st.size)) {
+        lastEnd = line.end;
+        if (line.text === undefined) {
+          // Longer than any line pipespan writes: not ours to send.
+          this.#dropped(signal, "decode_error", 0, `${name}: a line of ${line.bytes} bytes is too long to send`);
+        } else {
+          let items: unknown[] | undefined;
+          try {
+            items = this.#decode(signal, line.text);
+          } catch (err) {
+            const why = err instanceof OtlpJsonDecodeError || err instanceof SyntaxError ? err.message : String(err);
+            this.#dropped(signal, "decode_error", 0, `${name}: a line that is not OTLP/JSON was skipped (${why})`);
+          }
+          // Spans go in requests of up to maxItemsPerRequest; metrics one resourceMetrics per request.
+          const step = signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES ? this.#max : 1;
+          for (let i = cur.partial; items && i < items.length; ) {
+            const chunk = items.slice(i, i + step);
+            const n =
+              signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES
+                ? chunk.length
+                : countMetricPoints(chunk as ResourceMetrics[]);
+            const r = await ch.send(signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES ? chunk : (chunk[0] as never));
+            if (!r.ok && !r.permanent) {
+              this.#state.set(tgt, name, { ...cur, partial: i });
+              this.#failed(signal, ch, r.error);
+              return false;
+            }
+            if (r.ok) this.#succeeded(signal, n);
+            else
+              this.#dropped(
+                signal,
+                "export_rejected",
+                n,
+                `${ch.s.endpoint} refused ${n} item(s) as invalid (${exportErrorCause(r.error)})`,
+              );
+            i += chunk.length;
+            cur = { ...cur, partial: i, items: cur.items + (r.ok ? n : 0) };
+            this.#state.set(tgt, name, cur);
+          }
+        }
+        cur = { ...cur, offset: line.end, partial: 0 };
+        this.#state.set(tgt, name, cur);
+      }
+      if (st.size > lastEnd) this.#fragment.set(`${signal}:${name}`, st.size - lastEnd);
+      return true;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Spans of a trace line; for metrics, one entry per resourceMetrics (each is one request). */
+  #decode(signal: ExportSignal, text: string): unknown[] {
+    const json: unknown = JSON.parse(text);
+    if (signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES) return decodeTraceRequest(json);
+    return decodeMetricsRequest(json);
+  }
+
+  #succeeded(signal: ExportSignal, n: number): void {
+    this.stats.sent[signal] += n;
+    this.#o.onSent?.(signal, n);
+    if (this.stats.failing) {
+      this.stats.failing = false;
+      this.#outageSent = 0;
+      this.#line(`exporting to ${this.endpoints.join(", ")} again; what waited on disk is being sent`);
+    }
+    this.#outageSent += n;
+    this.#backoffMs = 0;
+    this.#retryAt = 0;
+  }
+
+  #failed(signal: ExportSignal, ch: Channel<unknown>, error: unknown): void {
+    this.stats.failures[signal] += 1;
+    this.#o.onFailure?.(signal);
+    ch.reset();
+    this.#backoffMs = Math.min(this.#o.maxBackoffMs ?? 30_000, this.#backoffMs === 0 ? 1_000 : this.#backoffMs * 2);
+    this.#retryAt = Date.now() + this.#backoffMs;
+    const cause = exportErrorCause(error);
+    this.stats.lastError = cause;
+    if (!this.stats.failing) {
+      this.stats.failing = true;
+      // While draining at the end, the caller says what was not sent (this line would promise a later send).
+      if (!this.#draining)
+        this.#line(
+          `could not export ${signal} to ${ch.s.endpoint} (${cause}); they stay in ${this.#o.dir} and are sent when it answers`,
+        );
+    }
+  }
+
+  #dropped(
+    signal: ExportSignal,
+    reason: "export_queue_full" | "export_rejected" | "decode_error",
+    n: number,
+    line: string,
+  ): void {
+    this.stats.dropped[signal] += n;
+    this.#o.onDropped?.(signal, reason, n);
+    if (reason === "decode_error") {
+      if (this.#warnedDecode) return;
+      this.#warnedDecode = true;
+    }
+    this.#line(line);
+  }
+
+  #line(text: string): void {
+    // Once stopped, a request that fails late has nothing more to say: the caller has said what was not sent.
+    if (this.#stopped && !this.#draining) return;
+    try {
+      this.#o.onLine?.(`pipespan: ${text}`);
+    } catch {
+      /* reporting must not stop the export */
+    }
+  }
+
+  /** Items not yet delivered, counted by reading the lines past the cursors (only when a drain gives up). */
+  #countPending(signal: ExportSignal, endpoint: string): number {
+    let n = 0;
+    for (const name of signalFiles(this.#o.dir, signal)) {
+      if (this.#o.include && !this.#o.include(name)) continue;
+      n += countItemsSync(join(this.#o.dir, name), signal, this.#state.cursor(target(signal, endpoint), name));
+    }
+    return n;
+  }
+
+  /** The on-disk queue bound: deletes the oldest segments beyond it, counting what they held undelivered. */
+  #retain(): void {
+    const bound = this.#o.maxQueueBytes;
+    if (bound === undefined) return;
+    const all: { name: string; signal: ExportSignal; size: number }[] = [];
+    for (const signal of [PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES, PIPESPAN_EXPORT_SIGNAL_VALUE_METRICS] as const) {
+      const names = signalFiles(this.#o.dir, signal);
+      // The newest file of a signal is being written: never deleted.
+      for (const name of names.slice(0, -1)) {
+        try {
+          all.push({ name, signal, size: statSync(join(this.#o.dir, name)).size });
+        } catch {
+          /* gone */
+        }
+      }
+    }
+    let total = 0;
+    for (const signal of [PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES, PIPESPAN_EXPORT_SIGNAL_VALUE_METRICS] as const) {
+      for (const name of signalFiles(this.#o.dir, signal)) {
+        try {
+          total += statSync(join(this.#o.dir, name)).size;
+        } catch {
+          /* gone */
+        }
+      }
+    }
+    all.sort((a, b) => segmentSeq(a.name) - segmentSeq(b.name) || a.name.localeCompare(b.name));
+    for (const f of all) {
+      if (total <= bound) break;
+      const sig = f.signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES ? this.#o.traces : this.#o.metrics;
+      const path = join(this.#o.dir, f.name);
+      const undelivered = sig
+        ? countItemsSync(path, f.signal, this.#state.cursor(target(f.signal, sig.endpoint), f.name))
+        : 0;
+      rmSync(path, { force: true });
+      this.#state.forget(f.name);
+      total -= f.size;
+      if (undelivered > 0) {
+        this.#dropped(
+          f.signal,
+          "export_queue_full",
+          undelivered,
+          `the export queue in ${this.#o.dir} is over its bound (${mib(bound)}): deleted ${f.name} with ${undelivered} ${f.signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES ? "span(s)" : "data point(s)"} the backend never received`,
+        );
+      }
+    }
+  }
+}
+
+function target(signal: ExportSignal, endpoint: string): string {
+  return `${signal}@${endpoint}`;
+}
+
+function segmentSeq(name: string): number {
+  const m = /-(\d+)\.jsonl$/.exec(name);
+  return m ? Number(m[1]) : 0;
+}
+
+function mib(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
+}
+
+/** A sleep that can be cancelled (so that a finished wait leaves no timer holding the process). */
+function timer(ms: number): { done: Promise<void>; cancel: () => void } {
+  let t: NodeJS.Timeout | undefined;
+  const done = new Promise<void>((r) => {
+    t = setTimeout(r, ms);
+  });
+  return { done, cancel: () => clearTimeout(t) };
+}
+
+/** Resolves with p's value, or undefined as soon as `other` settles. */
+function race<T>(p: Promise<T>, other: Promise<unknown> | undefined): Promise<T | undefined> {
+  if (!other) return p;
+  return Promise.race([p, other.then(() => undefined)]);
+}
+
+interface Line {
+  /** The line without its newline; undefined when it was longer than MAX_LINE_BYTES. */
+  text?: string;
+  bytes: number;
+  /** Offset just past the line's newline. */
+  end: number;
+}
+
+/** Complete lines (ending in a newline) between `from` and `to`; a last line without one is not yet complete. */
+async function* linesFrom(fh: Awaited<ReturnType<typeof open>>, from: number, to: number): AsyncGenerator<Line> {
+  let pos = from;
+  let parts: Buffer[] = [];
+  let partBytes = 0;
+  let tooLong = false;
+  const buf = Buffer.alloc(CHUNK);
+  while (pos < to) {
+    const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, to - pos), pos);
+    if (bytesRead === 0) break;
+    let start = 0;
+    for (;;) {
+      const nl = buf.indexOf(0x0a, start);
+      if (nl === -1 || nl >= bytesRead) {
+        if (!tooLong) {
+          if (partBytes + (bytesRead - start) > MAX_LINE_BYTES) {
+            tooLong = true;
+            parts = [];
+          } else parts.push(Buffer.from(buf.subarray(start, bytesRead)));
+        }
+        partBytes += bytesRead - start;
+        break;
+      }
+      if (!tooLong) parts.push(Buffer.from(buf.subarray(start, nl)));
+      partBytes += nl - start;
+      const end = pos + nl + 1;
+      yield tooLong || partBytes > MAX_LINE_BYTES
+        ? { bytes: partBytes, end }
+        : { text: Buffer.concat(parts).toString("utf8"), bytes: partBytes, end };
+      parts = [];
+      partBytes = 0;
+      tooLong = false;
+      start = nl + 1;
+    }
+    pos += bytesRead;
+  }
+}
+
+/** Spans or data points in the lines of a file past a cursor (a bounded, synchronous count for reports). */
+function countItemsSync(path: string, signal: ExportSignal, cursor: FileCursor | undefined): number {
+  let text: string;
+  let ino: number;
+  try {
+    const st = statSync(path);
+    if (st.size > 512 * 1024 * 1024) return 0;
+    ino = st.ino;
+    text = readFileSync(path, "utf8");
+  } catch {
+    return 0;
+  }
+  const from = cursor && cursor.ino === ino ? cursor.offset : 0;
+  const skip = cursor && cursor.ino === ino ? cursor.partial : 0;
+  let n = 0;
+  let first = true;
+  for (const line of Buffer.from(text, "utf8").subarray(from).toString("utf8").split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      const json = JSON.parse(line) as unknown;
+      const count =
+        signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES
+          ? decodeTraceRequest(json).length
+          : countMetricPoints(decodeMetricsRequest(json));
+      n += first ? Math.max(0, count - skip) : count;
+    } catch {
+      /* not countable */
+    }
+    first = false;
+  }
+  return n;
+}
