@@ -4,9 +4,10 @@
  * J children in flight, for S seconds or N processes, optionally paced to R spawns per second. Every child is
  * reaped with waitpid(); its pid and raw wait status are kept in memory and written to a log at the end, one
  * "pid status program" line per process, so a trace of the run can be checked process by process.
- * Prints one JSON line: {"spawned":…, "seconds":…, "rate":…, "failedSpawns":…}.
+ * Prints one JSON line: {"spawned":…, "seconds":…, "rate":…, "failedSpawns":…}. With -x, runs that shell
+ * command once the storm is over (while this process, the traced root, still lives).
  *
- *   spawn-storm [-s seconds] [-n count] [-j in_flight] [-r per_second] [-f false_every] [-l log]
+ *   spawn-storm [-s seconds] [-n count] [-j in_flight] [-r per_second] [-f false_every] [-l log] [-x command]
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -43,8 +44,9 @@ int main(int argc, char **argv) {
   long count = 0, false_every = 8;
   int j = 4;
   const char *log_path = NULL;
+  const char *after = NULL;
   int opt;
-  while ((opt = getopt(argc, argv, "s:n:j:r:f:l:")) != -1) {
+  while ((opt = getopt(argc, argv, "s:n:j:r:f:l:x:")) != -1) {
     switch (opt) {
       case 's': seconds = atof(optarg); break;
       case 'n': count = atol(optarg); break;
@@ -52,8 +54,10 @@ int main(int argc, char **argv) {
       case 'r': rate = atof(optarg); break;
       case 'f': false_every = atol(optarg); break;
       case 'l': log_path = optarg; break;
+      case 'x': after = optarg; break;
       default:
-        fprintf(stderr, "usage: %s [-s seconds] [-n count] [-j in_flight] [-r per_second] [-f false_every] [-l log]\n",
+        fprintf(stderr, "usage: %s [-s seconds] [-n count] [-j in_flight] [-r per_second] [-f false_every] [-l log] "
+                "[-x command]\n",
                 argv[0]);
         return 2;
     }
@@ -144,6 +148,7 @@ int main(int argc, char **argv) {
       fprintf(f, "%d %d %s\n", recs[i].pid, recs[i].status, recs[i].is_false ? "false" : "true");
     fclose(f);
   }
+  if (after && system(after) != 0) fprintf(stderr, "spawn-storm: %s failed\n", after);
   printf("{\"spawned\":%zu,\"reaped\":%zu,\"seconds\":%.6f,\"rate\":%.1f,\"failedSpawns\":%ld}\n", spawned, reaped,
          elapsed, elapsed > 0 ? (double)reaped / elapsed : 0.0, failed);
   return 0;
