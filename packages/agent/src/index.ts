@@ -10,7 +10,7 @@ export {
 } from "./attribution/snakemake-source.js";
 export type { AttributionContext, AttributionSource, Claim } from "./attribution/source.js";
 export type { TaskAttribution, TaskInfo, WorkflowTaskDetails } from "./attribution/task.js";
-export { formatTraceparent, parseTraceparent } from "./attribution/traceparent.js";
+export { contextFromEnv } from "./attribution/traceparent.js";
 export * from "./export/index.js";
 export { DEFAULT_HEALTH_ADDRESS, type ListenAddress, parseHealthAddress } from "./host/health-server.js";
 export {
@@ -61,7 +61,6 @@ export {
   type RunSummary,
   type TaskSummary,
 } from "./spans/run-recorder.js";
-export { signalName, signalNumber } from "./spans/signals.js";
 export type { ProcessExit, ProcessRecord } from "./table/process-record.js";
 export { ProcessTable, type TableChange } from "./table/process-table.js";
 export { EventFiles, type EventFilesOptions } from "./workflow/event-files.js";

@@ -51,6 +51,8 @@ import {
   CICD_PIPELINE_TASK_RUN_RESULT_VALUE_FAILURE,
   CICD_PIPELINE_TASK_RUN_RESULT_VALUE_SUCCESS,
   EVENT_PIPESPAN_STALL,
+  hrTimeFromNs as hrTime,
+  signalName,
 } from "@pipespan/semconv";
 import { OwnCounters } from "../accounting/own-counters.js";
 import type { SpanAccounting } from "../accounting/timelines.js";
@@ -60,9 +62,7 @@ import type { SourceName } from "../source/types.js";
 import type { ProcessRecord } from "../table/process-record.js";
 import type { TableChange } from "../table/process-table.js";
 import { addTotals, measureAttributes, type Totals } from "./measure-attributes.js";
-import { signalName } from "./signals.js";
 import { StallDetector, type StallOptions } from "./stall-detector.js";
-import { hrTime } from "./time.js";
 
 export interface RunRecorderOptions {
   readonly tracer: Tracer;

@@ -11,6 +11,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { type IdGenerator, SimpleSpanProcessor, type SpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { createOtlpExportersFromEnv, OtlpJsonFileSpanExporter } from "@pipespan/agent";
 import { FINDINGS_TRACES_FILE, type FindingSpanSpec, type Attributes as SpanAttributes } from "@pipespan/findings";
+import { hrTimeFromNs } from "@pipespan/semconv";
 
 export interface WriteFindingSpansOptions {
   /** The run folder: traces-findings.jsonl goes here. Without it, spans only go over OTLP (when configured). */
@@ -80,7 +81,7 @@ export async function writeFindingSpans(
   try {
     for (const s of specs) {
       nextSpanId = s.spanId;
-      const time = hrTime(s.timeUnixNano);
+      const time = hrTimeFromNs(s.timeUnixNano);
       tracer
         .startSpan(s.name, { kind: SpanKind.INTERNAL, startTime: time, attributes: s.attributes }, parent)
         .end(time);
@@ -95,10 +96,6 @@ export async function writeFindingSpans(
     problems.push(`pipespan: ${stats.failedItems} finding span(s) not written to ${file}: ${stats.firstError}`);
   }
   return { ...(file ? { file } : {}), written: stats?.items ?? specs.length, problems };
-}
-
-function hrTime(ns: bigint): [number, number] {
-  return [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
 }
 
 /** Resource attributes read from a file → values the OTel SDK accepts (primitives and primitive arrays). */
