@@ -27,13 +27,16 @@ import {
   CICD_PIPELINE_ACTION_NAME_VALUE_RUN,
   CICD_PIPELINE_RESULT_VALUE_ERROR,
   CICD_PIPELINE_TASK_RUN_RESULT_VALUE_ERROR,
+  FINDINGS_TRACES_FILE,
+  JOURNAL_FILE,
+  RECOVERED_TRACES_FILE,
+  RUN_JSON_FILE,
+  TRACE_FILES_PATTERN,
 } from "@pipespan/semconv";
 import { attributesOf } from "../export/otlp-json-decode.js";
 import { OtlpJsonFileSpanExporter } from "../export/otlp-json-file.js";
-import { RUN_JSON_FILE, RunStateFile, writerAlive } from "./run-state.js";
-import { JOURNAL_FILE, type JournalEntry } from "./span-journal.js";
-
-export const RECOVERED_FILE = "traces-recovered.jsonl";
+import { RunStateFile, writerAlive } from "./run-state.js";
+import type { JournalEntry } from "./span-journal.js";
 
 export type RecoverOutcome =
   /** No run.json, or not a run's (an agent's folder). */
@@ -129,7 +132,7 @@ export async function recoverRun(dir: string): Promise<RecoverOutcome> {
     };
   }
   // One reader rebuilds: creating the output file exclusively is the lock.
-  const outPath = join(dir, RECOVERED_FILE);
+  const outPath = join(dir, RECOVERED_TRACES_FILE);
   let lock: number;
   try {
     lock = openSync(outPath, "wx");
@@ -153,7 +156,7 @@ export async function recoverRun(dir: string): Promise<RecoverOutcome> {
     generateTraceId: () => traceId,
     generateSpanId: () => nextId ?? random.generateSpanId(),
   };
-  const exporter = new OtlpJsonFileSpanExporter({ dir, fileName: RECOVERED_FILE });
+  const exporter = new OtlpJsonFileSpanExporter({ dir, fileName: RECOVERED_TRACES_FILE });
   const provider = new TracerProvider({
     resource: resourceFromAttributes(disk.resource ?? {}),
     spanProcessors: [new SimpleSpanProcessor({ exporter })],
@@ -277,7 +280,7 @@ export async function recoverRun(dir: string): Promise<RecoverOutcome> {
     writerKilledAtUnixNano: String(killedAt),
     writerKilledAt: new Date(killedAtNs / 1e6).toISOString(),
     endTimeUnixNano: String(killedAt),
-    rebuilt: { runSpan: runRebuilt, taskSpans: tasks, openSpans: open, file: RECOVERED_FILE },
+    rebuilt: { runSpan: runRebuilt, taskSpans: tasks, openSpans: open, file: RECOVERED_TRACES_FILE },
   });
   return { state: "recovered", killedAtNs, rebuilt: { run: runRebuilt, tasks, open } };
 }
@@ -307,11 +310,11 @@ function scanTraces(dir: string): OnDisk {
   const out: OnDisk = { spanIds: new Set(), parents: new Map(), maxEndNs: 0n, taskNamesWithSpans: new Set() };
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => /^traces(-[A-Za-z0-9._-]+)?\.jsonl$/.test(n) && n !== RECOVERED_FILE);
+    names = readdirSync(dir).filter((n) => TRACE_FILES_PATTERN.test(n) && n !== RECOVERED_TRACES_FILE);
   } catch {
     return out;
   }
-  for (const name of names.filter((n) => n !== "traces-findings.jsonl")) {
+  for (const name of names.filter((n) => n !== FINDINGS_TRACES_FILE)) {
     let text: string;
     try {
       text = readFileSync(join(dir, name), "utf8");

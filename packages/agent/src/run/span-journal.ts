@@ -7,10 +7,8 @@
 import { join } from "node:path";
 import type { Attributes, Context } from "@opentelemetry/api";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace";
-import { ATTR_CICD_PIPELINE_TASK_RUN_ID, ATTR_PROCESS_PID } from "@pipespan/semconv";
+import { ATTR_CICD_PIPELINE_TASK_RUN_ID, ATTR_PROCESS_PID, JOURNAL_FILE } from "@pipespan/semconv";
 import { JsonlAppender } from "../export/jsonl-appender.js";
-
-export const JOURNAL_FILE = "journal.jsonl";
 
 /** One line of journal.jsonl. */
 export interface JournalEntry {

@@ -10,8 +10,8 @@ import { type Attributes, ROOT_CONTEXT, SpanKind, TraceFlags, trace } from "@ope
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { type IdGenerator, SimpleSpanProcessor, type SpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { createOtlpExportersFromEnv, OtlpJsonFileSpanExporter } from "@pipespan/agent";
-import { FINDINGS_TRACES_FILE, type FindingSpanSpec, type Attributes as SpanAttributes } from "@pipespan/findings";
-import { hrTimeFromNs } from "@pipespan/semconv";
+import type { FindingSpanSpec, Attributes as SpanAttributes } from "@pipespan/findings";
+import { FINDINGS_TRACES_FILE, hrTimeFromNs } from "@pipespan/semconv";
 
 export interface WriteFindingSpansOptions {
   /** The run folder: traces-findings.jsonl goes here. Without it, spans only go over OTLP (when configured). */
