@@ -5,5 +5,6 @@ export * from "./generated/schemas.js";
 export * from "./helpers.js";
 export * from "./run-folder.js";
 export * from "./signals.js";
+export * from "./task-attributes.js";
 export * from "./time.js";
 export * from "./traceparent.js";
