@@ -13,3 +13,8 @@ export function hrTimeFromNs(ns: number | bigint): [number, number] {
   const sec = Math.floor(ns / 1e9);
   return [sec, Math.max(0, Math.min(999_999_999, Math.round(ns - sec * 1e9)))];
 }
+
+/** An HrTime pair back to epoch nanoseconds, exactly (a bigint, as OTLP's fixed64 time fields). */
+export function nsFromHrTime(t: readonly [number, number]): bigint {
+  return BigInt(Math.trunc(t[0])) * 1_000_000_000n + BigInt(Math.trunc(t[1]));
+}

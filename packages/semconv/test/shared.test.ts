@@ -14,6 +14,7 @@ import {
   hrTimeFromNs,
   METRIC_FILES_PATTERN,
   nowNs,
+  nsFromHrTime,
   parseTraceparent,
   signalName,
   signalNumber,
@@ -26,10 +27,12 @@ describe("the shared helpers in @pipespan/semconv", () => {
   it("turns epoch nanoseconds (number or bigint) into HrTime pairs, and reads a clock near Date.now()", () => {
     expect(hrTimeFromNs(1_700_000_000_123_456_789n)).toEqual([1_700_000_000, 123_456_789]);
     expect(hrTimeFromNs(2_500_000_000)).toEqual([2, 500_000_000]);
-    const [sec, ns] = hrTimeFromNs(1_700_000_000_999_999_999);
+    // A number that rounds up to the next second still gives nanoseconds within [0, 1e9).
+    const [sec, ns] = hrTimeFromNs(Number(1_700_000_000_999_999_999n));
     expect(ns).toBeGreaterThanOrEqual(0);
     expect(ns).toBeLessThanOrEqual(999_999_999);
     expect(sec).toBeGreaterThanOrEqual(1_700_000_000);
+    expect(nsFromHrTime([1_700_000_000, 123_456_789])).toBe(1_700_000_000_123_456_789n);
     // The monotonic clock anchored at the time origin stays within a second of the wall clock.
     expect(Math.abs(nowNs() / 1e6 - Date.now())).toBeLessThan(1000);
   });

@@ -9,7 +9,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync } from "node
 import { join } from "node:path";
 import { type Attributes, ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { type IdGenerator, RandomIdGenerator, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { type IdGenerator, RandomIdGenerator } from "@opentelemetry/sdk-trace";
 import {
   ATTR_CICD_PIPELINE_ACTION_NAME,
   ATTR_CICD_PIPELINE_NAME,
@@ -28,13 +28,14 @@ import {
   CICD_PIPELINE_RESULT_VALUE_ERROR,
   CICD_PIPELINE_TASK_RUN_RESULT_VALUE_ERROR,
   FINDINGS_TRACES_FILE,
+  hrTimeFromNs,
   JOURNAL_FILE,
   RECOVERED_TRACES_FILE,
   RUN_JSON_FILE,
   TRACE_FILES_PATTERN,
 } from "@pipespan/semconv";
 import { attributesOf } from "../export/otlp-json-decode.js";
-import { OtlpJsonFileSpanExporter } from "../export/otlp-json-file.js";
+import { createSpanWriter } from "../export/span-writer.js";
 import { RunStateFile, writerAlive } from "./run-state.js";
 import type { JournalEntry } from "./span-journal.js";
 
@@ -156,12 +157,13 @@ export async function recoverRun(dir: string): Promise<RecoverOutcome> {
     generateTraceId: () => traceId,
     generateSpanId: () => nextId ?? random.generateSpanId(),
   };
-  const exporter = new OtlpJsonFileSpanExporter({ dir, fileName: RECOVERED_TRACES_FILE });
-  const provider = new TracerProvider({
+  const spans = createSpanWriter({
+    what: "rebuilt spans",
     resource: resourceFromAttributes(disk.resource ?? {}),
-    spanProcessors: [new SimpleSpanProcessor({ exporter })],
     idGenerator: ids,
+    file: { dir, fileName: RECOVERED_TRACES_FILE },
   });
+  const provider = spans.provider;
   const tracer = provider.getTracer("pipespan");
   const ctxOf = (spanId: string) =>
     trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: TraceFlags.SAMPLED, isRemote: false });
@@ -178,12 +180,12 @@ export async function recoverRun(dir: string): Promise<RecoverOutcome> {
     nextId = spanId;
     const span = tracer.startSpan(
       name,
-      { kind, startTime: hr(start), attributes, ...(parent === undefined ? { root: true } : {}) },
+      { kind, startTime: hrTimeFromNs(start), attributes, ...(parent === undefined ? { root: true } : {}) },
       parent === undefined ? ROOT_CONTEXT : ctxOf(parent),
     );
     nextId = undefined;
     if (error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: error });
-    span.end(hr(end > start ? end : start));
+    span.end(hrTimeFromNs(end > start ? end : start));
     return span.spanContext().spanId;
   };
 
@@ -273,7 +275,7 @@ export async function recoverRun(dir: string): Promise<RecoverOutcome> {
       `incomplete: ${killedWords}; the spans cover what reached the disk`,
     );
   }
-  await provider.shutdown().catch(() => undefined);
+  await spans.close();
   const { status: _s, ...rest } = rj as Record<string, unknown>;
   new RunStateFile(dir, rest).update({
     status: "incomplete",
@@ -283,10 +285,6 @@ export async function recoverRun(dir: string): Promise<RecoverOutcome> {
     rebuilt: { runSpan: runRebuilt, taskSpans: tasks, openSpans: open, file: RECOVERED_TRACES_FILE },
   });
   return { state: "recovered", killedAtNs, rebuilt: { run: runRebuilt, tasks, open } };
-}
-
-function hr(ns: bigint): [number, number] {
-  return [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
 }
 
 function hexOr(v: unknown, len: number): string | undefined {
