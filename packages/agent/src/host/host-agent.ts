@@ -28,7 +28,7 @@ import { createTelemetry } from "../run/telemetry.js";
 import { type KernelMapSizes, openKernelProbe } from "../source/kernel/availability.js";
 import { KernelSource } from "../source/kernel/kernel-source.js";
 import type { ProcessExecEvent, ProcessStartEvent } from "../source/types.js";
-import { RunRecorder } from "../spans/run-recorder.js";
+import { HostRecorder } from "../spans/host-recorder.js";
 import { nowNs } from "../spans/time.js";
 import { ProcessTable } from "../table/process-table.js";
 import { parseWorkDir, workDirInArgv } from "../workflow/nextflow/work-dir.js";
@@ -38,6 +38,9 @@ import { DEFAULT_HEALTH_ADDRESS, type HealthServer, type ListenAddress, startHea
 import { InterestFilter } from "./interest-filter.js";
 import { registerSelfMetrics } from "./self-metrics.js";
 import { WorkflowRuns } from "./workflow-runs.js";
+
+/** Ended processes between two sweeps besides the timer's: an exec storm's processes leave memory as they go. */
+const SWEEP_EXITS = 256;
 
 export const DEFAULT_MAX_QUEUE_BYTES = 1024 * 1024 * 1024;
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -163,19 +166,13 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
   });
   const meter = telemetry.meterProvider.getMeter("pipespan");
   metrics = new RunMetrics({ meter, pipelineName: "(agent)", runId: "", source: "ebpf" });
-  const recorder = new RunRecorder({
+  const recorder = new HostRecorder({
     tracer,
     attributor,
     lookup: (id) => table.get(id),
     childrenOf: (id) => table.childrenOf(id),
     records: () => table.records(),
-    pipelineName: "(agent)",
-    runId: "",
-    source: "ebpf",
-    commandLine: "",
     redact: o.redact,
-    startTimeNs: nowNs(),
-    emitRunSpan: false,
     onProcessEnd: (_r, task, totals) => metrics?.processEnded(task?.name, totals),
   });
   const runs = new WorkflowRuns({
@@ -238,7 +235,7 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
     }
     for (const passed of filter.accept(e)) {
       const change = table.apply(passed);
-      if (change?.type === "exited") recorded++;
+      if (change?.type === "exited" && ++recorded % SWEEP_EXITS === 0) evictor.sweep();
       if (change && !runs.handle(change)) recorder.handle(change);
     }
     if (table.ignoredEvents > ignoredSeen) {
@@ -363,10 +360,11 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
   await workflow.stop();
   runs.finishAll();
   finished = true;
-  const summary = recorder.finish(
-    { exitCode: 0, endTimeNs: nowNs(), lostEvents: table.ignoredEvents },
+  const seen = recorder.finish(
     [...table.records()].filter((r) => !runs.owns(r.id)),
+    nowNs(),
   );
+  const summary = { processes: seen.processes, lostEvents: seen.lostEvents + table.ignoredEvents };
   metrics.lostEvents(summary.lostEvents);
   const exportProblems = await telemetry.closeLocal();
   await health?.close();

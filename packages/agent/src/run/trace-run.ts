@@ -9,6 +9,7 @@ import {
 import { RunTimelines } from "../accounting/timelines.js";
 import { Attributor } from "../attribution/attributor.js";
 import { formatTraceparent } from "../attribution/traceparent.js";
+import { Evictor } from "../host/evictor.js";
 import { registerSelfMetrics } from "../host/self-metrics.js";
 import { RunMetrics } from "../metrics/run-metrics.js";
 import type { KernelSource } from "../source/kernel/kernel-source.js";
@@ -240,6 +241,12 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
   });
   const runSc = recorder.runSpan.spanContext();
   runSpanId = runSc.spanId;
+  // Memory follows the live processes: ended ones leave once their spans are out (every few hundred exits).
+  const evictor = new Evictor(table, recorder, attributor, undefined, {
+    run: true,
+    fold: (child, parent) => recorder.fold(child, parent),
+  });
+  let exitsSinceSweep = 0;
   // Processes held back for a workflow event are recorded as soon as it arrives.
   workflow.onEvent(() => recorder.settle());
   const workflowTimer = setInterval(() => {
@@ -264,7 +271,7 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
   const heartbeat = (extra: Record<string, unknown> = {}) => ({
     status: "running",
     heartbeatUnixNano: String(nowNs()),
-    processes: table.size,
+    processes: recorder.processes,
     ...extra,
   });
   try {
@@ -326,6 +333,10 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
         ignoredSeen = table.ignoredEvents;
       }
       if (change) recorder.handle(change);
+      if (change?.type === "exited" && ++exitsSinceSweep >= SWEEP_EXITS) {
+        exitsSinceSweep = 0;
+        evictor.sweep();
+      }
     },
   };
   try {
@@ -368,7 +379,7 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
         o.onStatus?.({
           elapsedMs: Math.round((nowNs() - startNs) / 1e6),
           runningTasks: recorder.runningTaskNames(running),
-          processes: table.size,
+          processes: recorder.processes,
         });
       }, o.statusIntervalMs ?? 1000)
     : undefined;
@@ -459,6 +470,9 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
     workflowEvents: workflow.counts(),
   };
 }
+
+/** Ended processes between two sweeps of the evictor: bounds what ended processes hold, at a small cost per sweep. */
+const SWEEP_EXITS = 256;
 
 /** Interpreters whose first operand is the pipeline's script (`bash pipeline.sh` is the pipeline `pipeline`). */
 const INTERPRETER = /^(ba|da|k|z|)sh$|^python[0-9.]*$|^perl$|^ruby$|^node$|^Rscript$/;
