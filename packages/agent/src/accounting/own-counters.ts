@@ -70,7 +70,8 @@ export class OwnCounters {
    * it ended while its parent still ran, so the parent has reaped it (or will have, by its own end).
    */
   fold(child: ProcessRecord, parent: ProcessRecord): void {
-    const f = (parent.forgottenChildren ??= { io: {}, cpuNs: 0 });
+    parent.forgottenChildren ??= { io: {}, cpuNs: 0 };
+    const f = parent.forgottenChildren;
     for (const k of INCLUSIVE_IO) {
       if (child.counters[k] === undefined && child.forgottenChildren?.io[k] === undefined) continue;
       f.io[k] = (f.io[k] ?? 0) + this.#inclusive(child, k);
