@@ -186,9 +186,7 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
     source: "ebpf",
     nowNs,
     onProcessEnd: (_r, task, totals) => metrics?.processEnded(task?.name, totals),
-    onRunEnd: (summary) => {
-      for (const t of summary.tasks) metrics?.taskEnded(t);
-    },
+    onTaskEnd: (t) => metrics?.taskEnded(t),
   });
   const source = new KernelSource({
     native: k.native,

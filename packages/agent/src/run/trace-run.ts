@@ -237,6 +237,7 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
     redact: o.redact,
     startTimeNs: startNs,
     onProcessEnd: (_r, task, totals) => metrics.processEnded(task?.name, totals),
+    onTaskEnd: (t) => metrics.taskEnded(t),
     ...(timelines ? { accounting: timelines } : {}),
   });
   const runSc = recorder.runSpan.spanContext();
@@ -432,7 +433,6 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
     },
     table.records(),
   );
-  for (const t of summary.tasks) metrics.taskEnded(t);
   metrics.lostEvents(summary.lostEvents);
   const shipper = telemetry.shipper;
   const exportProblems = await telemetry.closeLocal(() => {
@@ -447,7 +447,7 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
     exitCode,
     result: summary.result,
     processes: summary.processes,
-    tasks: summary.tasks.length,
+    tasks: summary.taskCount,
     lostEvents: summary.lostEvents,
     drops: drops.toJSON(),
     exportProblems,

@@ -60,6 +60,8 @@ export interface RunRecorderOptions {
   readonly stalls?: StallOptions;
   /** Called when a process span ends, with the task it belongs to (undefined: the run's root). */
   readonly onProcessEnd?: (record: ProcessRecord, task: TaskInfo | undefined, totals: Totals) => void;
+  /** Called when a task span ends (each task once, with its own figures). */
+  readonly onTaskEnd?: (task: TaskSummary) => void;
   /** Per-interval accounting (timelines) whose attributes and events go on the task and run spans. */
   readonly accounting?: SpanAccounting;
   /**
@@ -89,7 +91,10 @@ export interface RunSummary {
   readonly runSpanId: string;
   readonly startNs: number;
   readonly endNs: number;
+  /** One row per task; past the first TASK_ROWS tasks, one row per task name sums the rest (see TaskSummary.runs). */
   readonly tasks: TaskSummary[];
+  /** Tasks of the run. */
+  readonly taskCount: number;
   readonly totals: Totals;
   readonly processes: number;
   readonly lostEvents: number;
@@ -145,6 +150,7 @@ export class RunRecorder {
       recordUntasked: true,
       ...(opts.stalls ? { stalls: opts.stalls } : {}),
       ...(opts.onProcessEnd ? { onProcessEnd: opts.onProcessEnd } : {}),
+      ...(opts.onTaskEnd ? { onTaskEnd: opts.onTaskEnd } : {}),
       ...(opts.holdMs !== undefined ? { holdMs: opts.holdMs } : {}),
       ...(opts.nowNs ? { nowNs: opts.nowNs } : {}),
     });
@@ -205,7 +211,7 @@ export class RunRecorder {
         [ATTR_CICD_PIPELINE_RUN_ID]: id.runId,
       });
     }
-    const tasks = this.#tree.endTasks(id);
+    const { tasks, count } = this.#tree.endTasks(id);
     const a = this.#accounting;
     const lost = a.lostEvents + outcome.lostEvents;
     const result = outcome.cancelled
@@ -220,7 +226,7 @@ export class RunRecorder {
       ...(outcome.attributes ?? {}),
       [ATTR_CICD_PIPELINE_RESULT]: result,
       [ATTR_PIPESPAN_RUN_EXIT_CODE]: outcome.exitCode,
-      [ATTR_PIPESPAN_RUN_TASK_COUNT]: tasks.length,
+      [ATTR_PIPESPAN_RUN_TASK_COUNT]: count,
       [ATTR_PIPESPAN_TASK_PROCESS_COUNT]: a.processes,
       [ATTR_PIPESPAN_SOURCE_LOST_EVENTS]: lost,
     });
@@ -242,6 +248,7 @@ export class RunRecorder {
       startNs,
       endNs,
       tasks,
+      taskCount: count,
       totals: a.runTotals,
       processes: a.processes,
       lostEvents: lost,

@@ -47,7 +47,7 @@ import { type Attributor, type Decision, mainImage } from "../attribution/attrib
 import type { TaskInfo } from "../attribution/task.js";
 import type { ProcessRecord } from "../table/process-record.js";
 import type { TableChange } from "../table/process-table.js";
-import { measureAttributes, type Totals } from "./measure-attributes.js";
+import { addTotals, measureAttributes, type Totals } from "./measure-attributes.js";
 import { signalName } from "./signals.js";
 import { StallDetector, type StallOptions } from "./stall-detector.js";
 import { hrTime } from "./time.js";
@@ -71,6 +71,8 @@ export interface SpanTreeOptions {
   readonly stalls?: StallOptions;
   /** Called when a process span ends, with the task it belongs to (undefined: the run's root). */
   readonly onProcessEnd?: (record: ProcessRecord, task: TaskInfo | undefined, totals: Totals) => void;
+  /** Called when a task span ends (each task once, with its own figures). */
+  readonly onTaskEnd?: (task: TaskSummary) => void;
   /** How long an ended process may wait for a workflow event its attribution needs (ms, default 10 000). */
   readonly holdMs?: number;
   /** Wall clock in ns since the Unix epoch (default: the system clock). */
@@ -93,7 +95,14 @@ export interface TaskSummary {
   readonly processes: number;
   readonly failed: boolean;
   readonly totals: Totals;
+  /** How many tasks of this name the row sums (past the first TASK_ROWS tasks of a run); 1 when absent. */
+  readonly runs?: number;
+  /** How many of them failed, when the row sums several. */
+  readonly failedRuns?: number;
 }
+
+/** Tasks of a run kept one row each in its summary; the rest are summed into one row per name (memory stays flat). */
+export const TASK_ROWS = 1000;
 
 interface ProcessSpan {
   readonly span: Span;
@@ -117,8 +126,10 @@ export class SpanTree {
   readonly #stalls = new Map<string, StallDetector>();
   /** Root children whose task ends with them (see forget). */
   readonly #origins = new Map<string, TaskInfo>();
-  /** Tasks ended before the run did. */
+  /** Tasks ended before the run did: the first TASK_ROWS one row each, the rest summed by name. */
   readonly #closed: TaskSummary[] = [];
+  readonly #folded = new Map<string, { -readonly [K in keyof TaskSummary]-?: TaskSummary[K] }>();
+  #taskCount = 0;
   #rootId: string | undefined;
 
   constructor(o: SpanTreeOptions) {
@@ -220,11 +231,39 @@ export class SpanTree {
    * Ends the task spans with their sums, and returns the tasks in start order. `identity`: the run's name and id
    * when they were learnt after the tasks began.
    */
-  endTasks(identity?: { readonly pipelineName: string; readonly runId: string }): TaskSummary[] {
-    const tasks = this.#closed.splice(0);
-    for (const [info, t] of [...this.#o.accounting.tasks()]) tasks.push(this.#endTask(info, t, identity));
+  endTasks(identity?: { readonly pipelineName: string; readonly runId: string }): {
+    tasks: TaskSummary[];
+    count: number;
+  } {
+    for (const [info, t] of [...this.#o.accounting.tasks()]) this.#keep(this.#endTask(info, t, identity));
+    const tasks = [...this.#closed.splice(0), ...this.#folded.values()];
+    this.#folded.clear();
     tasks.sort((a, b) => a.startNs - b.startNs);
-    return tasks;
+    return { tasks, count: this.#taskCount };
+  }
+
+  /** One more ended task in the run's summary. */
+  #keep(s: TaskSummary): void {
+    this.#taskCount++;
+    this.#o.onTaskEnd?.(s);
+    if (this.#closed.length < TASK_ROWS) {
+      this.#closed.push(s);
+      return;
+    }
+    const row = this.#folded.get(s.name);
+    if (!row) {
+      const totals: Totals = { counters: {} };
+      addTotals(totals, s.totals);
+      this.#folded.set(s.name, { ...s, runId: s.name, totals, runs: 1, failedRuns: s.failed ? 1 : 0 });
+      return;
+    }
+    row.runs++;
+    if (s.failed) row.failedRuns++;
+    addTotals(row.totals, s.totals);
+    row.processes += s.processes;
+    row.startNs = Math.min(row.startNs, s.startNs);
+    row.endNs = Math.max(row.endNs, s.endNs);
+    row.failed ||= s.failed;
   }
 
   #endTask(
@@ -278,7 +317,7 @@ export class SpanTree {
   /** Ends a task's span now and lets go of its state (every process it can ever have has been recorded). */
   #closeTask(info: TaskInfo): void {
     const t = this.#o.accounting.task(info);
-    if (t) this.#closed.push(this.#endTask(info, t));
+    if (t) this.#keep(this.#endTask(info, t));
     this.#taskSpans.delete(info);
     this.#o.accounting.closeTask(info);
   }
