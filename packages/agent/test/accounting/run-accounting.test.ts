@@ -133,4 +133,44 @@ describe("RunAccounting", () => {
     // The run's sums keep what the closed task's process counted for.
     expect(cpuNs(run.accounting.runTotals)).toBe(S);
   });
+
+  it("gives a parent the same own figures when its ended children left the table first (folded into it)", () => {
+    // Two identical runs; in the second the children are dropped from the table as they end, as under an exec storm.
+    const figures = (drop: boolean) => {
+      const run = new Run(true);
+      run.start(400, undefined, 0);
+      run.start(401, 400, 1);
+      run.start(402, 401, 1.2);
+      const gc = run.exit(402, 1.5, { diskWriteBytes: 300, cpuUserNs: 0.5 * S, childrenCpuNs: 0 });
+      run.accounting.processEnded(gc, undefined, 1.5 * S, false);
+      if (drop && run.table.forget(gc.id)) {
+        const parent = run.table.get(processId(key(401)));
+        if (parent) run.accounting.own.fold(gc, parent);
+      }
+      const c = run.exit(401, 2, { diskWriteBytes: 300 + 200, cpuUserNs: 1 * S, childrenCpuNs: 0.5 * S + 3 * S });
+      const child = run.accounting.processEnded(c, undefined, 2 * S, false);
+      if (drop && run.table.forget(c.id)) {
+        const parent = run.table.get(processId(key(400)));
+        if (parent) run.accounting.own.fold(c, parent);
+      }
+      run.start(403, 400, 2.5); // a later child, still in the table
+      const later = run.exit(403, 3, { diskWriteBytes: 50, cpuUserNs: 0.25 * S, childrenCpuNs: 0 });
+      run.accounting.processEnded(later, undefined, 3 * S, false);
+      const p = run.exit(400, 4, {
+        diskWriteBytes: 500 + 50 + 1000,
+        cpuUserNs: 2 * S,
+        childrenCpuNs: 4.5 * S + 0.25 * S + 1 * S,
+      });
+      const parent = run.accounting.processEnded(p, undefined, 4 * S, false);
+      return { child, parent, run: run.accounting.runTotals, tableSize: run.table.size };
+    };
+    const kept = figures(false);
+    const dropped = figures(true);
+    expect(dropped.tableSize).toBe(kept.tableSize - 2);
+    expect(dropped.child).toEqual(kept.child);
+    expect(dropped.parent).toEqual(kept.parent);
+    expect(dropped.parent.counters.diskWriteBytes).toBe(1000);
+    expect(dropped.parent.unattributedCpuNs).toBe(1 * S);
+    expect(dropped.run).toEqual(kept.run);
+  });
 });
