@@ -146,18 +146,27 @@ function fig(what: string, peak: number, complete: boolean): Figure {
   };
 }
 
-/** Growth of peak RSS from the smallest to the largest storm, per 10 000 processes. */
+/**
+ * Growth of peak RSS per 10 000 processes between the two largest storms (the smallest one also holds the
+ * collector's warm-up: V8 sizes its heap to the allocation rate over the first seconds), and from the smallest.
+ */
 function flatness(who: string, peaks: readonly number[]): Figure {
-  const first = peaks[0] ?? 0;
-  const last = peaks.at(-1) ?? 0;
-  const span = (sizes.at(-1) ?? 0) - (sizes[0] ?? 0);
-  const per10k = span > 0 ? ((last - first) / span) * 10_000 : 0;
-  console.log(`${who}: peak RSS grows ${mb(per10k).toFixed(1)} MB per 10 000 processes (${sizes.join(" → ")})`);
+  const per10k = (i: number, j: number) => {
+    const span = (sizes[j] ?? 0) - (sizes[i] ?? 0);
+    return span > 0 ? (((peaks[j] ?? 0) - (peaks[i] ?? 0)) / span) * 10_000 : 0;
+  };
+  const n = peaks.length;
+  const top = per10k(n - 2, n - 1);
+  const all = per10k(0, n - 1);
+  console.log(
+    `${who}: peak RSS grows ${mb(top).toFixed(1)} MB per 10 000 processes from ${sizes[n - 2]} to ${sizes[n - 1]} ` +
+      `(${mb(all).toFixed(1)} MB from ${sizes[0]})`,
+  );
   return {
-    what: `${who}, peak RSS growth per 10k processes (${sizes[0]} → ${sizes.at(-1)})`,
-    measured: `${mb(per10k).toFixed(1)} MB`,
+    what: `${who}, peak RSS growth per 10k processes (${sizes[n - 2]} → ${sizes[n - 1]}; from ${sizes[0]}: ${mb(all).toFixed(1)} MB)`,
+    measured: `${mb(top).toFixed(1)} MB`,
     goal: "flat (≤ 5 MB)",
-    ok: mb(per10k) <= 5,
+    ok: mb(top) <= 5,
   };
 }
 
