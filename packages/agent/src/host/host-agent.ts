@@ -13,7 +13,6 @@
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
-import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { ENV_NXF_TASK_WORKDIR, ENV_PIPESPAN_RUN_DIR } from "@pipespan/semconv";
 import { Attributor } from "../attribution/attributor.js";
 import { isNextflowLauncher } from "../attribution/nextflow-source.js";
@@ -136,7 +135,11 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
     64 * 1024,
     Math.min(o.segmentBytes ?? DEFAULT_SEGMENT_BYTES, Math.floor(maxQueueBytes / 4)),
   );
-  const prometheus = o.health === false ? undefined : new PrometheusExporter({ preventServerStart: true });
+  // Loaded here, not with the package: `pipespan run` (and an agent without /metrics) does not carry it.
+  const prometheus =
+    o.health === false
+      ? undefined
+      : new (await import("@opentelemetry/exporter-prometheus")).PrometheusExporter({ preventServerStart: true });
   const drops = new DropCounts();
   const exportDrops = { traces: new DropCounts(), metrics: new DropCounts() };
   let metrics: RunMetrics | undefined;

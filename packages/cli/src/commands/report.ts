@@ -8,7 +8,9 @@ import type { Style } from "../output/style.js";
 import { analyzeInput } from "./analyze.js";
 import { compareRuns } from "./diff.js";
 
-export const REPORT_FILE = "report.html";
+import { REPORT_FILE } from "./report-file.js";
+
+export { REPORT_FILE };
 
 interface ReportOpts {
   out?: string;
