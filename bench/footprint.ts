@@ -19,7 +19,7 @@ import { BENCH_DIR, helper, PIPESPAN_BIN, REPO_ROOT } from "./lib/helpers.ts";
 import { describeLoad, describeMachine } from "./lib/machine.ts";
 import { pipespanRun, readRunJson } from "./lib/pipespan.ts";
 import { type Figure, saveResult } from "./lib/results.ts";
-import { sleep } from "./lib/stats.ts";
+import { sleep, spread } from "./lib/stats.ts";
 
 const GOAL_MB = 100;
 
@@ -57,8 +57,9 @@ saveResult("footprint", `node bench/footprint.ts --sizes ${values.sizes} --idle-
 console.log(`\nwritten to ${join(BENCH_DIR, ".results/footprint.json")}`);
 
 async function benchRun(): Promise<void> {
-  console.log("pipespan run --source ebpf            peak RSS   processes  lost  wall s");
+  console.log("pipespan run --source ebpf            peak RSS   processes  lost  wall s   median RSS");
   const peaks: number[] = [];
+  const medians: number[] = [];
   if (!values["no-demo"]) {
     const r = await pipespanRun({
       out,
@@ -72,22 +73,33 @@ async function benchRun(): Promise<void> {
     figures.push(fig(`run, demo (${values["demo-mb"]} MB): peak RSS`, peak, j.lostEvents === 0));
   }
   for (const n of sizes) {
-    const r = await pipespanRun({ out, runId: `storm-${n}`, command: [storm, "-n", String(n), "-j", "4"] });
+    let stop = () => 0;
+    const r = await pipespanRun({
+      out,
+      runId: `storm-${n}`,
+      command: [storm, "-n", String(n), "-j", "4"],
+      onSpawn: (pid) => {
+        stop = sampleRss(pid);
+      },
+    });
+    const median = stop();
     const peak = checked(r.self?.maxRssBytes, r.code, r.stderr);
     const j = readRunJson(r.runDir);
     // The storm's N children and the storm itself: every one of them is a process of the run.
     const complete = Number(j.processes) >= n + 1 && j.lostEvents === 0;
-    row(`storm ${n}`, peak, j.processes, j.lostEvents, r.wallMs);
-    figures.push(fig(`run, exec storm ${n}: peak RSS`, peak, complete));
+    row(`storm ${n}`, peak, j.processes, j.lostEvents, r.wallMs, median);
+    figures.push(fig(`run, exec storm ${n}: peak RSS (median while running ${fmtMb(median)})`, peak, complete));
     peaks.push(peak);
+    medians.push(median);
     rmSync(r.runDir, { recursive: true, force: true });
   }
-  if (peaks.length > 1) figures.push(flatness("run", peaks));
+  if (peaks.length > 1) figures.push(flatness("run", peaks, "peak"), flatness("run", medians, "median"));
 }
 
 async function benchAgent(): Promise<void> {
-  console.log("\npipespan agent                       peak RSS   recorded  drops  wall s");
+  console.log("\npipespan agent                       peak RSS   recorded  drops  wall s   median RSS");
   const peaks: number[] = [];
+  const medians: number[] = [];
   const traceparent = () => `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01`;
   if (!values["no-demo"]) {
     const a = await startAgent("demo");
@@ -103,15 +115,18 @@ async function benchAgent(): Promise<void> {
     const a = await startAgent(`storm-${n}`);
     const t0 = Date.now();
     const env = { PIPESPAN_TASK_NAME: "storm", TRACEPARENT: traceparent() };
+    const stop = sampleRss(a.pid);
     await runCommand(storm, ["-n", String(n), "-j", "4"], env);
+    const median = stop();
     const h = await a.settle(n + 1);
     const peak = await a.stop();
     const ok = Number(h.processesRecorded) >= n + 1;
-    row(`storm ${n}`, peak, h.processesRecorded, drops(h), Date.now() - t0);
-    figures.push(fig(`agent, exec storm ${n}: peak RSS`, peak, ok));
+    row(`storm ${n}`, peak, h.processesRecorded, drops(h), Date.now() - t0, median);
+    figures.push(fig(`agent, exec storm ${n}: peak RSS (median during the storm ${fmtMb(median)})`, peak, ok));
     peaks.push(peak);
+    medians.push(median);
   }
-  if (peaks.length > 1) figures.push(flatness("agent", peaks));
+  if (peaks.length > 1) figures.push(flatness("agent", peaks, "peak"), flatness("agent", medians, "median"));
   if (idleS > 0) {
     const a = await startAgent("idle");
     await sleep(5_000); // past its start-up
@@ -150,7 +165,7 @@ function fig(what: string, peak: number, complete: boolean): Figure {
  * Growth of peak RSS per 10 000 processes between the two largest storms (the smallest one also holds the
  * collector's warm-up: V8 sizes its heap to the allocation rate over the first seconds), and from the smallest.
  */
-function flatness(who: string, peaks: readonly number[]): Figure {
+function flatness(who: string, peaks: readonly number[], kind: "peak" | "median"): Figure {
   const per10k = (i: number, j: number) => {
     const span = (sizes[j] ?? 0) - (sizes[i] ?? 0);
     return span > 0 ? (((peaks[j] ?? 0) - (peaks[i] ?? 0)) / span) * 10_000 : 0;
@@ -159,20 +174,20 @@ function flatness(who: string, peaks: readonly number[]): Figure {
   const top = per10k(n - 2, n - 1);
   const all = per10k(0, n - 1);
   console.log(
-    `${who}: peak RSS grows ${mb(top).toFixed(1)} MB per 10 000 processes from ${sizes[n - 2]} to ${sizes[n - 1]} ` +
+    `${who}: ${kind} RSS grows ${mb(top).toFixed(1)} MB per 10 000 processes from ${sizes[n - 2]} to ${sizes[n - 1]} ` +
       `(${mb(all).toFixed(1)} MB from ${sizes[0]})`,
   );
   return {
-    what: `${who}, peak RSS growth per 10k processes (${sizes[n - 2]} → ${sizes[n - 1]}; from ${sizes[0]}: ${mb(all).toFixed(1)} MB)`,
+    what: `${who}, ${kind} RSS growth per 10k processes (${sizes[n - 2]} → ${sizes[n - 1]}; from ${sizes[0]}: ${mb(all).toFixed(1)} MB)`,
     measured: `${mb(top).toFixed(1)} MB`,
     goal: "flat (≤ 5 MB)",
     ok: mb(top) <= 5,
   };
 }
 
-function row(what: string, peak: number, processes: unknown, lost: unknown, wallMs: number): void {
+function row(what: string, peak: number, processes: unknown, lost: unknown, wallMs: number, median?: number): void {
   console.log(
-    `  ${what.padEnd(34)} ${fmtMb(peak).padStart(9)} ${String(processes).padStart(11)} ${String(lost).padStart(5)} ${(wallMs / 1000).toFixed(1).padStart(7)}`,
+    `  ${what.padEnd(34)} ${fmtMb(peak).padStart(9)} ${String(processes).padStart(11)} ${String(lost).padStart(5)} ${(wallMs / 1000).toFixed(1).padStart(7)}${median !== undefined ? fmtMb(median).padStart(13) : ""}`,
   );
 }
 
@@ -263,6 +278,23 @@ function runCommand(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv
     c.once("error", reject);
     c.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}:\n${err}`))));
   });
+}
+
+/** Samples a process's resident set every 200 ms until stopped; returns the median (bytes). */
+function sampleRss(pid: number): () => number {
+  const xs: number[] = [];
+  const timer = setInterval(() => {
+    try {
+      const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (m) xs.push(Number(m[1]) * 1024);
+    } catch {
+      /* gone */
+    }
+  }, 200);
+  return () => {
+    clearInterval(timer);
+    return spread(xs).median;
+  };
 }
 
 /** utime + stime of a process, in clock ticks. */
