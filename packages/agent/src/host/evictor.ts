@@ -78,7 +78,12 @@ export class Evictor {
 
   #forgettable(r: ProcessRecord): boolean {
     if (!this.opts.run || r.parentId === undefined) return true;
-    return this.table.get(r.parentId) === undefined || this.attributor.isFinal(r.parentId);
+    const parent = this.table.get(r.parentId);
+    if (!parent) return true;
+    // A workflow manager's children are paired with its job events by looking at them all (Snakemake): they stay
+    // while it runs.
+    if (parent.exit === undefined && this.attributor.isManager(parent)) return false;
+    return this.attributor.isFinal(parent.id);
   }
 }
 
