@@ -41,7 +41,7 @@ import {
   SNAKEMAKE_SCHEMA,
 } from "../../packages/agent/src/workflow/snakemake/events.ts";
 import { SnakemakeStore } from "../../packages/agent/src/workflow/snakemake/store.ts";
-import { program } from "../../packages/cli/src/main.ts";
+import { program } from "../../packages/cli/src/program.ts";
 import { PIPESPAN_BIN } from "../support/cli.js";
 
 const dirs: string[] = [];

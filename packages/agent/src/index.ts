@@ -1,5 +1,6 @@
 // @pipespan/agent: event sources, process table, attribution, span/metric building, export.
 
+export { RunAccounting, type RunAccountingOptions, type TaskTally } from "./accounting/run-accounting.js";
 export { Attributor, type AttributorOptions, type Decision } from "./attribution/attributor.js";
 export { isNextflowLauncher, NextflowSource, type NextflowSourceOptions } from "./attribution/nextflow-source.js";
 export {
@@ -53,6 +54,7 @@ export {
 export { ProcfsSource, type ProcfsSourceOptions, type ProcfsSourceStats } from "./source/procfs/index.js";
 export { type ChooseSourceOptions, type ChosenSource, chooseSource, type SourceChoice } from "./source/select.js";
 export * from "./source/types.js";
+export { HostRecorder, type HostRecorderOptions } from "./spans/host-recorder.js";
 export { addTotals, cpuNs, measureAttributes, type Totals } from "./spans/measure-attributes.js";
 export {
   type RunOutcome,
@@ -61,6 +63,7 @@ export {
   type RunSummary,
   type TaskSummary,
 } from "./spans/run-recorder.js";
+export { SpanTree, type SpanTreeOptions, TASK_ROWS } from "./spans/span-tree.js";
 export type { ProcessExit, ProcessRecord } from "./table/process-record.js";
 export { ProcessTable, type TableChange } from "./table/process-table.js";
 export { EventFiles, type EventFilesOptions } from "./workflow/event-files.js";

@@ -1,60 +1,23 @@
 import { isUserError } from "@pipespan/agent";
-import { Command, CommanderError } from "commander";
-import { agentCommand } from "./commands/agent.js";
-import { analyzeCommand } from "./commands/analyze.js";
-import { diffCommand } from "./commands/diff.js";
-import { exportCommand } from "./commands/export.js";
-import { reportCommand } from "./commands/report.js";
-import { runCommand } from "./commands/run.js";
-import { taskCommand } from "./commands/task.js";
+import { type Command, CommanderError } from "commander";
 import { describeSystemError } from "./errors.js";
+import { oneLine, rootProgram } from "./root.js";
 
-const VERSION = "0.1.0";
-
-/** The CLI's command tree (exported for the argument fuzz test, which stubs the actions). */
-export function program(): Command {
-  const p = new Command("pipespan")
-    .description("see why a pipeline run is slow or expensive, from the kernel up (OpenTelemetry-native)")
-    .version(VERSION, "-V, --version")
-    .showSuggestionAfterError(true)
-    .enablePositionalOptions()
-    .exitOverride()
-    .configureOutput({
-      // Commander's own errors become one clear line.
-      outputError: (str, write) => write(`pipespan: ${oneLine(str)} (see --help)\n`),
-    });
-  for (const sub of [
-    runCommand(),
-    taskCommand(),
-    analyzeCommand(),
-    reportCommand(),
-    diffCommand(),
-    agentCommand(),
-    exportCommand(),
-  ]) {
-    sub.exitOverride();
-    // run and task end in a command line whose options are not ours; the others take their options anywhere.
-    if (sub.name() === "run" || sub.name() === "task" || sub.name() === "agent") sub.passThroughOptions();
-    sub.configureOutput({
-      outputError: (str, write) => write(`pipespan ${sub.name()}: ${oneLine(str)} (see --help)\n`),
-    });
-    p.addCommand(sub);
-  }
-  return p;
-}
-
-/** Commander's message on one line, without its "error: " prefix. */
-function oneLine(str: string): string {
-  return str
-    .replace(/^error: /, "")
-    .replace(/\s*\n\s*/g, " ")
-    .trim();
+/**
+ * The command tree for these arguments. `run` and `agent` trace for as long as what they follow lives: they load
+ * their own command alone, so the analyzer and the report (loaded after a run when it asks for them) are no part
+ * of their memory. Everything else, help included, gets every command (program.ts).
+ */
+async function programFor(argv: readonly string[]): Promise<Command> {
+  if (argv[0] === "run") return rootProgram([(await import("./commands/run.js")).runCommand()]);
+  if (argv[0] === "agent") return rootProgram([(await import("./commands/agent.js")).agentCommand()]);
+  return (await import("./program.js")).program();
 }
 
 /** Runs the CLI; resolves to the process exit code. Never throws. */
 export async function main(argv: string[]): Promise<number> {
-  const p = program();
   try {
+    const p = await programFor(argv);
     await p.parseAsync(argv, { from: "user" });
     const sub = p.commands.find((c) => c.getOptionValue("exitCode") !== undefined);
     return (sub?.getOptionValue("exitCode") as number | undefined) ?? 0;

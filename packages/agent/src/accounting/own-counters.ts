@@ -45,7 +45,7 @@ export class OwnCounters {
     for (const k of INCLUSIVE_IO) {
       const v = own[k];
       if (v === undefined) continue;
-      let seen = 0;
+      let seen = record.forgottenChildren?.io[k] ?? 0;
       for (const c of this.#o.childrenOf(record.id)) if (reapedBy(c, endNs)) seen += this.#inclusive(c, k);
       own[k] = Math.max(0, v - seen);
     }
@@ -59,9 +59,24 @@ export class OwnCounters {
    */
   #inclusive(record: ProcessRecord, k: NumericCounter): number {
     const endNs = record.exit?.timeNs ?? Number.POSITIVE_INFINITY;
-    let children = 0;
+    let children = record.forgottenChildren?.io[k] ?? 0;
     for (const c of this.#o.childrenOf(record.id)) if (reapedBy(c, endNs)) children += this.#inclusive(c, k);
     return Math.max(record.counters[k] ?? 0, children);
+  }
+
+  /**
+   * Folds an ended child's inclusive figures into its parent before the child leaves the table: the parent's own
+   * counters and unattributed CPU come out as they would with the child still there. A child is only dropped once
+   * it ended while its parent still ran, so the parent has reaped it (or will have, by its own end).
+   */
+  fold(child: ProcessRecord, parent: ProcessRecord): void {
+    parent.forgottenChildren ??= { io: {}, cpuNs: 0 };
+    const f = parent.forgottenChildren;
+    for (const k of INCLUSIVE_IO) {
+      if (child.counters[k] === undefined && child.forgottenChildren?.io[k] === undefined) continue;
+      f.io[k] = (f.io[k] ?? 0) + this.#inclusive(child, k);
+    }
+    f.cpuNs += this.#inclusiveCpu(child);
   }
 
   /**
@@ -73,7 +88,7 @@ export class OwnCounters {
     const reaped = record.counters.childrenCpuNs;
     if (reaped === undefined) return undefined;
     const endNs = record.exit?.timeNs ?? Number.POSITIVE_INFINITY;
-    let seen = 0;
+    let seen = record.forgottenChildren?.cpuNs ?? 0;
     for (const c of this.#o.childrenOf(record.id)) if (reapedBy(c, endNs)) seen += this.#inclusiveCpu(c);
     return Math.max(0, reaped - seen);
   }
@@ -84,7 +99,7 @@ export class OwnCounters {
    */
   #inclusiveCpu(record: ProcessRecord): number {
     const endNs = record.exit?.timeNs ?? Number.POSITIVE_INFINITY;
-    let children = 0;
+    let children = record.forgottenChildren?.cpuNs ?? 0;
     for (const c of this.#o.childrenOf(record.id)) if (reapedBy(c, endNs)) children += this.#inclusiveCpu(c);
     const own = cpuNs({ counters: record.counters }) ?? 0;
     return own + Math.max(record.counters.childrenCpuNs ?? 0, children);

@@ -45,6 +45,8 @@ export interface SpanAccounting {
   runAttributes(startNs: number, endNs: number): Attributes;
   /** Events for the run span (timestamped at its start). */
   runEvents(startNs: number, endNs: number): { name: string; attributes: Attributes }[];
+  /** The task's span has ended: its series is no longer asked for. */
+  taskClosed?(task: TaskInfo): void;
 }
 
 export interface RunTimelinesOptions {
@@ -217,6 +219,10 @@ export class RunTimelines implements SpanAccounting {
 
   runAttributes(startNs: number, endNs: number): Attributes {
     return this.#threadAttributes(this.#run, startNs, endNs);
+  }
+
+  taskClosed(task: TaskInfo): void {
+    this.#tasks.delete(task);
   }
 
   runEvents(startNs: number, endNs: number): { name: string; attributes: Attributes }[] {

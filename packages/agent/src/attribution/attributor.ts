@@ -227,9 +227,18 @@ export class Attributor {
     return this.#final.get(id)?.task;
   }
 
-  /** Forgets an ended process's decision (the host agent, see ProcessTable.forget). */
+  /** True when the process's decision is made for good (no later fact, such as its children, can change it). */
+  isFinal(id: ProcessId): boolean {
+    return this.#final.has(id);
+  }
+
+  /**
+   * Forgets an ended process's decision, and the fallback task it was the root of (no process can ask for that
+   * task again: it is named after this process). See ProcessTable.forget.
+   */
   forget(id: ProcessId): void {
     this.#final.delete(id);
+    this.#tasks.delete(`proc:${id}`);
   }
 
   /**

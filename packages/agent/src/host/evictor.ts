@@ -1,21 +1,42 @@
-// The host agent's memory follows the live processes, not the host's history: ended processes whose spans are
-// out, and whose children are gone too, are forgotten by the process table, the recorder and the attributor;
-// task state nobody refers to any more goes with them.
+// Memory follows the live processes, not the history: ended processes whose spans are out, and whose children are
+// gone too, are forgotten by the process table, the recorder and the attributor. The host agent forgets the state
+// of tasks nobody refers to any more as well; `pipespan run` keeps its tasks (their spans end with the run) and
+// folds each forgotten process's figures into its parent first, so the parent's own counters stay exact.
 import type { Attributor } from "../attribution/attributor.js";
 import type { TaskInfo } from "../attribution/task.js";
-import type { RunRecorder } from "../spans/run-recorder.js";
+import type { ProcessRecord } from "../table/process-record.js";
 import type { ProcessTable } from "../table/process-table.js";
 import type { WorkflowRuns } from "./workflow-runs.js";
+
+/** What the evictor asks of a recorder. */
+export interface ForgetfulRecorder {
+  /** True once the process's span has ended. */
+  hasEnded(id: string): boolean;
+  forget(id: string): void;
+  /** Drops the state of tasks no process refers to any more (the host agent). */
+  forgetTasksExcept?(live: ReadonlySet<TaskInfo>): void;
+}
+
+export interface EvictorOptions {
+  /** Called before an ended child leaves the table, with its parent still there (see OwnCounters.fold). */
+  readonly fold?: (child: ProcessRecord, parent: ProcessRecord) => void;
+  /**
+   * Forget a process only once its parent's attribution is final (a root child that wraps a task is judged by
+   * its children at its own exit), and keep task state (default false: the host agent's rules).
+   */
+  readonly run?: boolean;
+}
 
 export class Evictor {
   #evicted = 0;
 
   constructor(
     private readonly table: ProcessTable,
-    private readonly recorder: RunRecorder,
+    private readonly recorder: ForgetfulRecorder,
     private readonly attributor: Attributor,
     /** Workflow runs (Nextflow, Snakemake) hold their own processes until they finish. */
     private readonly runs?: WorkflowRuns,
+    private readonly opts: EvictorOptions = {},
   ) {}
 
   /** Processes forgotten so far. */
@@ -32,7 +53,10 @@ export class Evictor {
     for (let changed = true; changed; ) {
       changed = false;
       for (const r of ended) {
-        if (this.table.get(r.id) !== r || !this.table.forget(r.id)) continue;
+        if (this.table.get(r.id) !== r || !this.#forgettable(r)) continue;
+        const parent = r.parentId !== undefined ? this.table.get(r.parentId) : undefined;
+        if (!this.table.forget(r.id)) continue;
+        if (parent && this.opts.fold && reapedBy(r, parent)) this.opts.fold(r, parent);
         this.recorder.forget(r.id);
         this.attributor.forget(r.id);
         this.runs?.forget(r.id);
@@ -40,14 +64,30 @@ export class Evictor {
         changed = true;
       }
     }
+    this.#evicted += n;
+    if (this.opts.run) return n;
     const live = new Set<TaskInfo>();
     for (const r of this.table.records()) {
       const t = this.attributor.knownTaskOf(r.id);
       if (t) live.add(t);
     }
-    this.recorder.forgetTasksExcept(live);
+    this.recorder.forgetTasksExcept?.(live);
     this.attributor.forgetTasksExcept(live);
-    this.#evicted += n;
     return n;
   }
+
+  #forgettable(r: ProcessRecord): boolean {
+    if (!this.opts.run || r.parentId === undefined) return true;
+    const parent = this.table.get(r.parentId);
+    if (!parent) return true;
+    // A workflow manager's children are paired with its job events by looking at them all (Snakemake): they stay
+    // while it runs.
+    if (parent.exit === undefined && this.attributor.isManager(parent)) return false;
+    return this.attributor.isFinal(parent.id);
+  }
+}
+
+/** The child ended while its parent still ran (or by the parent's end): the parent reaped it. */
+function reapedBy(child: ProcessRecord, parent: ProcessRecord): boolean {
+  return child.exit !== undefined && (parent.exit === undefined || child.exit.timeNs <= parent.exit.timeNs);
 }

@@ -13,7 +13,6 @@
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
-import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { ENV_NXF_TASK_WORKDIR, ENV_PIPESPAN_RUN_DIR, nowNs } from "@pipespan/semconv";
 import { Attributor } from "../attribution/attributor.js";
 import { isNextflowLauncher } from "../attribution/nextflow-source.js";
@@ -28,7 +27,7 @@ import { createTelemetry } from "../run/telemetry.js";
 import { type KernelMapSizes, openKernelProbe } from "../source/kernel/availability.js";
 import { KernelSource } from "../source/kernel/kernel-source.js";
 import type { ProcessExecEvent, ProcessStartEvent } from "../source/types.js";
-import { RunRecorder } from "../spans/run-recorder.js";
+import { HostRecorder } from "../spans/host-recorder.js";
 import { ProcessTable } from "../table/process-table.js";
 import { parseWorkDir, workDirInArgv } from "../workflow/nextflow/work-dir.js";
 import { WorkflowInputs } from "../workflow/workflow-inputs.js";
@@ -37,6 +36,9 @@ import { DEFAULT_HEALTH_ADDRESS, type HealthServer, type ListenAddress, startHea
 import { InterestFilter } from "./interest-filter.js";
 import { registerSelfMetrics } from "./self-metrics.js";
 import { WorkflowRuns } from "./workflow-runs.js";
+
+/** Ended processes between two sweeps besides the timer's: an exec storm's processes leave memory as they go. */
+const SWEEP_EXITS = 256;
 
 export const DEFAULT_MAX_QUEUE_BYTES = 1024 * 1024 * 1024;
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -132,7 +134,11 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
     64 * 1024,
     Math.min(o.segmentBytes ?? DEFAULT_SEGMENT_BYTES, Math.floor(maxQueueBytes / 4)),
   );
-  const prometheus = o.health === false ? undefined : new PrometheusExporter({ preventServerStart: true });
+  // Loaded here, not with the package: `pipespan run` (and an agent without /metrics) does not carry it.
+  const prometheus =
+    o.health === false
+      ? undefined
+      : new (await import("@opentelemetry/exporter-prometheus")).PrometheusExporter({ preventServerStart: true });
   const drops = new DropCounts();
   const exportDrops = { traces: new DropCounts(), metrics: new DropCounts() };
   let metrics: RunMetrics | undefined;
@@ -162,19 +168,13 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
   });
   const meter = telemetry.meterProvider.getMeter("pipespan");
   metrics = new RunMetrics({ meter, pipelineName: "(agent)", runId: "", source: "ebpf" });
-  const recorder = new RunRecorder({
+  const recorder = new HostRecorder({
     tracer,
     attributor,
     lookup: (id) => table.get(id),
     childrenOf: (id) => table.childrenOf(id),
     records: () => table.records(),
-    pipelineName: "(agent)",
-    runId: "",
-    source: "ebpf",
-    commandLine: "",
     redact: o.redact,
-    startTimeNs: nowNs(),
-    emitRunSpan: false,
     onProcessEnd: (_r, task, totals) => metrics?.processEnded(task?.name, totals),
   });
   const runs = new WorkflowRuns({
@@ -188,9 +188,7 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
     source: "ebpf",
     nowNs,
     onProcessEnd: (_r, task, totals) => metrics?.processEnded(task?.name, totals),
-    onRunEnd: (summary) => {
-      for (const t of summary.tasks) metrics?.taskEnded(t);
-    },
+    onTaskEnd: (t) => metrics?.taskEnded(t),
   });
   const source = new KernelSource({
     native: k.native,
@@ -237,7 +235,7 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
     }
     for (const passed of filter.accept(e)) {
       const change = table.apply(passed);
-      if (change?.type === "exited") recorded++;
+      if (change?.type === "exited" && ++recorded % SWEEP_EXITS === 0) evictor.sweep();
       if (change && !runs.handle(change)) recorder.handle(change);
     }
     if (table.ignoredEvents > ignoredSeen) {
@@ -362,10 +360,11 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
   await workflow.stop();
   runs.finishAll();
   finished = true;
-  const summary = recorder.finish(
-    { exitCode: 0, endTimeNs: nowNs(), lostEvents: table.ignoredEvents },
+  const seen = recorder.finish(
     [...table.records()].filter((r) => !runs.owns(r.id)),
+    nowNs(),
   );
+  const summary = { processes: seen.processes, lostEvents: seen.lostEvents + table.ignoredEvents };
   metrics.lostEvents(summary.lostEvents);
   const exportProblems = await telemetry.closeLocal();
   await health?.close();

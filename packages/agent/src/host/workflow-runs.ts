@@ -12,7 +12,7 @@ import type { SnakemakeSource } from "../attribution/snakemake-source.js";
 import type { TaskInfo } from "../attribution/task.js";
 import type { SourceName } from "../source/types.js";
 import type { Totals } from "../spans/measure-attributes.js";
-import { RunRecorder, type RunSummary } from "../spans/run-recorder.js";
+import { RunRecorder, type RunSummary, type TaskSummary } from "../spans/run-recorder.js";
 import type { ProcessRecord } from "../table/process-record.js";
 import type { TableChange } from "../table/process-table.js";
 
@@ -32,6 +32,8 @@ export interface WorkflowRunsOptions {
   readonly idleMs?: number;
   readonly onProcessEnd?: (record: ProcessRecord, task: TaskInfo | undefined, totals: Totals) => void;
   readonly onRunEnd?: (summary: RunSummary) => void;
+  /** Called when a task span of a workflow run ends. */
+  readonly onTaskEnd?: (task: TaskSummary) => void;
 }
 
 interface Run {
@@ -185,6 +187,7 @@ export class WorkflowRuns {
       startTimeNs,
       nowNs: this.#o.nowNs,
       ...(this.#o.onProcessEnd ? { onProcessEnd: this.#o.onProcessEnd } : {}),
+      ...(this.#o.onTaskEnd ? { onTaskEnd: this.#o.onTaskEnd } : {}),
     });
     if (manager) recorder.setRoot(manager.id);
     const run: Run = {

@@ -11,6 +11,7 @@ import {
 } from "@pipespan/semconv";
 import { RunTimelines } from "../accounting/timelines.js";
 import { Attributor } from "../attribution/attributor.js";
+import { Evictor } from "../host/evictor.js";
 import { registerSelfMetrics } from "../host/self-metrics.js";
 import { RunMetrics } from "../metrics/run-metrics.js";
 import type { KernelSource } from "../source/kernel/kernel-source.js";
@@ -236,10 +237,17 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
     redact: o.redact,
     startTimeNs: startNs,
     onProcessEnd: (_r, task, totals) => metrics.processEnded(task?.name, totals),
+    onTaskEnd: (t) => metrics.taskEnded(t),
     ...(timelines ? { accounting: timelines } : {}),
   });
   const runSc = recorder.runSpan.spanContext();
   runSpanId = runSc.spanId;
+  // Memory follows the live processes: ended ones leave once their spans are out (every few hundred exits).
+  const evictor = new Evictor(table, recorder, attributor, undefined, {
+    run: true,
+    fold: (child, parent) => recorder.fold(child, parent),
+  });
+  let exitsSinceSweep = 0;
   // Processes held back for a workflow event are recorded as soon as it arrives.
   workflow.onEvent(() => recorder.settle());
   const workflowTimer = setInterval(() => {
@@ -264,7 +272,7 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
   const heartbeat = (extra: Record<string, unknown> = {}) => ({
     status: "running",
     heartbeatUnixNano: String(nowNs()),
-    processes: table.size,
+    processes: recorder.processes,
     ...extra,
   });
   try {
@@ -326,6 +334,10 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
         ignoredSeen = table.ignoredEvents;
       }
       if (change) recorder.handle(change);
+      if (change?.type === "exited" && ++exitsSinceSweep >= SWEEP_EXITS) {
+        exitsSinceSweep = 0;
+        evictor.sweep();
+      }
     },
   };
   try {
@@ -368,7 +380,7 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
         o.onStatus?.({
           elapsedMs: Math.round((nowNs() - startNs) / 1e6),
           runningTasks: recorder.runningTaskNames(running),
-          processes: table.size,
+          processes: recorder.processes,
         });
       }, o.statusIntervalMs ?? 1000)
     : undefined;
@@ -421,7 +433,6 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
     },
     table.records(),
   );
-  for (const t of summary.tasks) metrics.taskEnded(t);
   metrics.lostEvents(summary.lostEvents);
   const shipper = telemetry.shipper;
   const exportProblems = await telemetry.closeLocal(() => {
@@ -436,7 +447,7 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
     exitCode,
     result: summary.result,
     processes: summary.processes,
-    tasks: summary.tasks.length,
+    tasks: summary.taskCount,
     lostEvents: summary.lostEvents,
     drops: drops.toJSON(),
     exportProblems,
@@ -459,6 +470,9 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
     workflowEvents: workflow.counts(),
   };
 }
+
+/** Ended processes between two sweeps of the evictor: bounds what ended processes hold, at a small cost per sweep. */
+const SWEEP_EXITS = 256;
 
 /** Interpreters whose first operand is the pipeline's script (`bash pipeline.sh` is the pipeline `pipeline`). */
 const INTERPRETER = /^(ba|da|k|z|)sh$|^python[0-9.]*$|^perl$|^ruby$|^node$|^Rscript$/;

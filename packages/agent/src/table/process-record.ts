@@ -1,4 +1,4 @@
-import type { OwnEnv, ProcessCounters, ProcessId, ProcessKey } from "../source/types.js";
+import type { NumericCounter, OwnEnv, ProcessCounters, ProcessId, ProcessKey } from "../source/types.js";
 
 /** How a process ended, as far as the source could tell. */
 export interface ProcessExit {
@@ -40,4 +40,17 @@ export interface ProcessRecord {
   forkImage?: boolean;
   counters: ProcessCounters;
   exit?: ProcessExit;
+  /**
+   * What children dropped from the table (ended, accounted for) counted for, including their own reaped
+   * descendants: the parent's own-versus-inclusive figures still need it (see OwnCounters.fold).
+   */
+  forgottenChildren?: ForgottenChildren;
+}
+
+/** The inclusive figures of a process's children that are no longer in the table, summed. */
+export interface ForgottenChildren {
+  /** I/O counters that sources report including reaped children. */
+  readonly io: Partial<Record<NumericCounter, number>>;
+  /** CPU of the children and their reaped descendants. */
+  cpuNs: number;
 }

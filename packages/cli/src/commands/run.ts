@@ -7,16 +7,13 @@ import {
   traceRun,
   UserError,
 } from "@pipespan/agent";
-import { FindingsError, loadCatalog, requireInstanceType } from "@pipespan/findings";
 import { REPORT_FILE } from "@pipespan/semconv";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { InvalidArgument, parseSeconds } from "../errors.js";
 import { StatusLine } from "../output/status-line.js";
 import { makeStyle } from "../output/style.js";
 import { renderSummary } from "../output/summary.js";
-import { findingsAfterRun } from "./analyze.js";
 import { finishRunExport, mapSizeOptions, mapSizes } from "./reliability-options.js";
-import { reportAfterRun } from "./report.js";
 
 export function runCommand(): Command {
   return new Command("run")
@@ -117,9 +114,13 @@ function parseInterval(v: string): number {
   return n;
 }
 
-/** The instance type, checked against the catalog before anything runs (as `analyze --instance` checks it). */
-function checkInstance(type: string | undefined): string | undefined {
+/**
+ * The instance type, checked against the catalog before anything runs (as `analyze --instance` checks it). The
+ * findings package is loaded only when it is needed (here, and after the run): tracing does not carry it.
+ */
+async function checkInstance(type: string | undefined): Promise<string | undefined> {
   if (type === undefined) return undefined;
+  const { FindingsError, loadCatalog, requireInstanceType } = await import("@pipespan/findings");
   try {
     return requireInstanceType(loadCatalog(), type).type;
   } catch (e) {
@@ -129,7 +130,7 @@ function checkInstance(type: string | undefined): string | undefined {
 }
 
 async function doRun(command: string, args: string[], opts: RunOpts): Promise<number> {
-  const instance = checkInstance(opts.instance);
+  const instance = await checkInstance(opts.instance);
   const err = process.stderr;
   const style = makeStyle(err);
   let sourceLine = "";
@@ -170,13 +171,17 @@ async function doRun(command: string, args: string[], opts: RunOpts): Promise<nu
   // The findings, read back from the run folder like `pipespan analyze` would (short form; spans written).
   // Finding spans go to the run folder; the run's export sends them with the rest.
   const analysed = opts.findings
-    ? await findingsAfterRun(result.runDir, style, {
+    ? await (await import("./analyze.js")).findingsAfterRun(result.runDir, style, {
         print: !opts.quiet,
         remote: false,
         ...(instance !== undefined ? { instance } : {}),
       })
     : undefined;
-  if (opts.report) await reportAfterRun(result.runDir, analysed, style, { print: !opts.quiet, analyse: opts.findings });
+  if (opts.report)
+    await (await import("./report.js")).reportAfterRun(result.runDir, analysed, style, {
+      print: !opts.quiet,
+      analyse: opts.findings,
+    });
   await finishRunExport(result.export);
   return result.exitCode;
 }

@@ -21,20 +21,20 @@ export function taskRows(tasks: readonly TaskSummary[]): TaskRow[] {
       addTotals(totals, t.totals);
       rows.set(t.name, {
         name: t.name,
-        runs: 1,
+        runs: t.runs ?? 1,
         startNs: t.startNs,
         endNs: t.endNs,
         processes: t.processes,
-        failed: t.failed ? 1 : 0,
+        failed: t.failedRuns ?? (t.failed ? 1 : 0),
         totals,
       });
       continue;
     }
-    r.runs++;
+    r.runs += t.runs ?? 1;
     r.startNs = Math.min(r.startNs, t.startNs);
     r.endNs = Math.max(r.endNs, t.endNs);
     r.processes += t.processes;
-    if (t.failed) r.failed++;
+    r.failed += t.failedRuns ?? (t.failed ? 1 : 0);
     addTotals(r.totals, t.totals);
   }
   return [...rows.values()];

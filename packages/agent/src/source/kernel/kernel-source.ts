@@ -79,6 +79,9 @@ export class KernelSource implements Source {
   readonly #reader: ProcfsReader;
   readonly #envKeys: ReadonlySet<string>;
   readonly #procs = new Map<string, Tracked>();
+  /** Ended processes of a run, oldest first, dropped from #procs a while after they ended (memory stays flat). */
+  readonly #retired: { readonly id: string; readonly atMs: number }[] = [];
+  #retiredHead = 0;
   #sink: SourceSink | undefined;
   #offsetNs = 0;
   #timers: NodeJS.Timeout[] = [];
@@ -516,6 +519,21 @@ export class KernelSource implements Source {
     if (!this.#hostWide) this.#readDevices(now);
   }
 
+  #retire(t: Tracked): void {
+    const now = Date.now();
+    this.#retired.push({ id: processId(t.key), atMs: now });
+    while (this.#retiredHead < this.#retired.length) {
+      const r = this.#retired[this.#retiredHead];
+      if (!r || now - r.atMs < RETIRE_AFTER_MS) break;
+      if (this.#procs.get(r.id)?.done) this.#procs.delete(r.id);
+      this.#retiredHead++;
+    }
+    if (this.#retiredHead > 1024 && this.#retiredHead * 2 > this.#retired.length) {
+      this.#retired.splice(0, this.#retiredHead);
+      this.#retiredHead = 0;
+    }
+  }
+
   /** The host's block devices, read with the counters (their series is aligned with the processes'). */
   #readDevices(timeNs = this.#nowEpochNs()): void {
     if (!this.#o.probe.readBlockLatency || !this.#o.native.decodeBlockLatency) return;
@@ -530,6 +548,7 @@ export class KernelSource implements Source {
   #finish(t: Tracked, counters: ProcessCounters, timeNs: number, observed: boolean): void {
     t.done = true;
     if (this.#hostWide) this.#procs.delete(processId(t.key));
+    else this.#retire(t);
     const oom = t.oomKilled || t.exit?.oomKilled === true;
     this.#emit({
       type: "exit",
@@ -543,6 +562,9 @@ export class KernelSource implements Source {
     });
   }
 }
+
+/** How long an ended process stays known to a run's source: a late event about it is still recognised as its. */
+const RETIRE_AFTER_MS = 2_000;
 
 /** Kernel counters in the source contract's units. Storage and syscall I/O are known at exit only. */
 function toCounters(c: NativeCounters): ProcessCounters {
