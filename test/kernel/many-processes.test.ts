@@ -63,7 +63,10 @@ for (const source of ["ebpf", "procfs"] as const) {
       spans = (await readOtlpJsonTraces(join(out, "many"))).spans;
       runJson = JSON.parse(readFileSync(join(out, "many", "run.json"), "utf8"));
       const run = spans.find((s) => !s.parentSpanId);
-      expect(num(run, ATTR_PIPESPAN_SOURCE_LOST_EVENTS)).toBe(0);
+      // The kernel source loses nothing. Sampling /proc can miss a process that came and went between two reads
+      // (a busy machine stretches the gaps): then the loss is counted, and run.json says the same figure.
+      if (source === "ebpf") expect(num(run, ATTR_PIPESPAN_SOURCE_LOST_EVENTS)).toBe(0);
+      else expect(runJson.lostEvents).toBe(num(run, ATTR_PIPESPAN_SOURCE_LOST_EVENTS));
     }, 180_000);
 
     it("ends every task span with its processes' sums, and the run with all of them", () => {
