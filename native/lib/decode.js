@@ -6,8 +6,9 @@
 //
 // Number vs BigInt: counters (ns, bytes, counts) are Numbers, exact below 2^53 (104 days of ns, 8 PiB);
 // timestamps and identities (CLOCK_BOOTTIME ns, cgroup ids: BIGINT_FIELD) are BigInt so that they compare exactly.
-import { createRequire } from "node:module";
+
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 export const EVENT_FORK = 1;
@@ -64,7 +65,9 @@ const TAILS = new Set(["data"]);
 /** "start_boottime_ns" -> "startBoottimeNs"; the last path component of "h.tgid" / "hist.sum_ns". */
 export function jsName(/** @type {string} */ cName) {
   const last = cName.slice(cName.lastIndexOf(".") + 1);
-  return JS_NAMES[/** @type {keyof typeof JS_NAMES} */ (last)] ?? last.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+  return (
+    JS_NAMES[/** @type {keyof typeof JS_NAMES} */ (last)] ?? last.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
+  );
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: false });
@@ -144,7 +147,15 @@ export function compileLayout(raw) {
     }
     structs[name] = { size: st.size, fields, offsets };
   }
-  for (const need of ["pp_event_header", "pp_fork_event", "pp_exec_event", "pp_exit_event", "pp_oom_event", "pp_counters", "pp_blk_record"])
+  for (const need of [
+    "pp_event_header",
+    "pp_fork_event",
+    "pp_exec_event",
+    "pp_exit_event",
+    "pp_oom_event",
+    "pp_counters",
+    "pp_blk_record",
+  ])
     if (!structs[need]) throw new Error(`the addon's layout lacks ${need}`);
   const k = raw.constants ?? {};
   const exec = /** @type {Struct} */ (structs.pp_exec_event);

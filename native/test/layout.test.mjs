@@ -1,9 +1,8 @@
 // decode.js against the C layout compiled into the addon (no privileges needed), and the decoders on
 // hand-built and malformed buffers.
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
-
 import { readFileSync } from "node:fs";
+import { describe, test } from "node:test";
 import {
   compileLayout,
   DecodeError,
@@ -47,7 +46,15 @@ function headerMembers(/** @type {string} */ name) {
 
 describe("layout", () => {
   test("every record's layout comes from the BPF object, the host compiler agrees on every size", () => {
-    for (const name of ["pp_event_header", "pp_fork_event", "pp_exec_event", "pp_exit_event", "pp_oom_event", "pp_counters", "pp_blk_record"]) {
+    for (const name of [
+      "pp_event_header",
+      "pp_fork_event",
+      "pp_exec_event",
+      "pp_exit_event",
+      "pp_oom_event",
+      "pp_counters",
+      "pp_blk_record",
+    ]) {
       const c = native.layout[name];
       assert.ok(c, `addon exports no layout for ${name}`);
       assert.equal(c.size, c.hostSize, `${name}: BPF and host sizes`);
@@ -183,7 +190,12 @@ describe("decoders", () => {
 
   test("the kept environment entries: first occurrence wins, entries without '=' passed over, flags said", () => {
     const [exec] = decodeEvents(
-      execRecord("/bin/x", "x\0", EXEC_ENV_TRUNCATED, "PIPESPAN_TASK_NAME=nap\0TRACEPARENT=00-a-b-01\0PIPESPAN_TASK_NAME=other\0junk\0"),
+      execRecord(
+        "/bin/x",
+        "x\0",
+        EXEC_ENV_TRUNCATED,
+        "PIPESPAN_TASK_NAME=nap\0TRACEPARENT=00-a-b-01\0PIPESPAN_TASK_NAME=other\0junk\0",
+      ),
     );
     assert.ok(exec?.kind === "exec");
     assert.deepEqual(exec.args, ["x"]);

@@ -107,7 +107,9 @@ export interface NativeModule {
   };
   decodeEvents(buf: Buffer): NativeEvent[];
   decodeCounters(buf: Buffer): NativeCounters[];
-  decodeBlockLatency?(buf: Buffer): { major: number; minor: number; opName: string; count: number; bytes: number }[];
+  decodeBlockLatency?(
+    buf: Buffer,
+  ): { major: number; minor: number; opName: string; count: number; bytes: number; sumNs?: number }[];
   /** Environment keys the kernel side keeps at exec: every key with this prefix… */
   readonly ENV_KEPT_PREFIX?: string;
   /** …and these exact keys. */
