@@ -145,10 +145,13 @@ async function underPipespan(secs: number, rate = 0): Promise<Checked> {
   }
   const kernel: Record<string, number> = {};
   try {
-    const dump = JSON.parse(readFileSync(statsFile, "utf8")) as { key: number; values: { value: number }[] }[];
+    const dump = JSON.parse(readFileSync(statsFile, "utf8")) as { key: unknown; values: { value: unknown }[] }[];
     for (const e of dump) {
-      const name = STAT_NAMES[e.key] ?? `slot${e.key}`;
-      kernel[name] = e.values.reduce((a, v) => a + Number(v.value), 0);
+      const key = Number(littleEndian(e.key));
+      const sum = e.values.reduce((a, v) => a + Number(littleEndian(v.value)), 0);
+      const name = STAT_NAMES[key];
+      if (name) kernel[name] = sum;
+      else if (sum !== 0) kernel[`slot${key}`] = sum; // a counter newer than this list: still printed
     }
   } catch (err) {
     throw new Error(`the kernel counters could not be read from inside the run: ${(err as Error).message}`);
@@ -170,6 +173,13 @@ async function underPipespan(secs: number, rate = 0): Promise<Checked> {
     kernelLost,
     pipespanMaxRssMiB: (r.self?.maxRssBytes ?? 0) / 2 ** 20,
   };
+}
+
+/** bpftool's JSON: a number, or (without BTF formatting) little-endian bytes as hex strings ["0x01", "0x00", …]. */
+function littleEndian(v: unknown): bigint {
+  if (typeof v === "number" || typeof v === "string") return BigInt(v);
+  if (!Array.isArray(v)) return 0n;
+  return v.reduceRight((acc: bigint, b) => (acc << 8n) | BigInt(Number(b)), 0n);
 }
 
 function describeChecked(c: Checked): string {
