@@ -75,7 +75,8 @@ let runs = 0;
 async function underPipespan(pinned: boolean): Promise<number> {
   const file = join(out, `progs-${runs}.jsonl`);
   // The programs are read from inside the run, after the storm, while pipespan still holds them.
-  const command = ["sh", "-c", `${storm(pinned).join(" ")} && bash ${PROG_STATS} $$ > ${file}`];
+  // A second's pause first, as with bpftrace below: the storm measures the steady state, not a start-up.
+  const command = ["sh", "-c", `sleep 1 && ${storm(pinned).join(" ")} && bash ${PROG_STATS} $$ > ${file}`];
   const r = await pipespanRun({ out, runId: `r${runs++}`, command });
   if (r.code !== 0) throw new Error(`pipespan run failed (${r.code}): ${r.stderr}`);
   rmSync(r.runDir, { recursive: true, force: true });
@@ -105,7 +106,7 @@ function startBpftrace(): Promise<ChildProcess> {
 
 async function underBpftrace(pinned: boolean): Promise<number> {
   const bt = await startBpftrace();
-  await sleep(200); // attaching is announced just before the programs are live
+  await sleep(1000); // attaching is announced just before the programs are live; then the same pause as pipespan's
   try {
     const t = alone(pinned);
     const stats = spawnSync("bash", [PROG_STATS, String(bt.pid)], { encoding: "utf8" });
