@@ -2,6 +2,8 @@
 // alone and under `pipespan run --source ebpf`, alternating in one run. Prints:
 //   - wall overhead: the pipeline's own elapsed time (measured by the script, so no tool start-up is counted) under
 //     pipespan over alone, per round and min/median/max (goal ≤ 1.01);
+//   - CPU cost, which a busy machine blurs far less than wall time: the tools' own CPU (getrusage, summed) under
+//     pipespan over alone, and pipespan's own CPU (its getrusage at exit) as a share of the tools' CPU;
 //   - CPU agreement: each tool's process span (pipespan.cpu.time) against the tool's own getrusage() as its parent
 //     saw it at wait4() (bench/native/rusage-exec.c), per tool, the largest deviation over the rounds (goal ≤ 2%).
 //
@@ -78,10 +80,16 @@ function work(): { work: string; log: string } {
   return { work: w, log };
 }
 
+/** Per round: the tools' CPU seconds (getrusage, summed) alone and under pipespan, and pipespan's own. */
+const toolCpu = { alone: [] as number[], pipespan: [] as number[] };
+const selfCpu: number[] = [];
+const sumCpu = (log: string) => readRusage(log).reduce((a, u) => a + u.cpuSeconds, 0);
+
 function alone(): number {
   const { work: w, log } = work();
   const r = spawnSync("bash", ["-c", script(w, log)], { encoding: "utf8", timeout: 600_000 });
   if (r.status !== 0) throw new Error(`the pipeline failed (${r.status ?? r.signal}): ${r.stderr}`);
+  toolCpu.alone.push(sumCpu(log));
   rmSync(w, { recursive: true, force: true });
   return elapsedSeconds(r.stdout);
 }
@@ -96,6 +104,8 @@ async function underPipespan(): Promise<number> {
   const r = await pipespanRun({ out: dir, runId: id, command: ["bash", "-c", script(w, log)] });
   if (r.code !== 0) throw new Error(`pipespan run failed (${r.code}): ${r.stderr.slice(-2000)}`);
   const spans = readSpans(r.runDir);
+  toolCpu.pipespan.push(sumCpu(log));
+  if (r.self) selfCpu.push((r.self.userUs + r.self.systemUs) / 1e6);
   for (const [i, u] of readRusage(log).entries()) {
     const span = spans.find((s) => Number(s.attributes[ATTR_PROCESS_PID]) === u.pid);
     const cpu = Number(span?.attributes[ATTR_PIPESPAN_CPU_TIME] ?? Number.NaN);
@@ -118,6 +128,7 @@ console.log(
   `pipeline: pigz, zstd -11, samtools sort, fastp, pigz -d (2 threads each); FASTQ ${fastqMiB} MiB, SAM ${samMiB} MiB`,
 );
 alone(); // warm: inputs in the page cache, binaries loaded
+toolCpu.alone.length = 0;
 
 const ratios: number[] = [];
 const loads: number[] = [];
@@ -137,6 +148,8 @@ for (let i = 0; i < rounds; i++) {
 rmSync(dir, { recursive: true, force: true });
 
 const r = spread(ratios);
+const cpuRatio = spread(toolCpu.pipespan.map((c, i) => c / (toolCpu.alone[i] ?? Number.NaN)));
+const selfShare = spread(selfCpu.map((c, i) => c / (toolCpu.pipespan[i] ?? Number.NaN)));
 let worst = 0;
 const perTool: string[] = [];
 for (const [tool, devs] of deviations) {
@@ -145,6 +158,8 @@ for (const [tool, devs] of deviations) {
   perTool.push(`${tool} ${(m * 100).toFixed(2)}%`);
 }
 console.log(`wall, pipespan / alone: ${fmtSpread(r)}`);
+console.log(`tools' CPU (getrusage), under pipespan / alone: ${fmtSpread(cpuRatio)}`);
+console.log(`pipespan's own CPU / the tools' CPU: ${fmtSpread(selfShare)}`);
 console.log(`CPU time, span vs getrusage, largest deviation per tool: ${perTool.join(", ")}`);
 const wallOk = r.median <= 1.01;
 const cpuOk = worst <= 0.02;
@@ -159,6 +174,10 @@ const figures: Figure[] = [
     goal: "≤ 1.01",
     ok: wallOk,
     load: `${ld.min.toFixed(1)}–${ld.max.toFixed(1)}`,
+  },
+  {
+    what: "real pipeline: the tools' own CPU (getrusage) under pipespan / alone; pipespan's own CPU / the tools'",
+    measured: `${fmtCompact(cpuRatio)}; ${fmtCompact(selfShare)}`,
   },
   {
     what: "real pipeline: per-process CPU time (span) vs the tool's getrusage, largest deviation",
