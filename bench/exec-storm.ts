@@ -19,7 +19,7 @@ import {
 } from "@pipespan/semconv";
 import { BENCH_DIR, helper } from "./lib/helpers.ts";
 import { describeLoad, describeMachine, load1 } from "./lib/machine.ts";
-import { pipespanRun, readSpans } from "./lib/pipespan.ts";
+import { pipespanRun, readRunJson, readSpans } from "./lib/pipespan.ts";
 import { type Figure, saveResult } from "./lib/results.ts";
 import { fmtCompact, fmtSpread, spread } from "./lib/stats.ts";
 
@@ -90,6 +90,8 @@ interface Checked {
   readonly kernel: Record<string, number>;
   readonly kernelLost: number;
   readonly pipespanMaxRssMiB: number;
+  /** What run.json says of the run: processes recorded, drops and export problems by reason. */
+  readonly runJson: string;
 }
 
 let runs = 0;
@@ -159,8 +161,11 @@ async function underPipespan(secs: number, rate = 0): Promise<Checked> {
   const kernelLost = Object.entries(kernel)
     .filter(([k]) => LOSS.has(k))
     .reduce((a, [, v]) => a + v, 0);
+  const rj = readRunJson(r.runDir);
+  const runJson = JSON.stringify({ processes: rj.processes, drops: rj.drops, exportProblems: rj.exportProblems });
   rmSync(r.runDir, { recursive: true, force: true });
   return {
+    runJson,
     storm: result,
     processes,
     spans,
@@ -189,7 +194,7 @@ function describeChecked(c: Checked): string {
   return (
     `${c.storm.reaped} processes at ${c.storm.rate.toFixed(0)}/s; spans right ${c.right}/${c.processes} ` +
     `(wrong name ${c.wrongName}, wrong exit code ${c.wrongCode}, missing ${c.missing}); lost events ${c.lostEvents}; ` +
-    `kernel: ${k}; pipespan peak RSS ${c.pipespanMaxRssMiB.toFixed(0)} MiB`
+    `kernel: ${k}; pipespan peak RSS ${c.pipespanMaxRssMiB.toFixed(0)} MiB; run.json ${c.runJson}`
   );
 }
 
