@@ -188,7 +188,8 @@ export class KernelSource implements Source {
     let delay = fast;
     const tick = () => {
       const n = this.#drain();
-      delay = n > 0 ? fast : Math.min(slow, delay * 2);
+      // A full batch means more are waiting: come back at once rather than after `fast`.
+      delay = n >= 4096 ? 0 : n > 0 ? fast : Math.min(slow, delay * 2);
       this.#drainTimer = setTimeout(tick, delay);
     };
     this.#drainTimer = setTimeout(tick, delay);
@@ -203,7 +204,7 @@ export class KernelSource implements Source {
     // bounded.
     const deadline = Date.now() + 2_000;
     for (;;) {
-      this.#drain();
+      this.#drainAll();
       this.#readCounters();
       const pending = [...this.#procs.values()].filter((t) => !t.done && t.exit !== undefined);
       if (pending.length === 0 || Date.now() > deadline) break;
@@ -217,6 +218,15 @@ export class KernelSource implements Source {
     } catch {
       /* already closed */
     }
+  }
+
+  /**
+   * Drains the ring buffer until it is empty. One drain hands over at most 4096 records: at the end of a run
+   * whose consumer fell behind (an exec storm), the rest are still in the ring, and the processes they describe
+   * would otherwise never be recorded (they are not pending: nothing of them was seen yet).
+   */
+  #drainAll(): void {
+    for (let i = 0; i < 100_000; i++) if (this.#drain() === 0) return;
   }
 
   #emit(e: Parameters<SourceSink["onEvent"]>[0]): void {
