@@ -27,7 +27,7 @@
         "pipespan_bpf",
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"
       ],
-      "sources": ["src/addon.cc", "src/loader.cc"],
+      "sources": ["src/addon.cc", "src/loader.cc", "src/layout.cc"],
       "include_dirs": ["<(SHARED_INTERMEDIATE_DIR)/pipespan", "bpf"],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-Wall", "-Wextra", "<!@(pkg-config --cflags libbpf)"],

@@ -1,5 +1,15 @@
-// Each benchmark leaves its headline figures in bench/.results/<name>.json; bench/all.ts prints them as a table.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// The result files every benchmark writes, and `npm run bench` (bench/table.ts) prints as one table.
+//
+// Format (keep it stable: other benchmarks write these files too):
+//   bench/results/<bench>.json = {
+//     "bench":   "<bench>",                   the file's name, one file per benchmark (the latest run)
+//     "command": "node bench/<bench>.ts …",   what reproduces it, from the repository root
+//     "machine": "2 × …, 24 GiB, Linux …",    describeMachine()
+//     "at":      "2026-…Z",                    when it ran (ISO 8601)
+//     "figures": [ Figure, … ]                 see below; "measured" and "peer" are preformatted strings
+//   }
+// Write them with saveResult(); read them with loadResult() / loadResults(). BENCHMARKS.md quotes them.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BENCH_DIR } from "./helpers.ts";
 import { describeMachine } from "./machine.ts";
@@ -27,7 +37,7 @@ export interface BenchResult {
   readonly figures: readonly Figure[];
 }
 
-export const RESULTS_DIR = join(BENCH_DIR, ".results");
+export const RESULTS_DIR = join(BENCH_DIR, "results");
 
 export function saveResult(bench: string, command: string, figures: readonly Figure[]): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -41,4 +51,26 @@ export function loadResult(bench: string): BenchResult | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Every result file, by benchmark name (malformed files are reported, not fatal). */
+export function loadResults(): { results: BenchResult[]; errors: string[] } {
+  const results: BenchResult[] = [];
+  const errors: string[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(RESULTS_DIR).filter((n) => n.endsWith(".json"));
+  } catch {
+    return { results, errors };
+  }
+  for (const n of names.sort()) {
+    try {
+      const r = JSON.parse(readFileSync(join(RESULTS_DIR, n), "utf8")) as BenchResult;
+      if (typeof r.bench !== "string" || !Array.isArray(r.figures)) throw new Error("not a bench result");
+      results.push(r);
+    } catch (err) {
+      errors.push(`${n}: ${(err as Error).message}`);
+    }
+  }
+  return { results, errors };
 }

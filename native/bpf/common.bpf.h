@@ -43,6 +43,10 @@ const volatile __u32 pp_self_tgid __weak = 0;  /* the loader's own process: neve
 const volatile __u64 pp_page_size __weak = 4096;
 /* Written by the loader at run time through the mmap'ed .bss (setHostWide()). */
 volatile __u32 pp_host_wide __weak = 0;
+/* Bumped whenever the tracked set loses a member or gains one other than a child at its fork (the loader's
+ * addTrackedPid/removeTrackedPid/setHostWide, a tracked group's exit): every per-task cached answer older than
+ * this is stale (see pp_tracked_task()). */
+volatile __u32 pp_track_gen __weak = 0;
 
 /* ---- shared maps ---- */
 /* Processes being followed (tracked mode): tgid -> 1. The loader adds roots; fork adds children;
@@ -79,6 +83,22 @@ struct {
   __uint(max_entries, PP_RINGBUF_BYTES);
 } pp_events SEC(".maps") __weak;
 
+/* The tracked bit per task, cached in the task itself (task storage: a pointer chase from task_struct, no
+ * hashing), so that the scheduler programs, which run on every context switch of the host, answer "not ours"
+ * for the processes we do not follow without a hash lookup. Valid while gen == pp_track_gen. */
+struct pp_task_cache {
+  __u32 gen;
+  __u8 valid; /* storage is created zeroed: 0 until the first answer is stored */
+  __u8 tracked;
+  __u16 _pad;
+};
+struct {
+  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, int);
+  __type(value, struct pp_task_cache);
+} pp_task_cache SEC(".maps") __weak;
+
 /* Drop and health counters, one slot per reason, per CPU (no atomics needed). */
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -95,6 +115,20 @@ struct {
   __type(value, struct pp_counters);
 } pp_zero SEC(".maps") __weak;
 
+/* Not used by any program: names every record user space decodes, so that all their layouts are in this
+ * object's BTF (clang emits BTF only for types that globals, maps or functions refer to). The addon reads them
+ * from there (src/layout.cc) and lib/decode.js decodes by them. */
+struct pp_records {
+  struct pp_event_header header;
+  struct pp_fork_event fork;
+  struct pp_exec_event exec;
+  struct pp_exit_event exit;
+  struct pp_oom_event oom;
+  struct pp_counters counters;
+  struct pp_blk_record blk;
+};
+struct pp_records *pp_record_types __weak;
+
 /* ---- helpers ---- */
 static __always_inline void pp_stat_inc(__u32 idx) {
   __u64 *v = bpf_map_lookup_elem(&pp_stats, &idx);
@@ -108,10 +142,42 @@ static __always_inline bool pp_host_candidate(struct task_struct *t) {
   return tgid != 0 && tgid != pp_self_tgid && !(t->flags & PF_KTHREAD);
 }
 
-static __always_inline bool pp_tracked_task(struct task_struct *t) {
-  if (pp_host_wide) return pp_host_candidate(t);
+/* Is t's process followed? The answer of the tracked-set lookup. */
+static __always_inline bool pp_tracked_lookup(struct task_struct *t) {
   __u32 tgid = t->tgid;
   return tgid != 0 && bpf_map_lookup_elem(&pp_tracked, &tgid) != NULL;
+}
+
+static __always_inline bool pp_tracked_task(struct task_struct *t) {
+  if (pp_host_wide) return pp_host_candidate(t);
+  return pp_tracked_lookup(t);
+}
+
+/*
+ * The same answer for the hot paths (sched_switch, sched_wakeup), cached per task. The generation is read
+ * before the lookup: a change of the set bumps pp_track_gen after changing the map, so an answer computed from
+ * a map read before the change carries the older generation and is recomputed at the next call. Where the
+ * storage cannot be had (allocation failure, or the storage's own recursion guard when a task-storage program
+ * runs nested on this CPU) the lookup answers directly. Exit and fork paths keep using the lookup: they are
+ * rare, and an exiting task's cached answer must not outlive its group's removal from the set.
+ */
+static __always_inline bool pp_tracked_task_cached(struct task_struct *t) {
+  if (pp_host_wide) return pp_host_candidate(t);
+  __u32 gen = pp_track_gen;
+  barrier();
+  struct pp_task_cache *c = bpf_task_storage_get(&pp_task_cache, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!c) return pp_tracked_lookup(t);
+  if (c->valid && c->gen == gen) return c->tracked;
+  bool tracked = pp_tracked_lookup(t);
+  c->tracked = tracked;
+  c->gen = gen;
+  c->valid = 1;
+  return tracked;
+}
+
+/* A change of the tracked set other than a child added at its fork: cached answers are stale. */
+static __always_inline void pp_track_changed(void) {
+  __sync_fetch_and_add(&pp_track_gen, 1);
 }
 
 /* The process identity: tgid + the group leader's start time. de_thread() copies the leader's start time

@@ -59,19 +59,21 @@ static __always_inline __u32 pp_off_kind(struct task_struct *prev) {
   return PP_T_OFF_OTHER; /* stopped, traced, frozen */
 }
 
+/* Both sides first ask whether the task is ours at all, from the per-task cache: for the host's other tasks
+ * that is the whole cost of the program (no hash lookup). A thread whose tracking was withdrawn keeps no state:
+ * its entry goes with its exit (sched_process_exit), with removeTrackedPid() or setHostWide(false) (the loader
+ * deletes it), or with LRU eviction. */
 static __always_inline void pp_switch_out(struct task_struct *prev, bool preempt, __u64 now) {
   __u32 tid = prev->pid;
   if (!tid) return; /* the idle task */
+  if (!pp_tracked_task_cached(prev)) return;
   struct pp_thread_state *st = bpf_map_lookup_elem(&pp_threads, &tid);
   bool exiting = prev->flags & PF_EXITING;
   if (!st) {
     /* An exiting thread's state was removed at sched_process_exit: its final switch-out ends here. */
-    if (exiting || !pp_tracked_task(prev)) return;
+    if (exiting) return;
     st = pp_thread_create(prev, tid, PP_T_NONE, now);
     if (!st) return;
-  } else if (!pp_tracked_task(prev)) {
-    bpf_map_delete_elem(&pp_threads, &tid); /* tracking was withdrawn */
-    return;
   }
   __u32 kind = preempt ? PP_T_RUNQ : pp_off_kind(prev);
   __u64 sum_exec = prev->se.sum_exec_runtime;
@@ -91,16 +93,13 @@ static __always_inline void pp_switch_out(struct task_struct *prev, bool preempt
 static __always_inline void pp_switch_in(struct task_struct *next, __u64 now) {
   __u32 tid = next->pid;
   if (!tid) return;
+  if (!pp_tracked_task_cached(next)) return;
   struct pp_thread_state *st = bpf_map_lookup_elem(&pp_threads, &tid);
   bool exiting = next->flags & PF_EXITING;
   if (!st) {
-    if (exiting || !pp_tracked_task(next)) return;
+    if (exiting) return;
     pp_thread_create(next, tid, PP_T_ONCPU, now);
     pp_counters_get(next, true);
-    return;
-  }
-  if (!pp_tracked_task(next)) {
-    bpf_map_delete_elem(&pp_threads, &tid);
     return;
   }
   struct pp_counters *c = pp_counters_get(next, !exiting);
@@ -123,12 +122,13 @@ int BPF_PROG(pp_sched_switch, bool preempt, struct task_struct *prev, struct tas
 static __always_inline void pp_wakeup(struct task_struct *p, bool is_new) {
   __u32 tid = p->pid;
   if (!tid) return;
+  if (!pp_tracked_task_cached(p)) return;
   __u64 now = bpf_ktime_get_ns();
   struct pp_thread_state *st = bpf_map_lookup_elem(&pp_threads, &tid);
   if (!st) {
     /* A new thread/process, or a tracked thread seen for the first time: it is runnable from now on.
      * (A sleeper's off-CPU interval that began before we knew it is not charged.) */
-    if (!(p->flags & PF_EXITING) && pp_tracked_task(p)) {
+    if (!(p->flags & PF_EXITING)) {
       if (pp_thread_create(p, tid, PP_T_RUNQ, now) && is_new) pp_counters_get(p, true);
     }
     return;

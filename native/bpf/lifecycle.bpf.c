@@ -11,14 +11,26 @@
  */
 #include "common.bpf.h"
 
-/* Exec events are built here (1.3 KiB is too big for the stack) and copied to the ring buffer with their
- * actual length, so the ring holds many more short command lines than fixed-size records would allow. */
+/* Exec events are built here (3.3 KiB is too big for the stack) and copied to the ring buffer with their
+ * actual length, so the ring holds many more short command lines than fixed-size records would allow. The
+ * environment block is copied next to it to be scanned; `kept` collects the entries worth keeping. */
+#define PP_ENV_SLACK 32 /* readable bytes past env[PP_ENV_SCAN_MAX - 1]: a key compared at the block's end */
+struct pp_exec_scratch {
+  struct pp_exec_event ev;
+  char kept[2 * PP_ENV_MAX]; /* written at (used & (PP_ENV_MAX - 1)) for at most PP_ENV_MAX bytes */
+  char env[PP_ENV_SCAN_MAX + PP_ENV_SLACK];
+};
+
 struct {
-  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); /* ~22 KiB a CPU: below the 32 KiB per-CPU value limit */
   __uint(max_entries, 1);
   __type(key, __u32);
-  __type(value, struct pp_exec_event);
+  __type(value, struct pp_exec_scratch);
 } pp_exec_scratch SEC(".maps");
+
+/* Ring-buffer records are submitted without waking a reader: user space drains the ring on a timer
+ * (ring_buffer__consume), never in epoll, so each wake-up would be an irq_work for nothing. */
+#define PP_RB_FLAGS BPF_RB_NO_WAKEUP
 
 /* Resident pages of an mm now. rss_stat[] are percpu_counters since 6.2; .count is the approximate (batched)
  * sum. Indexes: MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES; swap entries are not resident. */
@@ -57,8 +69,110 @@ int BPF_PROG(pp_process_fork, struct task_struct *parent, struct task_struct *ch
   e->ppid = child->real_parent->tgid; /* differs from parent->tgid with CLONE_PARENT */
   e->parent_pid = parent->pid;
   e->parent_start_boottime_ns = parent->group_leader->start_boottime;
-  bpf_ringbuf_submit(e, 0);
+  bpf_ringbuf_submit(e, PP_RB_FLAGS);
   return 0;
+}
+
+/* ---- environment keys at exec ----
+ *
+ * The new image's environment is the NUL-separated block [mm->env_start, mm->env_end) on its fresh stack,
+ * written by the kernel in copy_strings() during this exec (so its pages are present: the plain, non-faulting
+ * bpf_probe_read_user() reads it), and placed by create_elf_tables() before this tracepoint fires. It is what
+ * /proc/<pid>/environ would show at this instant, before the program can touch its own stack, however short
+ * the process lives. At most PP_ENV_SCAN_MAX bytes are scanned, in bpf_loop() (checked once by the verifier,
+ * whatever the count) over 8-byte words: only a word holding a NUL can end an entry, and only then are the
+ * bytes after each NUL compared with the keys kept. */
+struct pp_env_ctx {
+  struct pp_exec_scratch *s;
+  __u32 len;   /* bytes of s->env read; s->env[len] is a NUL */
+  __u32 used;  /* bytes of s->kept filled */
+  __u16 flags; /* PP_EXEC_ENV_* */
+};
+
+/* Does the entry at p start with the key `lit` (n bytes, with its '=' for whole keys)? The literal is a
+ * compile-time constant, so the unrolled compares are immediates. */
+static __always_inline bool pp_env_key_is(const char *p, const char *lit, const int n) {
+  char diff = 0;
+#pragma unroll
+  for (int i = 0; i < n; i++) diff |= p[i] ^ lit[i];
+  return diff == 0;
+}
+
+/* The entry starting at s->env[start]: kept when its key is one of ours. */
+static __always_inline void pp_env_entry(struct pp_env_ctx *c, __u32 start) {
+  if (start >= c->len) return;
+  struct pp_exec_scratch *s = c->s;
+  /* The mask is a no-op (start < len <= PP_ENV_SCAN_MAX) spelled out for the verifier, which does not carry
+   * the comparison with another register over; PP_ENV_SLACK covers the compared bytes past the end. */
+  const char *p = &s->env[start & (PP_ENV_SCAN_MAX - 1)];
+  char first = p[0];
+  bool keep;
+  if (first == 'P')
+    keep = pp_env_key_is(p, "PIPESPAN_", 9);
+  else if (first == 'T')
+    keep = pp_env_key_is(p, "TRACEPARENT=", 12) || pp_env_key_is(p, "TRACESTATE=", 11);
+  else if (first == 'N')
+    keep = pp_env_key_is(p, "NXF_TASK_WORKDIR=", 17);
+  else
+    return;
+  if (!keep) return;
+  __u32 used = c->used;
+  if (used >= PP_ENV_MAX) {
+    c->flags |= PP_EXEC_ENV_TRUNCATED;
+    return;
+  }
+  __u32 room = PP_ENV_MAX - used;
+  /* The entry is NUL-terminated within the block (s->env[len] is a NUL at worst): copy it with its NUL. */
+  long n = bpf_probe_read_kernel_str(&s->kept[used & (PP_ENV_MAX - 1)], room, p);
+  if (n <= 0) return;
+  if ((__u32)n >= room) {
+    /* Filled the room: possibly cut. A cut value is worse than none (the loader reads /proc instead). */
+    c->flags |= PP_EXEC_ENV_TRUNCATED;
+    c->used = PP_ENV_MAX;
+    return;
+  }
+  c->used = used + (__u32)n;
+}
+
+#define PP_HAS_ZERO_BYTE(w) (((w) - 0x0101010101010101ull) & ~(w) & 0x8080808080808080ull)
+
+static long pp_env_word(__u32 i, void *ctx) {
+  struct pp_env_ctx *c = ctx;
+  __u32 off = (i * 8) & (PP_ENV_SCAN_MAX - 1);
+  if (off >= c->len) return 1;
+  __u64 w = *(__u64 *)&c->s->env[off]; /* env[] is 8-byte aligned in the map value */
+  if (!PP_HAS_ZERO_BYTE(w)) return 0;
+#pragma unroll
+  for (int b = 0; b < 8; b++)
+    if (((w >> (8 * b)) & 0xff) == 0) pp_env_entry(c, off + b + 1);
+  return 0;
+}
+
+/* Fills s->kept with the kept entries of the new image's environment; returns PP_EXEC_ENV_* flags and sets
+ * *kept_len. */
+static __always_inline __u16 pp_capture_env(struct pp_exec_scratch *s, struct mm_struct *mm, __u32 *kept_len) {
+  *kept_len = 0;
+  __u64 es = mm ? mm->env_start : 0;
+  __u64 ee = mm ? mm->env_end : 0;
+  if (ee <= es) return 0; /* an empty environment */
+  __u64 total = ee - es;
+  __u16 flags = 0;
+  if (total > PP_ENV_SCAN_MAX) {
+    total = PP_ENV_SCAN_MAX;
+    flags |= PP_EXEC_ENV_TRUNCATED;
+  }
+  __u32 len = total;
+  barrier_var(len);
+  if (len > PP_ENV_SCAN_MAX) len = PP_ENV_SCAN_MAX;
+  if (len == 0 || bpf_probe_read_user(s->env, len, (const void *)es)) return PP_EXEC_ENV_UNREADABLE;
+  /* A NUL after the last byte read, and zeroes in the rest of its word: an entry cut by the scan limit ends
+   * there, and stale bytes of an earlier exec are never compared. */
+  s->env[len] = 0;
+  struct pp_env_ctx c = {.s = s, .len = len, .used = 0, .flags = flags};
+  pp_env_entry(&c, 0);
+  bpf_loop((len + 7) / 8, pp_env_word, &c, 0);
+  *kept_len = c.used > PP_ENV_MAX ? PP_ENV_MAX : c.used;
+  return c.flags;
 }
 
 /* Fires in the exec'ing task after the new image is set up: comm, mm->arg_start/arg_end and the argv block
@@ -73,8 +187,9 @@ int BPF_PROG(pp_process_exec, struct task_struct *p, pid_t old_pid, struct linux
   if (!pp_tracked_task(p)) return 0;
 
   __u32 zero = 0;
-  struct pp_exec_event *e = bpf_map_lookup_elem(&pp_exec_scratch, &zero);
-  if (!e) return 0;
+  struct pp_exec_scratch *s = bpf_map_lookup_elem(&pp_exec_scratch, &zero);
+  if (!s) return 0;
+  struct pp_exec_event *e = &s->ev;
   pp_fill_header(&e->h, PP_EV_EXEC, 0, p);
   e->ppid = p->real_parent->tgid;
   e->old_pid = old;
@@ -112,13 +227,27 @@ int BPF_PROG(pp_process_exec, struct task_struct *p, pid_t old_pid, struct linux
     flags |= PP_EXEC_ARGS_UNREADABLE;
     pp_stat_inc(PP_STAT_ARGS_UNREADABLE);
   }
+
+  /* The environment keys of ours, after the argv block. */
+  __u32 elen = 0;
+  __u16 eflags = pp_capture_env(s, mm, &elen);
+  flags |= eflags;
+  if (eflags & PP_EXEC_ENV_UNREADABLE) pp_stat_inc(PP_STAT_ENV_UNREADABLE);
+  if (eflags & PP_EXEC_ENV_TRUNCATED) pp_stat_inc(PP_STAT_ENV_TRUNCATED);
+  barrier_var(elen);
+  if (elen > PP_ENV_MAX) elen = PP_ENV_MAX;
+  __u32 at = flen + alen; /* <= PP_FILENAME_MAX - 1 + PP_ARGS_MAX: the copy stays inside data[] */
+  if (at > PP_FILENAME_MAX + PP_ARGS_MAX) at = PP_FILENAME_MAX + PP_ARGS_MAX;
+  if (elen && bpf_probe_read_kernel(&e->data[at], elen, s->kept)) elen = 0;
+
   e->filename_len = flen;
   e->args_len = alen;
+  e->env_len = elen;
   e->h.flags = flags;
-  __u32 size = PP_EXEC_FIXED_SIZE + flen + alen;
+  __u32 size = PP_EXEC_FIXED_SIZE + flen + alen + elen;
   e->h.size = size;
   if (size > sizeof(*e)) return 0; /* cannot happen; keeps the verifier's size bound obvious */
-  if (bpf_ringbuf_output(&pp_events, e, size, 0)) pp_stat_inc(PP_STAT_RINGBUF_DROPS);
+  if (bpf_ringbuf_output(&pp_events, e, size, PP_RB_FLAGS)) pp_stat_inc(PP_STAT_RINGBUF_DROPS);
   return 0;
 }
 
@@ -203,6 +332,7 @@ int BPF_PROG(pp_process_exit, struct task_struct *p) {
   if (!pp_host_wide) {
     __u32 tgid = p->tgid;
     bpf_map_delete_elem(&pp_tracked, &tgid);
+    pp_track_changed();
   }
 
   struct pp_exit_event *e = bpf_ringbuf_reserve(&pp_events, sizeof(*e), 0);
@@ -215,7 +345,7 @@ int BPF_PROG(pp_process_exit, struct task_struct *p) {
   e->ppid = p->real_parent->tgid;
   e->exit_code = code;
   bpf_get_current_comm(e->comm, sizeof(e->comm));
-  bpf_ringbuf_submit(e, 0);
+  bpf_ringbuf_submit(e, PP_RB_FLAGS);
   return 0;
 }
 
@@ -241,6 +371,6 @@ int BPF_PROG(pp_mark_victim, struct task_struct *task) {
   }
   e->rss_bytes = rss;
   e->total_vm_bytes = vm;
-  bpf_ringbuf_submit(e, 0);
+  bpf_ringbuf_submit(e, PP_RB_FLAGS);
   return 0;
 }

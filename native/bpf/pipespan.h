@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * pipespan.h — the one layout shared by the BPF programs (bpf/NAME.bpf.c), the loader (src/) and,
- * by hand, lib/decode.js (test/layout.test.mjs checks decode.js against offsetof() from the addon).
+ * pipespan.h — the one layout shared by the BPF programs (bpf/NAME.bpf.c), the loader (src/) and lib/decode.js,
+ * which decodes from the offsets, sizes and types the addon exports (src/layout.cc, one line per field): a field
+ * added here is decoded once it is listed there, and test/layout.test.mjs fails on a field that is not.
  *
  * Rules for every struct here: fixed-width fields only, u64 fields on 8-byte offsets, explicit padding,
  * sizes multiple of 8, so the layout is identical for clang -target bpf and the host C++ compiler.
@@ -25,6 +26,10 @@
 #define PP_FILENAME_MAX 256 /* bytes of bprm->filename kept (power of two, used as a mask) */
 #define PP_ARGS_MAX 1024    /* bytes of the argv block kept (NUL-separated, as in /proc/<pid>/cmdline) */
 #define PP_COMM_LEN 16
+/* Environment captured at exec: only entries whose key starts with "PIPESPAN_" or is exactly TRACEPARENT,
+ * TRACESTATE or NXF_TASK_WORKDIR (see lifecycle.bpf.c) are kept; never the rest of an environment. */
+#define PP_ENV_SCAN_MAX 16384 /* bytes of the environment block looked at (power of two, used as a mask) */
+#define PP_ENV_MAX 2048       /* bytes of kept KEY=VALUE entries (NUL-separated; power of two, used as a mask) */
 
 /* log2 latency histogram: slot i counts latencies in [2^i, 2^(i+1)) ns, slot 0 also holds 0-1 ns,
  * the last slot holds everything >= 2^(PP_HIST_SLOTS-1) ns (~34 s). */
@@ -60,6 +65,9 @@ struct pp_fork_event {
 #define PP_EXEC_FILENAME_TRUNCATED 0x1
 #define PP_EXEC_ARGS_TRUNCATED 0x2
 #define PP_EXEC_ARGS_UNREADABLE 0x4
+#define PP_EXEC_ENV_TRUNCATED 0x8  /* the block was longer than PP_ENV_SCAN_MAX, or the kept entries did not fit
+                                      PP_ENV_MAX: the kept entries are whole, but others may be missing */
+#define PP_EXEC_ENV_UNREADABLE 0x10 /* the environment block could not be read: nothing was kept */
 
 struct pp_exec_event {
   struct pp_event_header h;
@@ -70,10 +78,11 @@ struct pp_exec_event {
   __u32 argc;               /* true argc, even when the copied argv block is truncated */
   __u16 filename_len;       /* bytes of data[] holding the filename (no NUL) */
   __u16 args_len;           /* bytes of data[] after the filename holding the argv block */
-  __u32 _pad;
+  __u16 env_len;            /* bytes of data[] after the argv block holding the kept environment entries */
+  __u16 _pad;
   char comm[PP_COMM_LEN];   /* comm after exec (NUL-padded) */
-  char data[PP_FILENAME_MAX + PP_ARGS_MAX];
-};                          /* 80 bytes + data; the record's h.size = 80 + filename_len + args_len */
+  char data[PP_FILENAME_MAX + PP_ARGS_MAX + PP_ENV_MAX];
+};                          /* 80 bytes + data; h.size = 80 + filename_len + args_len + env_len */
 #define PP_EXEC_FIXED_SIZE 80
 
 #define PP_EXIT_OOM_KILLED 0x1 /* h.flags of an exit event: oom:mark_victim chose this process */
@@ -197,7 +206,9 @@ enum pp_stat {
   PP_STAT_ARGS_UNREADABLE = 4,
   PP_STAT_BLK_HIST_FULL = 5,
   PP_STAT_SWITCH_IN_UNSEEN = 6, /* a thread left a CPU we did not see it enter (see cpu.bpf.c) */
-  PP_STAT_MAX = 8,
+  PP_STAT_ENV_TRUNCATED = 7,    /* an exec's environment was longer than scanned, or its kept keys did not fit */
+  PP_STAT_ENV_UNREADABLE = 8,   /* an exec's environment block could not be read */
+  PP_STAT_MAX = 12,
 };
 
 #endif /* PIPESPAN_H */

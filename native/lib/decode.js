@@ -1,8 +1,15 @@
-// Decoders for the Buffers the addon returns. The layouts mirror native/bpf/pipespan.h field by field;
-// test/layout.test.mjs checks every offset here against offsetof() compiled into the addon.
+// Decoders for the Buffers the addon returns, driven by the records' layout the addon exports (`layout`, read
+// from the BTF of the compiled BPF object: every member of every record in native/bpf/pipespan.h, with its
+// offset, size and C type). Nothing here repeats the C layout: a field added to a record in pipespan.h is
+// decoded by its C type under its camelCased name (a few long-standing names are renamed, JS_NAMES), and a
+// field of a type this file cannot decode fails the layout check at first use (and test/layout.test.mjs).
 //
 // Number vs BigInt: counters (ns, bytes, counts) are Numbers, exact below 2^53 (104 days of ns, 8 PiB);
-// timestamps and identities (CLOCK_BOOTTIME ns, cgroup ids) are BigInt so that they compare exactly.
+// timestamps and identities (CLOCK_BOOTTIME ns, cgroup ids: BIGINT_FIELD) are BigInt so that they compare exactly.
+
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 
 export const EVENT_FORK = 1;
 export const EVENT_EXEC = 2;
@@ -12,147 +19,197 @@ export const EVENT_OOM = 4;
 export const EXEC_FILENAME_TRUNCATED = 0x1;
 export const EXEC_ARGS_TRUNCATED = 0x2;
 export const EXEC_ARGS_UNREADABLE = 0x4;
+export const EXEC_ENV_TRUNCATED = 0x8;
+export const EXEC_ENV_UNREADABLE = 0x10;
 export const EXIT_OOM_KILLED = 0x1;
 export const COUNTERS_EXITED = 0x1;
 export const COUNTERS_OOM_KILLED = 0x2;
 
-export const FILENAME_MAX = 256;
-export const ARGS_MAX = 1024;
-export const COMM_LEN = 16;
-export const HIST_SLOTS = 36;
-
-/** @typedef {"u16" | "u32" | "i32" | "u64" | "u64big" | "comm"} FieldKind */
-/** @typedef {[cName: string, jsName: string, kind: FieldKind]} FieldSpec */
-/** @typedef {{ size: number, fields: Record<string, { offset: number, kind: FieldKind, js: string }> }} StructLayout */
-
-const SIZES = { u16: 2, u32: 4, i32: 4, u64: 8, u64big: 8, comm: COMM_LEN };
-const ALIGN = { u16: 2, u32: 4, i32: 4, u64: 8, u64big: 8, comm: 1 };
-
 /**
- * C layout of a struct of these fields (natural alignment, size rounded to the largest alignment).
- * @param {FieldSpec[]} specs
- * @param {number} [start] offset of the first field (a struct embedded after a header)
- * @returns {StructLayout}
+ * Environment keys the kernel side keeps at exec (lifecycle.bpf.c): every key starting with ENV_KEPT_PREFIX, and
+ * these exact keys. A reader that wants another key must read /proc/<pid>/environ for it.
  */
-function layoutOf(specs, start = 0) {
-  /** @type {StructLayout["fields"]} */
-  const fields = {};
-  let off = start;
-  let maxAlign = 1;
-  for (const [cName, js, kind] of specs) {
-    const a = ALIGN[kind];
-    off = Math.ceil(off / a) * a;
-    fields[cName] = { offset: off, kind, js };
-    off += SIZES[kind];
-    maxAlign = Math.max(maxAlign, a);
-  }
-  return { size: Math.ceil(off / maxAlign) * maxAlign, fields };
+export const ENV_KEPT_PREFIX = "PIPESPAN_";
+export const ENV_KEPT_KEYS = Object.freeze(["TRACEPARENT", "TRACESTATE", "NXF_TASK_WORKDIR"]);
+
+/** C names whose JS name is not their camelCase (kept stable for the consumers). */
+const JS_NAMES = {
+  oncpu_ns: "onCpuNs",
+  runq_ns: "runQueueNs",
+  offcpu_d_ns: "offCpuUninterruptibleNs",
+  offcpu_iowait_ns: "offCpuIoWaitNs",
+  offcpu_sleep_ns: "offCpuSleepNs",
+  offcpu_other_ns: "offCpuOtherNs",
+  nvcsw: "voluntarySwitches",
+  nivcsw: "involuntarySwitches",
+  blk_read_bytes: "blockReadBytes",
+  blk_write_bytes: "blockWriteBytes",
+  blk_read_ops: "blockReadOps",
+  blk_write_ops: "blockWriteOps",
+  exit_maj_flt: "exitMajorFaults",
+  exit_min_flt: "exitMinorFaults",
+  exit_maxrss_bytes: "exitMaxRssBytes",
+};
+/** u64 fields decoded as BigInt: timestamps and identities. */
+const BIGINT_FIELD = /(^|_)ts_ns$|boottime_ns$|^first_seen_ns$|_id$/;
+/** Variable-length tails, read by their record's decoder through the *_len fields. */
+const TAILS = new Set(["data"]);
+
+/** @typedef {{ offset: number, size: number, type: string, count?: number }} CField */
+/** @typedef {{ size: number, hostSize?: number, fields: Record<string, CField> }} CStruct */
+/** @typedef {Record<string, CStruct> & { constants: Record<string, number> }} CLayout */
+/** @typedef {(buf: Buffer, off: number) => unknown} Reader */
+/** @typedef {{ js: string, offset: number, read: Reader }} Field */
+/** @typedef {{ size: number, fields: Field[], offsets: Record<string, number> }} Struct */
+
+/** "start_boottime_ns" -> "startBoottimeNs"; the last path component of "h.tgid" / "hist.sum_ns". */
+export function jsName(/** @type {string} */ cName) {
+  const last = cName.slice(cName.lastIndexOf(".") + 1);
+  return (
+    JS_NAMES[/** @type {keyof typeof JS_NAMES} */ (last)] ?? last.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
+  );
 }
 
-/** @type {FieldSpec[]} */
-const HEADER_FIELDS = [
-  ["type", "type", "u16"],
-  ["flags", "flags", "u16"],
-  ["size", "size", "u32"],
-  ["ts_ns", "tsNs", "u64big"],
-  ["tgid", "tgid", "u32"],
-  ["pid", "pid", "u32"],
-  ["start_boottime_ns", "startBoottimeNs", "u64big"],
-];
-const HEADER = layoutOf(HEADER_FIELDS);
-export const HEADER_SIZE = HEADER.size;
+const utf8 = new TextDecoder("utf-8", { fatal: false });
 
-/** Layouts by C struct name (pp_blk_record fields use the C designators "key.major", "hist.slots", ...). */
-export const LAYOUT = {
-  pp_event_header: HEADER,
-  pp_fork_event: layoutOf(
-    [
-      ["ppid", "ppid", "u32"],
-      ["parent_pid", "parentPid", "u32"],
-      ["parent_start_boottime_ns", "parentStartBoottimeNs", "u64big"],
-    ],
-    HEADER.size,
-  ),
-  pp_exec_event: layoutOf(
-    [
-      ["ppid", "ppid", "u32"],
-      ["old_pid", "oldPid", "u32"],
-      ["cgroup_id", "cgroupId", "u64big"],
-      ["uid", "uid", "u32"],
-      ["argc", "argc", "u32"],
-      ["filename_len", "filenameLen", "u16"],
-      ["args_len", "argsLen", "u16"],
-      ["_pad", "_pad", "u32"],
-      ["comm", "comm", "comm"],
-    ],
-    HEADER.size,
-  ),
-  pp_exit_event: layoutOf(
-    [
-      ["ppid", "ppid", "u32"],
-      ["exit_code", "exitCode", "i32"],
-      ["comm", "comm", "comm"],
-    ],
-    HEADER.size,
-  ),
-  pp_oom_event: layoutOf(
-    [
-      ["rss_bytes", "rssBytes", "u64"],
-      ["total_vm_bytes", "totalVmBytes", "u64"],
-    ],
-    HEADER.size,
-  ),
-  pp_counters: layoutOf([
-    ["tgid", "tgid", "u32"],
-    ["flags", "flags", "u32"],
-    ["start_boottime_ns", "startBoottimeNs", "u64big"],
-    ["first_seen_ns", "firstSeenNs", "u64big"],
-    ["oncpu_ns", "onCpuNs", "u64"],
-    ["runq_ns", "runQueueNs", "u64"],
-    ["offcpu_d_ns", "offCpuUninterruptibleNs", "u64"],
-    ["offcpu_iowait_ns", "offCpuIoWaitNs", "u64"],
-    ["offcpu_sleep_ns", "offCpuSleepNs", "u64"],
-    ["offcpu_other_ns", "offCpuOtherNs", "u64"],
-    ["nvcsw", "voluntarySwitches", "u64"],
-    ["nivcsw", "involuntarySwitches", "u64"],
-    ["blk_read_bytes", "blockReadBytes", "u64"],
-    ["blk_write_bytes", "blockWriteBytes", "u64"],
-    ["blk_read_ops", "blockReadOps", "u64"],
-    ["blk_write_ops", "blockWriteOps", "u64"],
-    ["net_tx_bytes", "netTxBytes", "u64"],
-    ["net_rx_bytes", "netRxBytes", "u64"],
-    ["exit_cpu_ns", "exitCpuNs", "u64"],
-    ["exit_rchar", "exitRchar", "u64"],
-    ["exit_wchar", "exitWchar", "u64"],
-    ["exit_read_bytes", "exitReadBytes", "u64"],
-    ["exit_write_bytes", "exitWriteBytes", "u64"],
-    ["exit_cancelled_write_bytes", "exitCancelledWriteBytes", "u64"],
-    ["exit_maj_flt", "exitMajorFaults", "u64"],
-    ["exit_min_flt", "exitMinorFaults", "u64"],
-    ["exit_maxrss_bytes", "exitMaxRssBytes", "u64"],
-    ["exit_ts_ns", "exitTsNs", "u64big"],
-    ["exit_code", "exitCode", "i32"],
-    ["exit_threads", "exitThreads", "u32"],
-    ["blk_last_dev", "blkLastDev", "u32"],
-    ["active_threads", "activeThreads", "u32"],
-  ]),
-  pp_blk_record: layoutOf([
-    ["key.major", "major", "u32"],
-    ["key.minor", "minor", "u32"],
-    ["key.op", "op", "u32"],
-    ["key._pad", "_pad", "u32"],
-    ["hist.count", "count", "u64"],
-    ["hist.sum_ns", "sumNs", "u64"],
-    ["hist.bytes", "bytes", "u64"],
-  ]),
-};
-// the exec record's variable part, and the histogram slots (u64[HIST_SLOTS]) closing pp_blk_record
-export const EXEC_DATA_OFFSET = LAYOUT.pp_exec_event.size;
-const BLK_SLOTS_OFFSET = LAYOUT.pp_blk_record.size;
-LAYOUT.pp_exec_event = { ...LAYOUT.pp_exec_event, size: EXEC_DATA_OFFSET + FILENAME_MAX + ARGS_MAX };
-LAYOUT.pp_blk_record = { ...LAYOUT.pp_blk_record, size: BLK_SLOTS_OFFSET + HIST_SLOTS * 8 };
-/** Offsets of array fields not described by FieldSpec. */
-export const EXTRA_OFFSETS = { "pp_exec_event.data": EXEC_DATA_OFFSET, "pp_blk_record.hist.slots": BLK_SLOTS_OFFSET };
+/** @param {Buffer} buf @param {number} start @param {number} end */
+function text(buf, start, end) {
+  return utf8.decode(buf.subarray(start, end));
+}
+
+/** @param {Buffer} buf @param {number} off */
+function u64(buf, off) {
+  return buf.readUInt32LE(off) + buf.readUInt32LE(off + 4) * 0x1_0000_0000;
+}
+
+/** @param {Buffer} buf @param {number} off */
+function s64(buf, off) {
+  return Number(buf.readBigInt64LE(off));
+}
+
+/**
+ * The reader of one field, from its C type; throws for a type the decoder does not know.
+ * @param {string} cName @param {CField} f @returns {Reader}
+ */
+function readerOf(cName, f) {
+  const last = cName.slice(cName.lastIndexOf(".") + 1);
+  const big = BIGINT_FIELD.test(last);
+  /** @type {Record<string, Reader>} */
+  const scalar = {
+    u8: (b, o) => b.readUInt8(o),
+    s8: (b, o) => b.readInt8(o),
+    u16: (b, o) => b.readUInt16LE(o),
+    s16: (b, o) => b.readInt16LE(o),
+    u32: (b, o) => b.readUInt32LE(o),
+    s32: (b, o) => b.readInt32LE(o),
+    u64: big ? (b, o) => b.readBigUInt64LE(o) : u64,
+    s64: big ? (b, o) => b.readBigInt64LE(o) : s64,
+  };
+  if (f.count !== undefined) {
+    const n = f.count;
+    if (f.type === "char") return (b, o) => cstr(b, o, n);
+    const one = scalar[f.type];
+    const step = n > 0 ? f.size / n : 0;
+    if (!one || step * n !== f.size) throw new Error(`cannot decode ${cName}: array of ${f.type}`);
+    return (b, o) => {
+      const out = [];
+      for (let i = 0; i < n; i++) out.push(one(b, o + i * step));
+      return out;
+    };
+  }
+  const one = scalar[f.type];
+  if (!one) throw new Error(`cannot decode ${cName}: type ${f.type}`);
+  return one;
+}
+
+/**
+ * Decoders of the records described by an addon layout (loadNative().layout). Checks it: every field decodable,
+ * inside its struct, the BPF and host compilers agreeing on the size.
+ * @param {CLayout} raw
+ */
+export function compileLayout(raw) {
+  /** @type {Record<string, Struct>} */
+  const structs = {};
+  for (const [name, s] of Object.entries(raw)) {
+    if (name === "constants") continue;
+    const st = /** @type {CStruct} */ (s);
+    if (st.hostSize !== undefined && st.hostSize !== st.size)
+      throw new Error(`${name}: the BPF compiler lays out ${st.size} bytes, the host compiler ${st.hostSize}`);
+    /** @type {Field[]} */
+    const fields = [];
+    /** @type {Record<string, number>} */
+    const offsets = {};
+    for (const [cName, f] of Object.entries(st.fields)) {
+      if (f.offset + f.size > st.size) throw new Error(`${name}.${cName} lies outside the struct`);
+      offsets[cName] = f.offset;
+      if (cName.endsWith("_pad") || TAILS.has(cName)) continue;
+      fields.push({ js: jsName(cName), offset: f.offset, read: readerOf(cName, f) });
+    }
+    structs[name] = { size: st.size, fields, offsets };
+  }
+  for (const need of [
+    "pp_event_header",
+    "pp_fork_event",
+    "pp_exec_event",
+    "pp_exit_event",
+    "pp_oom_event",
+    "pp_counters",
+    "pp_blk_record",
+  ])
+    if (!structs[need]) throw new Error(`the addon's layout lacks ${need}`);
+  const k = raw.constants ?? {};
+  const exec = /** @type {Struct} */ (structs.pp_exec_event);
+  return {
+    structs,
+    constants: k,
+    headerSize: /** @type {Struct} */ (structs.pp_event_header).size,
+    execDataOffset: /** @type {number} */ (exec.offsets.data),
+    commLen: k.PP_COMM_LEN ?? 16,
+  };
+}
+
+/** @typedef {ReturnType<typeof compileLayout>} Compiled */
+
+/** @type {Compiled | undefined} */
+let compiled;
+
+/** Uses this layout from now on (tests; normally the addon's, loaded at first use). @param {CLayout} raw */
+export function useLayout(raw) {
+  compiled = compileLayout(raw);
+  return compiled;
+}
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+/** Where the compiled addon may be (lib/index.js loads it from the same places). */
+export const ADDON_CANDIDATES = ["build/Release/pipespan_native.node", "build/Debug/pipespan_native.node"];
+
+/** The addon's module object (throws a clear error when it has not been built). */
+export function requireAddon() {
+  const require = createRequire(import.meta.url);
+  for (const rel of ADDON_CANDIDATES) {
+    const path = `${root}${rel}`;
+    if (existsSync(path)) return require(path);
+  }
+  throw new Error(
+    `pipespan native addon is not built (looked for ${ADDON_CANDIDATES.join(", ")} under ${root}): ` +
+      "run `cd native && npm install && npx node-gyp rebuild` (needs clang, bpftool, libbpf-dev, libelf-dev, zlib1g-dev)",
+  );
+}
+
+/** The compiled layout (the addon's, at first use). */
+export function layout() {
+  compiled ??= compileLayout(requireAddon().layout);
+  return compiled;
+}
+
+/**
+ * Reads the fields of struct `s` at `base` into `out`.
+ * @param {Buffer} buf @param {number} base @param {Struct} s @param {Record<string, unknown>} out
+ */
+function readFields(buf, base, s, out) {
+  for (const f of s.fields) out[f.js] = f.read(buf, base + f.offset);
+  return out;
+}
 
 /** Raised for a buffer that does not hold whole records; `partial` has what was decoded before. */
 export class DecodeError extends Error {
@@ -164,54 +221,10 @@ export class DecodeError extends Error {
   }
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: false });
-
-/** @param {Buffer} buf @param {number} start @param {number} end */
-function text(buf, start, end) {
-  return utf8.decode(buf.subarray(start, end));
-}
-
 /** NUL-padded fixed char array -> string. @param {Buffer} buf @param {number} off @param {number} len */
 function cstr(buf, off, len) {
   const nul = buf.indexOf(0, off);
   return text(buf, off, nul >= 0 && nul < off + len ? nul : off + len);
-}
-
-/** @param {Buffer} buf @param {number} off */
-function u64(buf, off) {
-  return buf.readUInt32LE(off) + buf.readUInt32LE(off + 4) * 0x1_0000_0000;
-}
-
-/**
- * Reads the fields of `layout` at `base` into `out` (skipping padding fields).
- * @param {Buffer} buf @param {number} base @param {StructLayout} layout @param {Record<string, unknown>} out
- */
-function readFields(buf, base, layout, out) {
-  for (const { offset, kind, js } of Object.values(layout.fields)) {
-    if (js === "_pad") continue;
-    const o = base + offset;
-    switch (kind) {
-      case "u16":
-        out[js] = buf.readUInt16LE(o);
-        break;
-      case "u32":
-        out[js] = buf.readUInt32LE(o);
-        break;
-      case "i32":
-        out[js] = buf.readInt32LE(o);
-        break;
-      case "u64":
-        out[js] = u64(buf, o);
-        break;
-      case "u64big":
-        out[js] = buf.readBigUInt64LE(o);
-        break;
-      case "comm":
-        out[js] = cstr(buf, o, COMM_LEN);
-        break;
-    }
-  }
-  return out;
 }
 
 /**
@@ -248,8 +261,8 @@ export function exitStatus(raw) {
  *   startBoottimeNs: bigint }} EventHeader
  * @typedef {EventHeader & { kind: "fork", ppid: number, parentPid: number, parentStartBoottimeNs: bigint }} ForkEvent
  * @typedef {EventHeader & { kind: "exec", ppid: number, oldPid: number, cgroupId: bigint, uid: number, argc: number,
- *   comm: string, filename: string, args: string[], filenameTruncated: boolean, argsTruncated: boolean,
- *   argsUnreadable: boolean }} ExecEvent
+ *   comm: string, filename: string, args: string[], env: Record<string, string>, filenameTruncated: boolean,
+ *   argsTruncated: boolean, argsUnreadable: boolean, envTruncated: boolean, envUnreadable: boolean }} ExecEvent
  * @typedef {EventHeader & { kind: "exit", ppid: number, exitCode: number, comm: string, oomKilled: boolean,
  *   status: ReturnType<typeof exitStatus> }} ExitEvent
  * @typedef {EventHeader & { kind: "oom", rssBytes: number, totalVmBytes: number }} OomEvent
@@ -263,61 +276,88 @@ export function exitStatus(raw) {
  * @returns {Generator<KernelEvent>}
  */
 export function* iterateEvents(buf) {
+  const L = layout();
+  const S = L.structs;
+  const headerSize = L.headerSize;
+  const sizeAt = /** @type {number} */ (S.pp_event_header?.offsets.size);
+  const typeAt = /** @type {number} */ (S.pp_event_header?.offsets.type);
+  const dataAt = L.execDataOffset;
   let off = 0;
   while (off < buf.length) {
-    if (buf.length - off < HEADER_SIZE) throw new DecodeError(`truncated event header at offset ${off}`, []);
-    const size = buf.readUInt32LE(off + HEADER.fields.size.offset);
-    if (size < HEADER_SIZE || off + size > buf.length)
+    if (buf.length - off < headerSize) throw new DecodeError(`truncated event header at offset ${off}`, []);
+    const size = buf.readUInt32LE(off + sizeAt);
+    if (size < headerSize || off + size > buf.length)
       throw new DecodeError(`event at offset ${off} claims ${size} bytes, ${buf.length - off} left`, []);
+    const type = buf.readUInt16LE(off + typeAt);
+    /** @type {Struct | undefined} */
+    const st =
+      type === EVENT_FORK
+        ? S.pp_fork_event
+        : type === EVENT_EXEC
+          ? S.pp_exec_event
+          : type === EVENT_EXIT
+            ? S.pp_exit_event
+            : type === EVENT_OOM
+              ? S.pp_oom_event
+              : undefined;
     /** @type {Record<string, unknown>} */
-    const ev = readFields(buf, off, HEADER, {});
-    const need = (/** @type {number} */ min) => {
-      if (size < min) throw new DecodeError(`event type ${ev.type} at offset ${off} too short (${size} < ${min})`, []);
-    };
-    switch (ev.type) {
-      case EVENT_FORK:
-        need(LAYOUT.pp_fork_event.size);
-        ev.kind = "fork";
-        readFields(buf, off, LAYOUT.pp_fork_event, ev);
-        break;
-      case EVENT_EXEC: {
-        need(EXEC_DATA_OFFSET);
+    let ev;
+    if (!st) {
+      ev = readFields(buf, off, /** @type {Struct} */ (S.pp_event_header), {});
+      ev.kind = "unknown"; // a newer kernel side: skip it, keep going
+    } else {
+      const min = type === EVENT_EXEC ? dataAt : st.size;
+      if (size < min) throw new DecodeError(`event type ${type} at offset ${off} too short (${size} < ${min})`, []);
+      ev = readFields(buf, off, st, {});
+      const flags = /** @type {number} */ (ev.flags);
+      if (type === EVENT_FORK) ev.kind = "fork";
+      else if (type === EVENT_EXEC) {
         ev.kind = "exec";
-        readFields(buf, off, LAYOUT.pp_exec_event, ev);
         const flen = /** @type {number} */ (ev.filenameLen);
         const alen = /** @type {number} */ (ev.argsLen);
-        if (EXEC_DATA_OFFSET + flen + alen > size)
+        const elen = /** @type {number} */ (ev.envLen ?? 0);
+        if (dataAt + flen + alen + elen > size)
           throw new DecodeError(`exec event at offset ${off}: lengths exceed the record`, []);
-        const data = off + EXEC_DATA_OFFSET;
+        const data = off + dataAt;
         ev.filename = text(buf, data, data + flen);
         ev.args = splitArgs(buf, data + flen, data + flen + alen);
-        const flags = /** @type {number} */ (ev.flags);
+        ev.env = envEntries(buf, data + flen + alen, data + flen + alen + elen);
         ev.filenameTruncated = (flags & EXEC_FILENAME_TRUNCATED) !== 0;
         ev.argsTruncated = (flags & EXEC_ARGS_TRUNCATED) !== 0;
         ev.argsUnreadable = (flags & EXEC_ARGS_UNREADABLE) !== 0;
+        ev.envTruncated = (flags & EXEC_ENV_TRUNCATED) !== 0;
+        ev.envUnreadable = (flags & EXEC_ENV_UNREADABLE) !== 0;
         delete ev.filenameLen;
         delete ev.argsLen;
-        break;
-      }
-      case EVENT_EXIT:
-        need(LAYOUT.pp_exit_event.size);
+        delete ev.envLen;
+      } else if (type === EVENT_EXIT) {
         ev.kind = "exit";
-        readFields(buf, off, LAYOUT.pp_exit_event, ev);
-        ev.oomKilled = (Number(ev.flags) & EXIT_OOM_KILLED) !== 0;
+        ev.oomKilled = (flags & EXIT_OOM_KILLED) !== 0;
         ev.status = exitStatus(/** @type {number} */ (ev.exitCode));
-        break;
-      case EVENT_OOM:
-        need(LAYOUT.pp_oom_event.size);
-        ev.kind = "oom";
-        readFields(buf, off, LAYOUT.pp_oom_event, ev);
-        break;
-      default:
-        ev.kind = "unknown"; // a newer kernel side: skip it, keep going
+      } else ev.kind = "oom";
     }
     const event = /** @type {KernelEvent} */ (/** @type {unknown} */ (ev));
     yield event;
     off += (size + 7) & ~7;
   }
+}
+
+/**
+ * The kept environment entries of an exec record (NUL-separated KEY=VALUE): the first occurrence of a key wins,
+ * as with getenv(); an entry without '=' is passed over.
+ * @param {Buffer} buf @param {number} start @param {number} end
+ * @returns {Record<string, string>}
+ */
+export function envEntries(buf, start, end) {
+  /** @type {Record<string, string>} */
+  const out = {};
+  for (const entry of splitArgs(buf, start, end)) {
+    const eq = entry.indexOf("=");
+    if (eq <= 0) continue;
+    const key = entry.slice(0, eq);
+    if (!Object.hasOwn(out, key)) out[key] = entry.slice(eq + 1);
+  }
+  return out;
 }
 
 /**
@@ -354,14 +394,15 @@ export function decodeEvents(buf) {
  * @returns {ProcessCounters[]}
  */
 export function decodeCounters(buf) {
-  const size = LAYOUT.pp_counters.size;
+  const st = /** @type {Struct} */ (layout().structs.pp_counters);
+  const size = st.size;
   if (buf.length % size !== 0)
     throw new DecodeError(`counters buffer of ${buf.length} bytes is not a multiple of ${size}`, []);
   /** @type {ProcessCounters[]} */
   const out = [];
   for (let off = 0; off < buf.length; off += size) {
     /** @type {Record<string, unknown>} */
-    const c = readFields(buf, off, LAYOUT.pp_counters, {});
+    const c = readFields(buf, off, st, {});
     const flags = /** @type {number} */ (c.flags);
     c.exited = (flags & COUNTERS_EXITED) !== 0;
     c.oomKilled = (flags & COUNTERS_OOM_KILLED) !== 0;
@@ -384,17 +425,15 @@ export const BLOCK_OP_NAMES = ["read", "write", "other"];
  * @returns {BlockLatency[]}
  */
 export function decodeBlockLatency(buf) {
-  const size = LAYOUT.pp_blk_record.size;
+  const st = /** @type {Struct} */ (layout().structs.pp_blk_record);
+  const size = st.size;
   if (buf.length % size !== 0)
     throw new DecodeError(`block latency buffer of ${buf.length} bytes is not a multiple of ${size}`, []);
   /** @type {BlockLatency[]} */
   const out = [];
   for (let off = 0; off < buf.length; off += size) {
     /** @type {Record<string, unknown>} */
-    const r = readFields(buf, off, LAYOUT.pp_blk_record, {});
-    const slots = [];
-    for (let i = 0; i < HIST_SLOTS; i++) slots.push(u64(buf, off + BLK_SLOTS_OFFSET + i * 8));
-    r.slots = slots;
+    const r = readFields(buf, off, st, {});
     r.opName = BLOCK_OP_NAMES[/** @type {number} */ (r.op)] ?? "other";
     out.push(/** @type {BlockLatency} */ (/** @type {unknown} */ (r)));
   }

@@ -1,7 +1,5 @@
 // Loads the compiled addon (build/Release/pipespan_native.node) and re-exports the decoders.
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { requireAddon } from "./decode.js";
 
 export * from "./decode.js";
 
@@ -37,24 +35,13 @@ export * from "./decode.js";
  * @typedef {object} NativeBinding
  * @property {(options?: OpenOptions) => KernelProbe} open load and attach the BPF programs (root or CAP_BPF+CAP_PERFMON)
  * @property {() => bigint} clockBoottimeNs CLOCK_BOOTTIME now: the clock of every kernel timestamp
- * @property {Record<string, { size: number, fields: Record<string, number> }> & { constants: Record<string, number> }} layout
+ * @property {import("./decode.js").CLayout} layout the records' layout from the BPF object's BTF (decode.js decodes by it)
  */
-
-const root = fileURLToPath(new URL("..", import.meta.url));
-const candidates = ["build/Release/pipespan_native.node", "build/Debug/pipespan_native.node"];
 
 /**
  * The compiled addon. Throws a clear error when it has not been built.
  * @returns {NativeBinding}
  */
 export function loadNative() {
-  const require = createRequire(import.meta.url);
-  for (const rel of candidates) {
-    const path = `${root}${rel}`;
-    if (existsSync(path)) return require(path);
-  }
-  throw new Error(
-    `pipespan native addon is not built (looked for ${candidates.join(", ")} under ${root}): ` +
-      "run `cd native && npm install && npx node-gyp rebuild` (needs clang, bpftool, libbpf-dev, libelf-dev, zlib1g-dev)",
-  );
+  return requireAddon();
 }

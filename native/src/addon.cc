@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// addon.cc — the N-API face of the loader. Every kernel record crosses into JavaScript inside one Buffer
+// addon.cc — the N-API face of the loader and of the records' layout. Every kernel record crosses into JavaScript inside one Buffer
 // per call (no JS object per kernel event); lib/decode.js turns the Buffers into values.
 #include <napi.h>
 
@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "layout.h"
 #include "loader.h"
 
 namespace {
@@ -196,6 +197,8 @@ class KernelProbe : public Napi::ObjectWrap<KernelProbe> {
       o.Set("argsUnreadable", static_cast<double>(l.stat(PP_STAT_ARGS_UNREADABLE)));
       o.Set("blockHistogramsFull", static_cast<double>(l.stat(PP_STAT_BLK_HIST_FULL)));
       o.Set("switchInUnseen", static_cast<double>(l.stat(PP_STAT_SWITCH_IN_UNSEEN)));
+      o.Set("envTruncated", static_cast<double>(l.stat(PP_STAT_ENV_TRUNCATED)));
+      o.Set("envUnreadable", static_cast<double>(l.stat(PP_STAT_ENV_UNREADABLE)));
     });
     return o;
   }
@@ -230,108 +233,37 @@ Napi::Value ClockBoottimeNs(const Napi::CallbackInfo& info) {
   return Napi::BigInt::New(info.Env(), static_cast<uint64_t>(pipespan::boottimeNs()));
 }
 
-// offsetof() of every field decode.js reads, so a test can prove the two layouts agree.
-#define PP_FIELD(obj, type, field) obj.Set(#field, static_cast<double>(offsetof(type, field)))
+// The records' layout, from the BPF object's BTF (layout.cc): { [struct]: { size, hostSize, fields: { [name]:
+// { offset, size, type, count? } } } }, plus the constants of pipespan.h under `constants`.
+#define PP_HOST(type) {#type, static_cast<uint32_t>(sizeof(type))}
 
 Napi::Object Layout(Napi::Env env) {
   Napi::Object all = Napi::Object::New(env);
-  auto add = [&](const char* name, size_t size, Napi::Object fields) {
-    Napi::Object s = Napi::Object::New(env);
-    s.Set("size", static_cast<double>(size));
-    s.Set("fields", fields);
-    all.Set(name, s);
+  auto put = [&](const pipespan::StructLayout& s) {
+    Napi::Object fields = Napi::Object::New(env);
+    for (const pipespan::FieldLayout& f : s.fields) {
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("offset", f.offset);
+      o.Set("size", f.size);
+      o.Set("type", f.type);
+      if (f.count != 0) o.Set("count", f.count);
+      fields.Set(f.name, o);
+    }
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("size", s.size);
+    o.Set("hostSize", s.hostSize);
+    o.Set("fields", fields);
+    all.Set(s.name, o);
   };
-  {
-    Napi::Object f = Napi::Object::New(env);
-    PP_FIELD(f, pp_event_header, type);
-    PP_FIELD(f, pp_event_header, flags);
-    PP_FIELD(f, pp_event_header, size);
-    PP_FIELD(f, pp_event_header, ts_ns);
-    PP_FIELD(f, pp_event_header, tgid);
-    PP_FIELD(f, pp_event_header, pid);
-    PP_FIELD(f, pp_event_header, start_boottime_ns);
-    add("pp_event_header", sizeof(pp_event_header), f);
+  std::vector<pipespan::StructLayout> ls;
+  try {
+    ls = pipespan::recordLayouts({PP_HOST(pp_event_header), PP_HOST(pp_fork_event), PP_HOST(pp_exec_event),
+                                  PP_HOST(pp_exit_event), PP_HOST(pp_oom_event), PP_HOST(pp_counters),
+                                  PP_HOST(pp_blk_record)});
+  } catch (const pipespan::Error& e) {
+    throw Napi::Error::New(env, std::string("pipespan native: reading the record layout failed: ") + e.what());
   }
-  {
-    Napi::Object f = Napi::Object::New(env);
-    PP_FIELD(f, pp_fork_event, ppid);
-    PP_FIELD(f, pp_fork_event, parent_pid);
-    PP_FIELD(f, pp_fork_event, parent_start_boottime_ns);
-    add("pp_fork_event", sizeof(pp_fork_event), f);
-  }
-  {
-    Napi::Object f = Napi::Object::New(env);
-    PP_FIELD(f, pp_exec_event, ppid);
-    PP_FIELD(f, pp_exec_event, old_pid);
-    PP_FIELD(f, pp_exec_event, cgroup_id);
-    PP_FIELD(f, pp_exec_event, uid);
-    PP_FIELD(f, pp_exec_event, argc);
-    PP_FIELD(f, pp_exec_event, filename_len);
-    PP_FIELD(f, pp_exec_event, args_len);
-    PP_FIELD(f, pp_exec_event, comm);
-    PP_FIELD(f, pp_exec_event, data);
-    add("pp_exec_event", sizeof(pp_exec_event), f);
-  }
-  {
-    Napi::Object f = Napi::Object::New(env);
-    PP_FIELD(f, pp_exit_event, ppid);
-    PP_FIELD(f, pp_exit_event, exit_code);
-    PP_FIELD(f, pp_exit_event, comm);
-    add("pp_exit_event", sizeof(pp_exit_event), f);
-  }
-  {
-    Napi::Object f = Napi::Object::New(env);
-    PP_FIELD(f, pp_oom_event, rss_bytes);
-    PP_FIELD(f, pp_oom_event, total_vm_bytes);
-    add("pp_oom_event", sizeof(pp_oom_event), f);
-  }
-  {
-    Napi::Object f = Napi::Object::New(env);
-    PP_FIELD(f, pp_counters, tgid);
-    PP_FIELD(f, pp_counters, flags);
-    PP_FIELD(f, pp_counters, start_boottime_ns);
-    PP_FIELD(f, pp_counters, first_seen_ns);
-    PP_FIELD(f, pp_counters, oncpu_ns);
-    PP_FIELD(f, pp_counters, runq_ns);
-    PP_FIELD(f, pp_counters, offcpu_d_ns);
-    PP_FIELD(f, pp_counters, offcpu_iowait_ns);
-    PP_FIELD(f, pp_counters, offcpu_sleep_ns);
-    PP_FIELD(f, pp_counters, offcpu_other_ns);
-    PP_FIELD(f, pp_counters, nvcsw);
-    PP_FIELD(f, pp_counters, nivcsw);
-    PP_FIELD(f, pp_counters, blk_read_bytes);
-    PP_FIELD(f, pp_counters, blk_write_bytes);
-    PP_FIELD(f, pp_counters, blk_read_ops);
-    PP_FIELD(f, pp_counters, blk_write_ops);
-    PP_FIELD(f, pp_counters, net_tx_bytes);
-    PP_FIELD(f, pp_counters, net_rx_bytes);
-    PP_FIELD(f, pp_counters, exit_cpu_ns);
-    PP_FIELD(f, pp_counters, exit_rchar);
-    PP_FIELD(f, pp_counters, exit_wchar);
-    PP_FIELD(f, pp_counters, exit_read_bytes);
-    PP_FIELD(f, pp_counters, exit_write_bytes);
-    PP_FIELD(f, pp_counters, exit_cancelled_write_bytes);
-    PP_FIELD(f, pp_counters, exit_maj_flt);
-    PP_FIELD(f, pp_counters, exit_min_flt);
-    PP_FIELD(f, pp_counters, exit_maxrss_bytes);
-    PP_FIELD(f, pp_counters, exit_ts_ns);
-    PP_FIELD(f, pp_counters, exit_code);
-    PP_FIELD(f, pp_counters, exit_threads);
-    PP_FIELD(f, pp_counters, blk_last_dev);
-    PP_FIELD(f, pp_counters, active_threads);
-    add("pp_counters", sizeof(pp_counters), f);
-  }
-  {
-    Napi::Object f = Napi::Object::New(env);
-    PP_FIELD(f, pp_blk_record, key.major);
-    PP_FIELD(f, pp_blk_record, key.minor);
-    PP_FIELD(f, pp_blk_record, key.op);
-    PP_FIELD(f, pp_blk_record, hist.count);
-    PP_FIELD(f, pp_blk_record, hist.sum_ns);
-    PP_FIELD(f, pp_blk_record, hist.bytes);
-    PP_FIELD(f, pp_blk_record, hist.slots);
-    add("pp_blk_record", sizeof(pp_blk_record), f);
-  }
+  for (const pipespan::StructLayout& s : ls) put(s);
   Napi::Object c = Napi::Object::New(env);
   c.Set("PP_FILENAME_MAX", PP_FILENAME_MAX);
   c.Set("PP_ARGS_MAX", PP_ARGS_MAX);
@@ -347,6 +279,11 @@ Napi::Object Layout(Napi::Env env) {
   c.Set("PP_EXEC_FILENAME_TRUNCATED", PP_EXEC_FILENAME_TRUNCATED);
   c.Set("PP_EXEC_ARGS_TRUNCATED", PP_EXEC_ARGS_TRUNCATED);
   c.Set("PP_EXEC_ARGS_UNREADABLE", PP_EXEC_ARGS_UNREADABLE);
+  c.Set("PP_EXEC_ENV_TRUNCATED", PP_EXEC_ENV_TRUNCATED);
+  c.Set("PP_EXEC_ENV_UNREADABLE", PP_EXEC_ENV_UNREADABLE);
+  c.Set("PP_ENV_SCAN_MAX", PP_ENV_SCAN_MAX);
+  c.Set("PP_ENV_MAX", PP_ENV_MAX);
+  c.Set("PP_COMM_LEN", PP_COMM_LEN);
   all.Set("constants", c);
   return all;
 }

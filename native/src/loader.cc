@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -328,11 +329,37 @@ void Loader::addTrackedPid(uint32_t tgid) {
                   std::to_string(bpf_map__max_entries(skel_->maps.pp_tracked)) + ")");
     throw Error("cannot track " + std::to_string(tgid) + ": " + errnoText(err));
   }
+  bumpTrackGeneration();
+}
+
+// The kernel side caches the tracked bit per task (pp_task_cache), valid for one generation: after the set
+// changed, the next scheduler event of each task looks the set up again.
+void Loader::bumpTrackGeneration() {
+  __atomic_fetch_add(&skel_->bss->pp_track_gen, 1, __ATOMIC_SEQ_CST);
+}
+
+// Scheduler state of threads no longer followed: deleted, so a reused thread id starts afresh.
+void Loader::dropThreadsUnless(const std::function<bool(uint32_t)>& keep) {
+  int fd = bpf_map__fd(skel_->maps.pp_threads);
+  std::vector<uint32_t> doomed;
+  forEachEntry(fd, sizeof(uint32_t), sizeof(pp_thread_state), bpf_map__max_entries(skel_->maps.pp_threads),
+               [&](const uint8_t* k, const uint8_t* v) {
+                 pp_thread_state st;
+                 memcpy(&st, v, sizeof st);
+                 if (!keep(st.tgid)) {
+                   uint32_t tid;
+                   memcpy(&tid, k, sizeof tid);
+                   doomed.push_back(tid);
+                 }
+               });
+  for (uint32_t tid : doomed) bpf_map_delete_elem(fd, &tid);
 }
 
 void Loader::removeTrackedPid(uint32_t tgid) {
   requireOpen();
   bpf_map_delete_elem(bpf_map__fd(skel_->maps.pp_tracked), &tgid);
+  bumpTrackGeneration();
+  dropThreadsUnless([tgid](uint32_t t) { return t != tgid; });
   // Its counters would otherwise never be reported as exited: drop them with it.
   int fd = bpf_map__fd(skel_->maps.pp_counters);
   std::vector<pp_proc_key> doomed;
@@ -349,6 +376,7 @@ void Loader::setHostWide(bool on) {
   requireOpen();
   bool was = hostWide();
   *static_cast<volatile uint32_t*>(&skel_->bss->pp_host_wide) = on ? 1 : 0;
+  bumpTrackGeneration();
   if (was && !on) {
     // Processes counted only because of host-wide mode will not be followed to their exit any more: their
     // counters are dropped now rather than left in the map for ever.
@@ -366,6 +394,10 @@ void Loader::setHostWide(bool on) {
                      doomed.push_back(key);
                  });
     for (const pp_proc_key& key : doomed) bpf_map_delete_elem(cfd, &key);
+    dropThreadsUnless([tfd](uint32_t t) {
+      uint8_t one;
+      return bpf_map_lookup_elem(tfd, &t, &one) == 0;
+    });
   }
 }
 

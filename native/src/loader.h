@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -74,6 +75,8 @@ class Loader {
 
  private:
   void requireOpen() const;
+  void bumpTrackGeneration();
+  void dropThreadsUnless(const std::function<bool(uint32_t)>& keep);
   // What the ring-buffer callback fills during one pollEvents() call (the ring keeps a pointer to it).
   struct PollState {
     std::vector<uint8_t>* out = nullptr;

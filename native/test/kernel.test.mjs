@@ -201,6 +201,59 @@ describe("kernel probe", { concurrency: 1 }, () => {
     process.stderr.write(`# (d) 2000 × /bin/true in ${seconds.toFixed(2)} s: ${run.events.length} events, 0 lost\n`);
   });
 
+  test(
+    "(d2) environment keys captured at exec: 300 processes of ~1–5 ms, each with its own task name",
+    needsRoot,
+    async () => {
+      // Each process gets its own PIPESPAN_TASK_NAME (and a traceparent, a Nextflow work dir), lives a few ms and
+      // is gone long before user space drains the ring: only what the kernel kept at exec can name it. Around
+      // them: a key that only resembles ours, and 12 KiB of other variables, which must never be kept.
+      const n = 300;
+      const filler = Array.from({ length: 48 }, (_, i) => `FILLER_${i}=${"x".repeat(240)}`).join(" ");
+      const script =
+        `for i in $(seq ${n}); do env ${filler} XPIPESPAN_TASK_NAME=no PIPESPAN_TASK_NAME=task-$i ` +
+        `TRACEPARENT=00-0123456789abcdef0123456789abcdef-00000000000000$(printf %02x $((i % 256)))-01 ` +
+        "NXF_TASK_WORKDIR=/work/ab/$i /bin/sleep 0.00$((i % 5 + 1)); done";
+      const envBefore = probe.stats();
+      const run = await runTracked(col, script, { timeoutMs: 180_000 });
+      assert.equal(run.result.code, 0, run.describe());
+      const sleeps = execsOf(run.events, "sleep");
+      assert.equal(sleeps.length, n);
+      const names = new Set();
+      for (const e of sleeps) {
+        assert.ok(e.kind === "exec");
+        const i = Number(/^task-(\d+)$/.exec(e.env.PIPESPAN_TASK_NAME ?? "")?.[1]);
+        assert.ok(i >= 1 && i <= n, `exec ${e.tgid}: ${show(e.env)}`);
+        names.add(i);
+        assert.equal(e.env.NXF_TASK_WORKDIR, `/work/ab/${i}`);
+        assert.equal(e.env.TRACEPARENT?.slice(-5), `${(i % 256).toString(16).padStart(2, "0")}-01`);
+        assert.equal(e.env.XPIPESPAN_TASK_NAME, undefined);
+        assert.ok(!Object.keys(e.env).some((k) => k.startsWith("FILLER_")), "nothing else is kept");
+        assert.equal(e.envTruncated, false);
+        assert.equal(e.envUnreadable, false);
+      }
+      assert.equal(names.size, n, "every process its own name");
+      const after = probe.stats();
+      assert.equal(after.envUnreadable - envBefore.envUnreadable, 0);
+    },
+  );
+
+  test(
+    "(d3) an environment longer than the kernel scans: the keys in reach are kept, the cut is flagged",
+    needsRoot,
+    async () => {
+      const scanMax = native.layout.constants.PP_ENV_SCAN_MAX;
+      const big = `BIG=${"y".repeat(scanMax)}`;
+      const run = await runTracked(col, `env PIPESPAN_TASK_NAME=early ${big} PIPESPAN_TASK_ATTEMPT=2 /bin/true`);
+      assert.equal(run.result.code, 0, run.describe());
+      const [e] = execsOf(run.events, "true");
+      assert.ok(e?.kind === "exec");
+      assert.equal(e.envTruncated, true);
+      assert.equal(e.env.PIPESPAN_TASK_NAME, "early");
+      assert.equal(e.env.BIG, undefined);
+    },
+  );
+
   test("(e) a process killed by SIGKILL: exit event with signal 9", needsRoot, async () => {
     const run = await runTracked(col, "exec sleep 30", {
       onStarted: async (pid) => {

@@ -10,8 +10,10 @@ import {
   ATTR_PIPESPAN_DEVICE_TIMELINE_BUSY_TIME,
   ATTR_PIPESPAN_DEVICE_TIMELINE_READ_BYTES,
   ATTR_PIPESPAN_DEVICE_TIMELINE_READ_OPS,
+  ATTR_PIPESPAN_DEVICE_TIMELINE_READ_SERVICE_TIME,
   ATTR_PIPESPAN_DEVICE_TIMELINE_WRITE_BYTES,
   ATTR_PIPESPAN_DEVICE_TIMELINE_WRITE_OPS,
+  ATTR_PIPESPAN_DEVICE_TIMELINE_WRITE_SERVICE_TIME,
   ATTR_PIPESPAN_TIMELINE_INTERVAL,
   ATTR_PROCESS_PID,
   EVENT_PIPESPAN_DEVICE_IO,
@@ -77,6 +79,8 @@ describe("storage devices over time (eBPF)", () => {
         ATTR_PIPESPAN_DEVICE_TIMELINE_READ_OPS,
         ATTR_PIPESPAN_DEVICE_TIMELINE_WRITE_OPS,
         ATTR_PIPESPAN_DEVICE_TIMELINE_BUSY_TIME,
+        ATTR_PIPESPAN_DEVICE_TIMELINE_READ_SERVICE_TIME,
+        ATTR_PIPESPAN_DEVICE_TIMELINE_WRITE_SERVICE_TIME,
       ]) {
         expect(arr(e.attributes[a]), a).toHaveLength(n);
       }
@@ -120,6 +124,29 @@ describe("storage devices over time (eBPF)", () => {
       expect(near.length, show(rates)).toBeGreaterThanOrEqual(rates.length / 2);
       for (let i = 0; i + 1 < rates.length; i++)
         expect((rates[i]! + rates[i + 1]!) / 2 / RATE, show(rates)).toBeGreaterThan(0.8);
+    }
+  });
+
+  it("per-device service time: the disk's requests took time, a plausible mean per request", () => {
+    const run = spans.find((s) => !s.parentSpanId)!;
+    const e = run.events.find(
+      (x) => x.name === EVENT_PIPESPAN_DEVICE_IO && x.attributes[ATTR_PIPESPAN_DEVICE_NAME] === disk,
+    )!;
+    const total = (a: string) => arr(e.attributes[a]).reduce((x, y) => x + y, 0);
+    for (const [service, ops] of [
+      [ATTR_PIPESPAN_DEVICE_TIMELINE_READ_SERVICE_TIME, ATTR_PIPESPAN_DEVICE_TIMELINE_READ_OPS],
+      [ATTR_PIPESPAN_DEVICE_TIMELINE_WRITE_SERVICE_TIME, ATTR_PIPESPAN_DEVICE_TIMELINE_WRITE_OPS],
+    ] as const) {
+      const seconds = total(service);
+      const n = total(ops);
+      // Host-wide on a shared disk: other work adds requests (and overlaps them), so no upper bound on the sum.
+      console.log(
+        `${disk}: ${n.toFixed(0)} requests, ${seconds.toFixed(3)} s of service, mean ${((seconds / n) * 1e3).toFixed(2)} ms`,
+      );
+      expect(n).toBeGreaterThanOrEqual(SIZE / MiB);
+      // each 1 MiB O_DIRECT request is a real device trip: more than 10 µs, less than a second on average
+      expect(seconds / n).toBeGreaterThan(10e-6);
+      expect(seconds / n).toBeLessThan(1);
     }
   });
 });

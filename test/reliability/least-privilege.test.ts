@@ -1,8 +1,9 @@
 // The systemd unit in examples/systemd runs the agent with least privilege: an unprivileged user and four
 // capabilities. Tested for real: the agent started by setpriv as nobody with exactly the unit's capabilities
 // (every other one dropped, from the bounding set too) loads its programs and records a task another user
-// (root) runs; its effective set is exactly those four. Without the two /proc ones it cannot read another
-// user's task keys (why they are there); without CAP_BPF it refuses in one line.
+// (root) runs; its effective set is exactly those four. Without the two /proc ones it still names another
+// user's task (the keys are captured in the kernel at exec), but cannot read that process's working directory;
+// without CAP_BPF it refuses in one line.
 import { spawnSync } from "node:child_process";
 import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,7 +52,7 @@ async function taskSeenBy(
     const status = readFileSync(`/proc/${agent.child.pid}/status`, "utf8");
     capEff = BigInt(`0x${/^CapEff:\s*([0-9a-f]+)$/m.exec(status)?.[1] ?? "0"}`);
     const task = `lp-${caps.length}-${process.pid}`;
-    // The bash lives a moment first: the agent reads task keys from /proc after an exec (see the report).
+    // The bash lives a moment first, so that its working directory can be read from /proc (where allowed).
     spawnSync("bash", ["-c", "sleep 0.3; for i in 1 2 3 4 5; do /bin/true; done"], {
       env: { ...process.env, PIPESPAN_TASK_NAME: task, TRACEPARENT: newTraceparent().traceparent },
     });
@@ -97,10 +98,11 @@ describe("examples/systemd/pipespan-agent.service", () => {
     expect(r.capEff.toString(16)).toBe(mask.toString(16));
   });
 
-  it("without CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH it runs, but cannot read another user's task keys", async () => {
+  it("without CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH it still names another user's task: the keys come from the kernel", async () => {
     const r = await taskSeenBy(["bpf", "perfmon"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.spans).toBe(0);
+    // bash, sleep and 5 × /bin/true, each span carrying the task name, as with all four capabilities
+    expect(r.spans, r.stderr).toBeGreaterThanOrEqual(7);
   });
 
   it("without CAP_BPF it refuses in one line, exit 2", () => {

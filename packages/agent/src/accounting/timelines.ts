@@ -12,8 +12,10 @@ import {
   ATTR_PIPESPAN_DEVICE_TIMELINE_BUSY_TIME,
   ATTR_PIPESPAN_DEVICE_TIMELINE_READ_BYTES,
   ATTR_PIPESPAN_DEVICE_TIMELINE_READ_OPS,
+  ATTR_PIPESPAN_DEVICE_TIMELINE_READ_SERVICE_TIME,
   ATTR_PIPESPAN_DEVICE_TIMELINE_WRITE_BYTES,
   ATTR_PIPESPAN_DEVICE_TIMELINE_WRITE_OPS,
+  ATTR_PIPESPAN_DEVICE_TIMELINE_WRITE_SERVICE_TIME,
   ATTR_PIPESPAN_TIMELINE_ACTIVE_THREADS_MAX,
   ATTR_PIPESPAN_TIMELINE_BLOCKED_TIME,
   ATTR_PIPESPAN_TIMELINE_CPU_TIME,
@@ -76,8 +78,8 @@ const STORAGE = 6;
 const THREAD_SHAPE = { sums: 7, maxes: 1 };
 const ACTIVE = 0;
 
-/** Device series: read bytes, write bytes, read ops, write ops, busy ns. */
-const DEVICE_SHAPE = { sums: 5, maxes: 0 };
+/** Device series: read bytes, write bytes, read ops, write ops, busy ns, read service ns, write service ns. */
+const DEVICE_SHAPE = { sums: 7, maxes: 0 };
 const MAX_DEVICES = 256;
 
 function threadValues(c: ProcessCounters): (number | undefined)[] {
@@ -95,7 +97,7 @@ function threadValues(c: ProcessCounters): (number | undefined)[] {
 }
 
 function deviceValues(d: DeviceCounters): (number | undefined)[] {
-  return [d.readBytes, d.writeBytes, d.readOps, d.writeOps, d.busyNs];
+  return [d.readBytes, d.writeBytes, d.readOps, d.writeOps, d.busyNs, d.readServiceNs, d.writeServiceNs];
 }
 
 /**
@@ -241,6 +243,8 @@ export class RunTimelines implements SpanAccounting {
           [ATTR_PIPESPAN_DEVICE_TIMELINE_READ_OPS]: r.sums[2]!.map(round3),
           [ATTR_PIPESPAN_DEVICE_TIMELINE_WRITE_OPS]: r.sums[3]!.map(round3),
           [ATTR_PIPESPAN_DEVICE_TIMELINE_BUSY_TIME]: r.sums[4]!.map(seconds),
+          [ATTR_PIPESPAN_DEVICE_TIMELINE_READ_SERVICE_TIME]: r.sums[5]!.map(seconds),
+          [ATTR_PIPESPAN_DEVICE_TIMELINE_WRITE_SERVICE_TIME]: r.sums[6]!.map(seconds),
         },
       });
     }

@@ -141,6 +141,9 @@ export interface DeviceCounters {
   readonly writeOps: number;
   /** Time with at least one request in flight (the kernel's io_ticks), where known. */
   readonly busyNs?: number;
+  /** Device service time (issue -> completion) summed over the read / write requests completed (kernel source). */
+  readonly readServiceNs?: number;
+  readonly writeServiceNs?: number;
 }
 
 /** A reading of the host's block devices, taken with each counters reading (kernel source). */

@@ -31,10 +31,14 @@ export const ATTR_PIPESPAN_DEVICE_TIMELINE_BUSY_TIME = "pipespan.device.timeline
 export const ATTR_PIPESPAN_DEVICE_TIMELINE_READ_BYTES = "pipespan.device.timeline.read_bytes" as const;
 /** Read requests the device completed in each bucket, host-wide. */
 export const ATTR_PIPESPAN_DEVICE_TIMELINE_READ_OPS = "pipespan.device.timeline.read_ops" as const;
+/** Seconds of device service summed over the read requests completed in each bucket (issue to completion); divided by that bucket's read_ops it is the mean read latency of the device (iostat's r_await without the scheduler queue). Present with the kernel source only. */
+export const ATTR_PIPESPAN_DEVICE_TIMELINE_READ_SERVICE_TIME = "pipespan.device.timeline.read_service_time" as const;
 /** Bytes of write requests the device completed in each bucket, host-wide. */
 export const ATTR_PIPESPAN_DEVICE_TIMELINE_WRITE_BYTES = "pipespan.device.timeline.write_bytes" as const;
 /** Write requests the device completed in each bucket, host-wide. */
 export const ATTR_PIPESPAN_DEVICE_TIMELINE_WRITE_OPS = "pipespan.device.timeline.write_ops" as const;
+/** Seconds of device service summed over the write requests completed in each bucket; divided by that bucket's write_ops it is the mean write latency of the device. Present with the kernel source only. */
+export const ATTR_PIPESPAN_DEVICE_TIMELINE_WRITE_SERVICE_TIME = "pipespan.device.timeline.write_service_time" as const;
 /** Written bytes that never reached storage because the file was truncated or deleted first. */
 export const ATTR_PIPESPAN_DISK_CANCELLED_WRITE_BYTES = "pipespan.disk.cancelled_write_bytes" as const;
 /** Bytes the process caused to be read from storage (task I/O accounting read_bytes). */

@@ -40,8 +40,10 @@ const v_pipespan_device_name = z.string();
 const v_pipespan_device_timeline_busy_time = z.array(z.number());
 const v_pipespan_device_timeline_read_bytes = z.array(z.number());
 const v_pipespan_device_timeline_read_ops = z.array(z.number());
+const v_pipespan_device_timeline_read_service_time = z.array(z.number());
 const v_pipespan_device_timeline_write_bytes = z.array(z.number());
 const v_pipespan_device_timeline_write_ops = z.array(z.number());
+const v_pipespan_device_timeline_write_service_time = z.array(z.number());
 const v_pipespan_disk_cancelled_write_bytes = z.int();
 const v_pipespan_disk_read_bytes = z.int();
 const v_pipespan_disk_write_bytes = z.int();
@@ -169,8 +171,10 @@ export const ATTRIBUTE_VALUE_SCHEMAS = {
   "pipespan.device.timeline.busy_time": v_pipespan_device_timeline_busy_time,
   "pipespan.device.timeline.read_bytes": v_pipespan_device_timeline_read_bytes,
   "pipespan.device.timeline.read_ops": v_pipespan_device_timeline_read_ops,
+  "pipespan.device.timeline.read_service_time": v_pipespan_device_timeline_read_service_time,
   "pipespan.device.timeline.write_bytes": v_pipespan_device_timeline_write_bytes,
   "pipespan.device.timeline.write_ops": v_pipespan_device_timeline_write_ops,
+  "pipespan.device.timeline.write_service_time": v_pipespan_device_timeline_write_service_time,
   "pipespan.disk.cancelled_write_bytes": v_pipespan_disk_cancelled_write_bytes,
   "pipespan.disk.read_bytes": v_pipespan_disk_read_bytes,
   "pipespan.disk.write_bytes": v_pipespan_disk_write_bytes,
@@ -465,6 +469,8 @@ const IoEventAttributesShape = {
   "pipespan.device.timeline.read_ops": v_pipespan_device_timeline_read_ops,
   "pipespan.device.timeline.write_ops": v_pipespan_device_timeline_write_ops,
   "pipespan.device.timeline.busy_time": v_pipespan_device_timeline_busy_time.optional(),
+  "pipespan.device.timeline.read_service_time": v_pipespan_device_timeline_read_service_time.optional(),
+  "pipespan.device.timeline.write_service_time": v_pipespan_device_timeline_write_service_time.optional(),
 };
 /** Attributes of a `pipespan.device.io` event (event.pipespan.device.io): required ones must be present, the others are optional; unknown keys are allowed. */
 export const IoEventAttributesSchema = z.looseObject(IoEventAttributesShape);

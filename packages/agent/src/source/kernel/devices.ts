@@ -13,6 +13,8 @@ export interface BlockRecord {
   readonly opName: string;
   readonly count: number;
   readonly bytes: number;
+  /** Summed issue -> completion time of those requests (ns). */
+  readonly sumNs?: number;
 }
 
 interface DiskStat {
@@ -64,21 +66,33 @@ export function parseDiskstats(text: string): Map<string, DiskStat> {
 
 /** Sums histogram records per device (the histograms are per device and direction). */
 export function devicesFromRecords(records: readonly BlockRecord[]): Map<string, Omit<DeviceCounters, "name">> {
-  const out = new Map<string, { readBytes: number; writeBytes: number; readOps: number; writeOps: number }>();
+  const out = new Map<
+    string,
+    {
+      readBytes: number;
+      writeBytes: number;
+      readOps: number;
+      writeOps: number;
+      readServiceNs: number;
+      writeServiceNs: number;
+    }
+  >();
   for (const r of records) {
     const key = `${r.major}:${r.minor}`;
     let d = out.get(key);
     if (!d) {
       if (out.size >= MAX_DEVICES) continue;
-      d = { readBytes: 0, writeBytes: 0, readOps: 0, writeOps: 0 };
+      d = { readBytes: 0, writeBytes: 0, readOps: 0, writeOps: 0, readServiceNs: 0, writeServiceNs: 0 };
       out.set(key, d);
     }
     if (r.opName === "read") {
       d.readBytes += r.bytes;
       d.readOps += r.count;
+      d.readServiceNs += r.sumNs ?? 0;
     } else if (r.opName === "write") {
       d.writeBytes += r.bytes;
       d.writeOps += r.count;
+      d.writeServiceNs += r.sumNs ?? 0;
     }
   }
   return out;
@@ -125,6 +139,8 @@ export class DeviceReadings {
         writeBytes: Math.max(0, d.writeBytes - (b?.writeBytes ?? 0)),
         readOps: Math.max(0, d.readOps - (b?.readOps ?? 0)),
         writeOps: Math.max(0, d.writeOps - (b?.writeOps ?? 0)),
+        readServiceNs: Math.max(0, (d.readServiceNs ?? 0) - (b?.readServiceNs ?? 0)),
+        writeServiceNs: Math.max(0, (d.writeServiceNs ?? 0) - (b?.writeServiceNs ?? 0)),
         ...(busyNs !== undefined ? { busyNs } : {}),
       });
     }

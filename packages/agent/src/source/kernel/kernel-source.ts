@@ -14,7 +14,7 @@ import {
   type SourceSink,
 } from "../types.js";
 import { blockDeviceNameOfDev, DeviceReadings } from "./devices.js";
-import type { KernelProbe, NativeCounters, NativeEvent, NativeModule } from "./native.js";
+import type { KernelProbe, NativeCounters, NativeEvent, NativeExecEvent, NativeModule } from "./native.js";
 
 /** USER_HZ: /proc/<pid>/stat field 22 is start_boottime in these ticks (nsec_to_clock_t). */
 const NS_PER_TICK = 10_000_000n;
@@ -22,7 +22,7 @@ const NS_PER_TICK = 10_000_000n;
 export interface KernelSourceOptions {
   readonly native: NativeModule;
   readonly probe: KernelProbe;
-  /** The only environment keys read from /proc/<pid>/environ (at exec). */
+  /** The only environment keys kept: from the exec event (captured in the kernel), else /proc/<pid>/environ. */
   readonly envKeys: readonly string[];
   /** How often counters are read (ms, default 500). */
   readonly intervalMs?: number;
@@ -78,6 +78,8 @@ export class KernelSource implements Source {
   readonly #devices = new DeviceReadings();
   readonly #reader: ProcfsReader;
   readonly #envKeys: ReadonlySet<string>;
+  /** Whether the kernel side keeps every key of #envKeys at exec (then /proc/<pid>/environ is not read). */
+  readonly #kernelEnvCovers: boolean;
   readonly #procs = new Map<string, Tracked>();
   /** Ended processes of a run, oldest first, dropped from #procs a while after they ended (memory stays flat). */
   readonly #retired: { readonly id: string; readonly atMs: number }[] = [];
@@ -98,6 +100,9 @@ export class KernelSource implements Source {
     this.#o = o;
     this.timelineIntervalNs = (o.intervalMs ?? 500) * 1e6;
     this.#envKeys = new Set(o.envKeys);
+    const prefix = o.native.ENV_KEPT_PREFIX;
+    const exact = new Set(o.native.ENV_KEPT_KEYS ?? []);
+    this.#kernelEnvCovers = prefix !== undefined && o.envKeys.every((k) => k.startsWith(prefix) || exact.has(k));
     this.#reader = new ProcfsReader(o.procRoot ?? "/proc", () => undefined);
   }
 
@@ -176,8 +181,8 @@ export class KernelSource implements Source {
   }
 
   /**
-   * Drains the ring buffer often while processes come and go (an exec's environment keys are read from /proc
-   * then, before a short-lived process is gone), and backs off to `pollMs` × 5 when nothing happens, so a
+   * Drains the ring buffer often while processes come and go (an exec's working directory, and its environment
+   * where the kernel could not capture it, are read from /proc then, before a short-lived process is gone), and backs off to `pollMs` × 5 when nothing happens, so a
    * quiet or compute-heavy run is not disturbed by wake-ups.
    */
   #scheduleDrain(): void {
@@ -186,7 +191,8 @@ export class KernelSource implements Source {
     let delay = fast;
     const tick = () => {
       const n = this.#drain();
-      delay = n > 0 ? fast : Math.min(slow, delay * 2);
+      // A full batch means more are waiting: come back at once rather than after `fast`.
+      delay = n >= 4096 ? 0 : n > 0 ? fast : Math.min(slow, delay * 2);
       this.#drainTimer = setTimeout(tick, delay);
     };
     this.#drainTimer = setTimeout(tick, delay);
@@ -201,7 +207,7 @@ export class KernelSource implements Source {
     // bounded.
     const deadline = Date.now() + 2_000;
     for (;;) {
-      this.#drain();
+      this.#drainAll();
       this.#readCounters();
       const pending = [...this.#procs.values()].filter((t) => !t.done && t.exit !== undefined);
       if (pending.length === 0 || Date.now() > deadline) break;
@@ -215,6 +221,15 @@ export class KernelSource implements Source {
     } catch {
       /* already closed */
     }
+  }
+
+  /**
+   * Drains the ring buffer until it is empty. One drain hands over at most 4096 records: at the end of a run
+   * whose consumer fell behind (an exec storm), the rest are still in the ring, and the processes they describe
+   * would otherwise never be recorded (they are not pending: nothing of them was seen yet).
+   */
+  #drainAll(): void {
+    for (let i = 0; i < 100_000; i++) if (this.#drain() === 0) return;
   }
 
   #emit(e: Parameters<SourceSink["onEvent"]>[0]): void {
@@ -330,11 +345,11 @@ export class KernelSource implements Source {
   #describe(
     key: ProcessKey,
     comm: string,
-    known: { argv?: readonly string[]; exe?: string } = {},
+    known: { argv?: readonly string[]; exe?: string; env?: OwnEnv; partialEnv?: OwnEnv } = {},
   ): Tracked & { envRead: boolean } {
     const r = this.#reader;
     const cmd = known.argv ? undefined : r.readBytes(r.path(key.pid, "cmdline"), 64 * 1024);
-    const env = r.readBytes(r.path(key.pid, "environ"), 256 * 1024);
+    const env = known.env ? undefined : r.readBytes(r.path(key.pid, "environ"), 256 * 1024);
     const exe = known.exe ?? r.readLink(r.path(key.pid, "exe"));
     const cwd = r.readLink(r.path(key.pid, "cwd"));
     return {
@@ -345,12 +360,26 @@ export class KernelSource implements Source {
         known.argv ??
         (cmd ? parseCmdline(cmd.data, this.#o.maxArgs ?? 256, this.#o.maxArgLength ?? 4096, cmd.truncated) : [comm]),
       ...(cwd !== undefined ? { cwd } : {}),
-      env: env ? parseEnviron(env.data, this.#envKeys, 4096) : {},
-      envRead: env !== undefined,
+      // The kernel's capture when whole; else /proc; else (the process is gone) what the kernel had in reach.
+      env: known.env ?? (env ? parseEnviron(env.data, this.#envKeys, 4096) : (known.partialEnv ?? {})),
+      envRead: known.env !== undefined || env !== undefined || known.partialEnv !== undefined,
       oomKilled: false,
       last: {},
       done: false,
     };
+  }
+
+  /**
+   * The exec event's environment keys, kept in the kernel at exec (so even a process that is gone by now is
+   * named): `env` when they are all there is, `partialEnv` when the kernel could not look at everything (a very
+   * long environment; /proc is read then, and this is used only if the process is gone).
+   */
+  #kernelEnv(e: NativeExecEvent): { env?: OwnEnv; partialEnv?: OwnEnv } {
+    if (!this.#kernelEnvCovers || e.env === undefined || e.envUnreadable === true) return {};
+    const kept: Record<string, string> = {};
+    for (const [k, v] of Object.entries(e.env))
+      if (this.#envKeys.has(k)) kept[k] = v.length > 4096 ? v.slice(0, 4096) : v;
+    return e.envTruncated === true ? { partialEnv: kept } : { env: kept };
   }
 
   /** The exec event's argv; when the kernel cut it, the whole argv from /proc if it still begins the same, else
@@ -394,6 +423,7 @@ export class KernelSource implements Source {
           const fresh = this.#describe(key, e.comm, {
             ...(e.args.length > 0 ? { argv: this.#fullArgv(e.tgid, e.args, e.argsTruncated === true) } : {}),
             ...(e.filename.startsWith("/") ? { exe: e.filename } : {}),
+            ...this.#kernelEnv(e),
           });
           t.comm = e.comm;
           if (fresh.exe !== undefined) t.exe = fresh.exe;

@@ -21,6 +21,12 @@ export interface NativeExecEvent {
   args: string[];
   /** The argv block was longer than the kernel side keeps (its last element is cut). */
   argsTruncated?: boolean;
+  /** The environment entries the kernel side kept at exec (ENV_KEPT_PREFIX / ENV_KEPT_KEYS); absent from older addons. */
+  env?: Record<string, string>;
+  /** The environment was longer than the kernel scans, or the kept entries did not fit: others may be missing. */
+  envTruncated?: boolean;
+  /** The kernel side could not read the environment: nothing was kept. */
+  envUnreadable?: boolean;
 }
 export interface NativeExitEvent {
   kind: "exit";
@@ -101,7 +107,13 @@ export interface NativeModule {
   };
   decodeEvents(buf: Buffer): NativeEvent[];
   decodeCounters(buf: Buffer): NativeCounters[];
-  decodeBlockLatency?(buf: Buffer): { major: number; minor: number; opName: string; count: number; bytes: number }[];
+  decodeBlockLatency?(
+    buf: Buffer,
+  ): { major: number; minor: number; opName: string; count: number; bytes: number; sumNs?: number }[];
+  /** Environment keys the kernel side keeps at exec: every key with this prefix… */
+  readonly ENV_KEPT_PREFIX?: string;
+  /** …and these exact keys. */
+  readonly ENV_KEPT_KEYS?: readonly string[];
 }
 
 /** The optional package that carries the BPF programs and their loader (Linux only, built at install). */
