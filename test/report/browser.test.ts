@@ -29,9 +29,10 @@ describe("the HTML report of a real run, in Chromium", () => {
   beforeAll(async () => {
     rmSync(runDir, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
+    // 40 MiB keeps the demo over the 5 s a run needs to be priced (16 MiB ran in under 5 s on a quiet machine).
     const r = await runPipespan(
       ["run", "--source", "ebpf", "--run-id", RUN_ID, "--out", ARTIFACTS, "--", "bash", "examples/demo/pipeline.sh"],
-      { env: { DEMO_SIZE_MB: "16", OTEL_RESOURCE_ATTRIBUTES: "host.type=m6i.large" }, timeoutMs: 120_000 },
+      { env: { DEMO_SIZE_MB: "40", OTEL_RESOURCE_ATTRIBUTES: "host.type=m6i.large" }, timeoutMs: 120_000 },
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/pipespan: report .*report-demo\/report\.html/);
