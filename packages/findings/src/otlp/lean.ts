@@ -16,7 +16,7 @@ import type {
   SpanKindName,
   StatusCodeName,
 } from "./model.js";
-import type { ResourceRegistry } from "./normalize.js";
+import { type ResourceRegistry, setAttribute } from "./normalize.js";
 
 const SPAN_KINDS: SpanKindName[] = ["unspecified", "internal", "server", "client", "producer", "consumer"];
 const STATUS_CODES: StatusCodeName[] = ["unset", "ok", "error"];
@@ -219,7 +219,10 @@ export class LeanTraceReader {
         } else if (key === K.schemaUrl) schemaUrl = this.#nullableString();
         else if (key === K.instrumentationLibrarySpans) {
           // Legacy OTLP: its spans come after scopeSpans whatever the key order; the exact path does that.
-          if (!this.#null()) throw GIVE_UP;
+          if (!this.#null()) {
+            this.#expectByte(LBRACKET);
+            if (!this.#emptyArray()) throw GIVE_UP;
+          }
         } else this.#skipValue(0);
       } while (this.#nextElement(RBRACE));
     }
@@ -446,7 +449,8 @@ export class LeanTraceReader {
         } while (this.#nextElement(RBRACE));
       }
       if (key === undefined) throw GIVE_UP;
-      out[key] = value;
+      if (key === "__proto__") setAttribute(out, key, value);
+      else out[key] = value;
       n++;
     } while (this.#nextElement(RBRACKET));
     return out;
