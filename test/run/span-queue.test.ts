@@ -5,6 +5,13 @@
 // received + dropped must be exactly 122, with the printed, recorded and exported counts all equal.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import {
+  ATTR_PIPESPAN_DROP_REASON,
+  ATTR_PIPESPAN_EXPORT_SIGNAL,
+  METRIC_PIPESPAN_EXPORT_DROPPED,
+  PIPESPAN_DROP_REASON_VALUE_SPAN_QUEUE_FULL,
+  PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES,
+} from "@pipespan/semconv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spanQueueConfig } from "../../packages/agent/src/export/span-queue.ts";
 import { runPipespan, tmpOutDir } from "../support/cli.ts";
@@ -44,9 +51,9 @@ async function burst(runId: string, env: Record<string, string>) {
     .metrics()
     .filter(
       (m) =>
-        m.name === "pipespan.export.dropped" &&
-        m.attributes["pipespan.drop.reason"] === "span_queue_full" &&
-        m.attributes["pipespan.export.signal"] === "traces",
+        m.name === METRIC_PIPESPAN_EXPORT_DROPPED &&
+        m.attributes[ATTR_PIPESPAN_DROP_REASON] === PIPESPAN_DROP_REASON_VALUE_SPAN_QUEUE_FULL &&
+        m.attributes[ATTR_PIPESPAN_EXPORT_SIGNAL] === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES,
     );
   const ended = run.processes + run.tasks + 1;
   return { r, run, written, received, exported, ended };

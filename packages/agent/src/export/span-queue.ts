@@ -10,10 +10,10 @@ import {
   type MeterProvider,
   type MetricAttributes,
 } from "@opentelemetry/api";
+import { ATTR_ERROR_TYPE } from "@pipespan/semconv";
 
 /** The SDK's self-observability counter of finished spans (error.type=queue_full: dropped, queue full). */
 const PROCESSED = "otel.sdk.processor.span.processed";
-const ERROR_TYPE = "error.type";
 const QUEUE_FULL = "queue_full";
 
 export interface SpanQueueConfig {
@@ -69,7 +69,7 @@ export class SpanQueueDrops implements MeterProvider {
     const noop = createNoopMeter();
     const tally: Counter = {
       add: (value: number, attributes?: MetricAttributes) => {
-        if (attributes?.[ERROR_TYPE] === QUEUE_FULL && value > 0) this.#dropped += value;
+        if (attributes?.[ATTR_ERROR_TYPE] === QUEUE_FULL && value > 0) this.#dropped += value;
       },
     };
     return {
