@@ -158,4 +158,3 @@ export async function writeSyntheticRun(dir: string, total: number): Promise<num
   writeFileSync(join(dir, "run.json"), JSON.stringify({ runId: "bench-1", traceId, runSpanId }));
   return spans;
 }
-
