@@ -8,7 +8,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { type Attributes, ROOT_CONTEXT, SpanKind, TraceFlags, trace } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { type IdGenerator, SimpleSpanProcessor, type SpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { BatchSpanProcessor, type IdGenerator, type SpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { createOtlpExportersFromEnv, OtlpJsonFileSpanExporter } from "@pipespan/agent";
 import { FINDINGS_TRACES_FILE, type FindingSpanSpec, type Attributes as SpanAttributes } from "@pipespan/findings";
 
@@ -37,6 +37,15 @@ export async function writeFindingSpans(
 ): Promise<WriteFindingSpansResult> {
   const problems: string[] = [];
   const processors: SpanProcessor[] = [];
+  // Batched (one line or request per 512 spans, not one per span), in a queue that holds them all: a run with
+  // tens of thousands of findings is written in a moment, and none can be dropped.
+  const batched = (exporter: ConstructorParameters<typeof BatchSpanProcessor>[0]["exporter"]) =>
+    new BatchSpanProcessor({
+      exporter,
+      maxQueueSize: Math.max(2_048, specs.length),
+      maxExportBatchSize: 512,
+      scheduledDelayMillis: 60_000,
+    });
   let file: string | undefined;
   let fileExporter: OtlpJsonFileSpanExporter | undefined;
   if (o.runDir !== undefined) {
@@ -44,7 +53,7 @@ export async function writeFindingSpans(
     try {
       rmSync(file, { force: true });
       fileExporter = new OtlpJsonFileSpanExporter({ dir: o.runDir, fileName: FINDINGS_TRACES_FILE });
-      processors.push(new SimpleSpanProcessor({ exporter: fileExporter }));
+      processors.push(batched(fileExporter));
     } catch (err) {
       problems.push(`pipespan: cannot write finding spans to ${file}: ${(err as Error).message}`);
       file = undefined;
@@ -54,7 +63,7 @@ export async function writeFindingSpans(
     o.remote === false
       ? undefined
       : createOtlpExportersFromEnv(o.env ?? process.env, { onFirstFailure: (line) => problems.push(line) });
-  if (remote?.traces) processors.push(new SimpleSpanProcessor({ exporter: remote.traces }));
+  if (remote?.traces) processors.push(batched(remote.traces));
   if (processors.length === 0 || specs.length === 0) {
     await remote?.shutdown();
     return { ...(file && specs.length > 0 ? { file } : {}), written: 0, problems };
