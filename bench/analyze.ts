@@ -6,7 +6,8 @@
 //   end to end    `pipespan analyze <run folder> --json` as its own process (read, model, rules, cost, the report,
 //                 the finding spans): wall seconds, spans/s and the process's peak RSS, min/median/max over ROUNDS
 //   phases        in this process, once each: JSON.parse of every line (the floor of a JSON.parse-based reader),
-//                 the lean reader alone, reading + model, the engine (model + rules + cost) on spans in memory
+//                 the lean reader alone, reading + model + rules + cost, the same through the exact reader
+//                 (EXACT=0 skips it), the engine on spans already in memory (ENGINE=0 skips it)
 // Goal (issue 14): 1M spans end to end in ≤ 5 s on this machine's 2 cores, ≤ 1 GB RSS. Writes
 // bench/.results/analyze.json for `npm run bench`. Not a test: it asserts nothing.
 import { spawn } from "node:child_process";
@@ -135,6 +136,17 @@ try {
     `phase: read + model: ${(load / 1000).toFixed(2)} s; + rules + cost: ${(all / 1000).toFixed(2)} s — ${rate(n, all)} ` +
       `[${f0(report.findings.length)} findings, ${f0(loaded.model.tasks.length)} tasks]`,
   );
+  if (process.env["EXACT"] !== "0") {
+    // The same, through the exact reader (JSON.parse, fast check, zod): the reader before the lean one.
+    t = performance.now();
+    const exact = await loadRun(dir, { exact: true });
+    analyzeRun(exact.model);
+    const ex = performance.now() - t;
+    console.log(
+      `phase: the same through the exact reader: ${(ex / 1000).toFixed(2)} s — ${rate(n, ex)} ` +
+        `(lean ${(ex / all).toFixed(2)}× faster)`,
+    );
+  }
   if (process.env["ENGINE"] !== "0") {
     const { spans } = await readOtlpJsonTraces(dir, { skipFiles: [FINDINGS_FILE] });
     t = performance.now();
