@@ -32,7 +32,8 @@ import { blkioThrottle } from "../support/throttle.js";
 import { series } from "../support/tools.js";
 
 const MiB = 1024 * 1024;
-const fixture = (name: string) => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));
+// The threads and lock fixtures are the native package's, shared with its own kernel tests.
+const fixture = (name: string) => fileURLToPath(new URL(`../../native/testlib/fixtures/${name}`, import.meta.url));
 const node = process.execPath;
 const work = scratchDir();
 const out = tmpOutDir();

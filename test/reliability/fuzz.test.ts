@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  parseTraceparent as agentParseTraceparent,
+  contextFromEnv,
   decodeMetricsRequest,
   decodeTraceRequest,
   dropReason,
@@ -19,6 +19,7 @@ import {
 } from "@pipespan/agent";
 import { FindingsError, loadConfig, OtlpJsonError, parseConfig, parseOtlpJsonTraces, RULES } from "@pipespan/findings";
 import { extractEnv, parseTraceparent as sdkParseTraceparent } from "@pipespan/sdk";
+import { formatTraceparent, parseTraceparent } from "@pipespan/semconv";
 import { CommanderError } from "commander";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
@@ -438,13 +439,22 @@ describe("environment protocol and traceparent", () => {
   it("traceparent (agent and SDK): a valid context or none, never a throw; formats back identically (10 000 cases)", () => {
     fc.assert(
       fc.property(traceparentish, fc.option(fc.string()), (tp, ts) => {
-        const a = agentParseTraceparent(tp, ts ?? undefined);
-        if (a) {
-          expect(a.traceId).toMatch(/^[0-9a-f]{32}$/);
-          expect(a.spanId).toMatch(/^[0-9a-f]{16}$/);
-        }
+        const a = contextFromEnv(tp, ts ?? undefined);
         const s = sdkParseTraceparent(tp);
-        if (!s.ok) expect(s.reason).not.toContain("\n");
+        // One parser: the agent accepts exactly what the SDK accepts, with the same ids.
+        expect(s).toEqual(parseTraceparent(tp));
+        if (!s.ok) {
+          expect(a).toBeUndefined();
+          expect(s.reason).not.toContain("\n");
+          return;
+        }
+        expect(a).toMatchObject({ traceId: s.traceId, spanId: s.spanId, traceFlags: s.traceFlags });
+        expect(s.traceId).toMatch(/^[0-9a-f]{32}$/);
+        expect(s.spanId).toMatch(/^[0-9a-f]{16}$/);
+        const trimmed = tp.trim();
+        if (trimmed.startsWith("00-") && (s.traceFlags === 0 || s.traceFlags === 1)) {
+          expect(formatTraceparent(s)).toBe(trimmed);
+        }
       }),
       run(CASES.traceparent),
     );

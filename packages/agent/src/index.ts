@@ -10,7 +10,7 @@ export {
 } from "./attribution/snakemake-source.js";
 export type { AttributionContext, AttributionSource, Claim } from "./attribution/source.js";
 export type { TaskAttribution, TaskInfo, WorkflowTaskDetails } from "./attribution/task.js";
-export { formatTraceparent, parseTraceparent } from "./attribution/traceparent.js";
+export { contextFromEnv } from "./attribution/traceparent.js";
 export * from "./export/index.js";
 export { DEFAULT_HEALTH_ADDRESS, type ListenAddress, parseHealthAddress } from "./host/health-server.js";
 export {
@@ -28,7 +28,7 @@ export { DropCounts, type DropReason, dropReason } from "./run/drops.js";
 export { isUserError, UserError } from "./run/errors.js";
 export { EXIT_CANTCREAT, makeOutputDir, makeRunDir } from "./run/out-dir.js";
 export { OWN_ENV_KEYS, READ_ENV_KEYS } from "./run/own-env.js";
-export { RECOVERED_FILE, type RecoverOutcome, recoverRun } from "./run/recover.js";
+export { type RecoverOutcome, recoverRun } from "./run/recover.js";
 export {
   describePending,
   type FinishExportOptions,
@@ -38,7 +38,7 @@ export {
 } from "./run/run-export.js";
 export { checkRunId, newRunId } from "./run/run-id.js";
 export { DEFAULT_KILL_AFTER_MS } from "./run/run-signals.js";
-export { RUN_JSON_FILE, type RunStatus as RunFileStatus, writerAlive } from "./run/run-state.js";
+export { type RunStatus as RunFileStatus, writerAlive } from "./run/run-state.js";
 export { createTelemetry, type Telemetry, type TelemetryOptions } from "./run/telemetry.js";
 export { type RunStatus, type TraceRunOptions, type TraceRunResult, traceRun } from "./run/trace-run.js";
 export {
@@ -61,7 +61,6 @@ export {
   type RunSummary,
   type TaskSummary,
 } from "./spans/run-recorder.js";
-export { signalName, signalNumber } from "./spans/signals.js";
 export type { ProcessExit, ProcessRecord } from "./table/process-record.js";
 export { ProcessTable, type TableChange } from "./table/process-table.js";
 export { EventFiles, type EventFilesOptions } from "./workflow/event-files.js";

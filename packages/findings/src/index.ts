@@ -47,14 +47,7 @@ export {
   measuredHost,
   type RuntimeEstimate,
 } from "./engine/analyze.js";
-export {
-  FINDINGS_TRACES_FILE,
-  type LoadedRun,
-  type LoadRunOptions,
-  loadRun,
-  RUN_JSON_FILE,
-  type RunJson,
-} from "./engine/load.js";
+export { type LoadedRun, type LoadRunOptions, loadRun, type RunJson } from "./engine/load.js";
 export { type AnalysisReport, type Finding, type InsufficientData, toJsonReport } from "./engine/report.js";
 export { FindingsError, type FindingsErrorKind } from "./errors.js";
 export * as format from "./format.js";

@@ -3,7 +3,7 @@
 
 import { type ChildProcess, type SpawnOptions, type StdioOptions, spawn } from "node:child_process";
 import { statSync } from "node:fs";
-import { constants } from "node:os";
+import { exitCodeForSignal, signalNumber } from "@pipespan/semconv";
 import type { EnvRecord } from "./env-protocol.js";
 
 /** Default cap on captured stdout/stderr per stream when stdio is "pipe". */
@@ -50,15 +50,7 @@ export interface ChildOutcome {
   outputTruncated: boolean;
 }
 
-/** The number of a signal by name (SIGTERM -> 15), or undefined when this platform does not know it. */
-export function signalNumber(signal: NodeJS.Signals): number | undefined {
-  return (constants.signals as Record<string, number | undefined>)[signal];
-}
-
-/** Shell convention for a process killed by a signal: 128 + the signal number. */
-export function exitCodeForSignal(signal: NodeJS.Signals): number {
-  return 128 + (signalNumber(signal) ?? 0);
-}
+export { exitCodeForSignal, signalNumber };
 
 function startError(label: string, command: string, cwd: string, error: NodeJS.ErrnoException): CommandStartError {
   const code = error.code ?? "UNKNOWN";

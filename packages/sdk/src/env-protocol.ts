@@ -14,14 +14,17 @@ import {
   ENV_PROTOCOL_KEYS,
   ENV_TRACEPARENT,
   ENV_TRACESTATE,
+  MAX_TRACEPARENT_LENGTH,
+  parseTraceparent,
+  previewValue,
+  type TraceparentParse,
 } from "@pipespan/semconv";
-import { attemptProblem, checkAttempt, checkName, nameProblem, preview } from "./limits.js";
+import { attemptProblem, checkAttempt, checkName, nameProblem } from "./limits.js";
 
 /** Every variable of the protocol, in the order they are documented (defined once, in @pipespan/semconv). */
-export { ENV_PROTOCOL_KEYS };
+/** The traceparent parser every package shares (defined once, in @pipespan/semconv). */
+export { ENV_PROTOCOL_KEYS, MAX_TRACEPARENT_LENGTH, parseTraceparent, type TraceparentParse };
 
-/** Longest TRACEPARENT accepted. Version 00 is exactly 55 characters; later versions may append fields. */
-export const MAX_TRACEPARENT_LENGTH = 512;
 /** Longest TRACESTATE accepted (W3C asks carriers to keep at least 512 characters; 32 members at most). */
 export const MAX_TRACESTATE_LENGTH = 4096;
 
@@ -49,49 +52,6 @@ export interface ExtractedEnv {
   attempt: number | undefined;
   /** One line per ignored value, e.g. `TRACEPARENT ignored: trace-id is all zeros`. Empty when all was well. */
   issues: string[];
-}
-
-export type TraceparentParse =
-  | { ok: true; traceId: string; spanId: string; traceFlags: number }
-  | { ok: false; reason: string };
-
-const HEX2 = /^[0-9a-f]{2}$/;
-const HEX16 = /^[0-9a-f]{16}$/;
-const HEX32 = /^[0-9a-f]{32}$/;
-const VERSION_00_LENGTH = 55; // "00-" + 32 + "-" + 16 + "-" + 2
-
-/**
- * Parses a W3C traceparent value (https://www.w3.org/TR/trace-context/#traceparent-header) strictly: lower-case
- * hex only, non-zero ids, version ff forbidden, version 00 exactly 55 characters, later versions accepted when
- * their first four fields are well-formed (as the spec asks of version-00 parsers).
- */
-export function parseTraceparent(raw: string): TraceparentParse {
-  if (raw.length > MAX_TRACEPARENT_LENGTH) {
-    return { ok: false, reason: `longer than ${MAX_TRACEPARENT_LENGTH} characters (${raw.length})` };
-  }
-  // The header grammar allows optional whitespace around the value; shells add none, but be lenient there.
-  const value = raw.replace(/^[ \t]+|[ \t]+$/g, "");
-  const version = value.slice(0, 2);
-  if (!HEX2.test(version)) return { ok: false, reason: `version ${preview(version)} is not two lower-case hex digits` };
-  if (version === "ff") return { ok: false, reason: "version ff is invalid" };
-  if (version === "00" && value.length !== VERSION_00_LENGTH) {
-    return { ok: false, reason: `version 00 must be ${VERSION_00_LENGTH} characters, got ${value.length}` };
-  }
-  if (value.length < VERSION_00_LENGTH || (value.length > VERSION_00_LENGTH && value[VERSION_00_LENGTH] !== "-")) {
-    return { ok: false, reason: `not of the form version-traceid-parentid-flags: ${preview(value)}` };
-  }
-  if (value[2] !== "-" || value[35] !== "-" || value[52] !== "-") {
-    return { ok: false, reason: `not of the form version-traceid-parentid-flags: ${preview(value)}` };
-  }
-  const traceId = value.slice(3, 35);
-  const spanId = value.slice(36, 52);
-  const flags = value.slice(53, 55);
-  if (!HEX32.test(traceId)) return { ok: false, reason: "trace-id is not 32 lower-case hex digits" };
-  if (/^0+$/.test(traceId)) return { ok: false, reason: "trace-id is all zeros" };
-  if (!HEX16.test(spanId)) return { ok: false, reason: "parent-id is not 16 lower-case hex digits" };
-  if (/^0+$/.test(spanId)) return { ok: false, reason: "parent-id is all zeros" };
-  if (!HEX2.test(flags)) return { ok: false, reason: "trace-flags is not two lower-case hex digits" };
-  return { ok: true, traceId, spanId, traceFlags: Number.parseInt(flags, 16) };
 }
 
 function present(env: Readonly<EnvRecord>, key: string): string | undefined {
@@ -166,7 +126,9 @@ export function extractEnv(env: Readonly<EnvRecord> = process.env): ExtractedEnv
   if (attempt !== undefined) {
     // Digits only: Number() would accept "0x10", "1e3" and " 7 ".
     const number = /^[0-9]{1,7}$/.test(attempt) ? Number(attempt) : Number.NaN;
-    const problem = Number.isNaN(number) ? `is not a decimal integer: ${preview(attempt)}` : attemptProblem(number);
+    const problem = Number.isNaN(number)
+      ? `is not a decimal integer: ${previewValue(attempt)}`
+      : attemptProblem(number);
     if (problem === undefined) out.attempt = number;
     else issues.push(`${ENV_PIPESPAN_TASK_ATTEMPT} ignored: value ${problem}`);
   }

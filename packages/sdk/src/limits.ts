@@ -43,9 +43,3 @@ export function checkAttempt(label: string, value: unknown): number {
   if (problem !== undefined) throw new TypeError(`pipespan: ${label} ${problem}`);
   return value as number;
 }
-
-/** A value shortened for quoting in a message (untrusted input must not flood a log line). */
-export function preview(value: string, max = 64): string {
-  const shown = value.length > max ? `${value.slice(0, max)}…` : value;
-  return JSON.stringify(shown);
-}

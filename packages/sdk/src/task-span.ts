@@ -1,8 +1,6 @@
 // The task span as the conventions define it (conventions/model/spans.yaml, span.pipespan.task): shared by the
 // in-process PipelineRun and by runTaskCommand.
 
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import {
   type Attributes,
   type Context,
@@ -14,18 +12,12 @@ import {
   trace,
 } from "@opentelemetry/api";
 import {
-  ATTR_CICD_PIPELINE_RUN_ID,
-  ATTR_CICD_PIPELINE_TASK_NAME,
-  ATTR_CICD_PIPELINE_TASK_RUN_ID,
   ATTR_CICD_PIPELINE_TASK_RUN_RESULT,
-  ATTR_CICD_PIPELINE_TASK_RUN_URL_FULL,
   ATTR_ERROR_TYPE,
-  ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL,
-  ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL_NAME,
-  ATTR_PIPESPAN_TASK_ATTEMPT,
-  ATTR_PROCESS_EXIT_CODE,
+  exitAttributes,
+  taskSpanAttributes,
+  workDirUrl,
 } from "@pipespan/semconv";
-import { signalNumber } from "./child.js";
 import { spanTime } from "./clock.js";
 import { isUnsuccessful, type PipelineResult, RESULT_CANCELLATION, RESULT_FAILURE, RESULT_SUCCESS } from "./result.js";
 
@@ -47,10 +39,7 @@ export function resolveTracer(source: TracerSource): Tracer {
   return (source.tracerProvider ?? trace.getTracerProvider()).getTracer(SDK_SCOPE_NAME, SDK_VERSION);
 }
 
-/** A file:// URI of a working directory: the honest cicd.pipeline.task.run.url.full of a local task. */
-export function workDirUrl(workDir: string): string {
-  return pathToFileURL(resolve(workDir)).href;
-}
+export { workDirUrl };
 
 export interface TaskSpanInit {
   name: string;
@@ -65,12 +54,14 @@ export interface TaskSpanInit {
 export function startTaskSpan(tracer: Tracer, init: TaskSpanInit): { span: Span; context: Context } {
   const attributes: Attributes = {
     ...init.attributes,
-    [ATTR_CICD_PIPELINE_TASK_NAME]: init.name,
-    [ATTR_CICD_PIPELINE_TASK_RUN_ID]: init.taskRunId,
-    [ATTR_CICD_PIPELINE_TASK_RUN_URL_FULL]: workDirUrl(init.workDir),
-    [ATTR_PIPESPAN_TASK_ATTEMPT]: init.attempt,
+    ...taskSpanAttributes({
+      name: init.name,
+      taskRunId: init.taskRunId,
+      workDir: init.workDir,
+      attempt: init.attempt,
+      runId: init.runId,
+    }),
   };
-  if (init.runId !== undefined) attributes[ATTR_CICD_PIPELINE_RUN_ID] = init.runId;
   const span = tracer.startSpan(init.name, { kind: SpanKind.INTERNAL, attributes, startTime: spanTime() }, init.parent);
   return { span, context: trace.setSpan(init.parent, span) };
 }
@@ -93,12 +84,7 @@ export function resultOfExit(exit: ExitInfo): PipelineResult {
 
 /** Records process.exit.code (and the signal, when there was one) on a span. */
 export function setExitAttributes(span: Span, exit: ExitInfo): void {
-  span.setAttribute(ATTR_PROCESS_EXIT_CODE, exit.exitCode);
-  if (exit.signal !== null) {
-    const number = signalNumber(exit.signal);
-    if (number !== undefined) span.setAttribute(ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL, number);
-    span.setAttribute(ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL_NAME, exit.signal);
-  }
+  span.setAttributes(exitAttributes(exit));
 }
 
 /** error.type of a process that ended badly: the signal name, else the exit code. */

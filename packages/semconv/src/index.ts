@@ -3,3 +3,8 @@ export * from "./generated/metadata.js";
 export * from "./generated/names.js";
 export * from "./generated/schemas.js";
 export * from "./helpers.js";
+export * from "./run-folder.js";
+export * from "./signals.js";
+export * from "./task-attributes.js";
+export * from "./time.js";
+export * from "./traceparent.js";

@@ -11,7 +11,7 @@ import type { ProcessRecord } from "../table/process-record.js";
 import { cleanName, hasOwnImage, isInherited, taskImageName } from "./images.js";
 import type { AttributionContext, AttributionSource } from "./source.js";
 import type { TaskInfo } from "./task.js";
-import { parseTraceparent } from "./traceparent.js";
+import { contextFromEnv } from "./traceparent.js";
 
 export { mainImage, sameArgv, taskImageName } from "./images.js";
 
@@ -170,7 +170,7 @@ export class Attributor {
     const name = cleanName(record.env[ENV_PIPESPAN_TASK_NAME]);
     if (name === undefined) return undefined;
     const taskRunId = cleanName(record.env[ENV_PIPESPAN_TASK_RUN_ID]);
-    const tp = parseTraceparent(record.env[ENV_TRACEPARENT], record.env[ENV_TRACESTATE]);
+    const tp = contextFromEnv(record.env[ENV_TRACEPARENT], record.env[ENV_TRACESTATE]);
     const remote: SpanContext | undefined = tp && !this.#opts.isOwnSpan(tp.spanId) ? tp : undefined;
     // The same keys (for example an environment inherited from the parent) name the same task.
     const key = taskRunId ?? (remote ? `${name}@${remote.spanId}` : name);

@@ -1,23 +1,28 @@
-import { context, type SpanContext, TraceFlags, trace } from "@opentelemetry/api";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import type { SpanContext } from "@opentelemetry/api";
+import { TraceState } from "@opentelemetry/core";
+import { parseTraceparent } from "@pipespan/semconv";
 
-const propagator = new W3CTraceContextPropagator();
+/** Longest TRACESTATE taken from a process environment (as the SDK bounds its own). */
+const MAX_TRACESTATE_LENGTH = 4096;
 
-/** Parses a W3C traceparent (+ tracestate) taken from a process environment; undefined when invalid. */
-export function parseTraceparent(traceparent: string | undefined, tracestate?: string): SpanContext | undefined {
-  if (traceparent === undefined || traceparent.length > 128) return undefined;
-  const carrier: Record<string, string> = { traceparent: traceparent.trim() };
-  if (tracestate !== undefined && tracestate.length <= 512) carrier["tracestate"] = tracestate;
-  const ctx = propagator.extract(context.active(), carrier, {
-    get: (c, k) => c[k],
-    keys: (c) => Object.keys(c),
-  });
-  const sc = trace.getSpanContext(ctx);
-  return sc && trace.isSpanContextValid(sc) ? { ...sc, isRemote: true } : undefined;
-}
-
-/** Formats a span context as a W3C traceparent value. */
-export function formatTraceparent(sc: SpanContext): string {
-  const flags = (sc.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED ? "01" : "00";
-  return `00-${sc.traceId}-${sc.spanId}-${flags}`;
+/**
+ * The remote span context a process environment names (TRACEPARENT, TRACESTATE), or undefined when TRACEPARENT is
+ * absent or invalid. The value is parsed by the one strict parser in @pipespan/semconv; a TRACESTATE that is too
+ * long or holds no valid member is left out (the parent still counts).
+ */
+export function contextFromEnv(traceparent: string | undefined, tracestate?: string): SpanContext | undefined {
+  if (traceparent === undefined || traceparent === "") return undefined;
+  const parsed = parseTraceparent(traceparent);
+  if (!parsed.ok) return undefined;
+  const sc: SpanContext = {
+    traceId: parsed.traceId,
+    spanId: parsed.spanId,
+    traceFlags: parsed.traceFlags,
+    isRemote: true,
+  };
+  if (tracestate !== undefined && tracestate !== "" && tracestate.length <= MAX_TRACESTATE_LENGTH) {
+    const state = new TraceState(tracestate);
+    if (state.serialize() !== "") sc.traceState = state;
+  }
+  return sc;
 }

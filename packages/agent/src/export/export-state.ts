@@ -3,8 +3,7 @@
 // when it answers again — by the same process, by `pipespan export`, or by the next `pipespan run` in the folder.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-
-export const EXPORT_STATE_FILE = "export-state.json";
+import { EXPORT_STATE_FILE } from "@pipespan/semconv";
 
 export interface FileCursor {
   /** inode of the file the offset belongs to (a file rewritten under the same name starts over). */

@@ -6,3 +6,4 @@ export * from "./otlp-grpc.js";
 export * from "./otlp-json-decode.js";
 export * from "./otlp-json-file.js";
 export * from "./shipper.js";
+export * from "./span-writer.js";

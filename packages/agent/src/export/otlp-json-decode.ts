@@ -26,6 +26,7 @@ import {
   type ScopeMetrics,
 } from "@opentelemetry/sdk-metrics";
 import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace";
+import { hrTimeFromNs } from "@pipespan/semconv";
 
 export class OtlpJsonDecodeError extends Error {
   override readonly name = "OtlpJsonDecodeError";
@@ -85,7 +86,7 @@ export function hrTimeOf(v: unknown, what: string): HrTime {
   else if (typeof v === "number" && Number.isInteger(v) && v >= 0) ns = BigInt(v);
   else if (v === undefined || v === null) ns = 0n;
   else fail(`${what} is not a time in nanoseconds`);
-  return [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
+  return hrTimeFromNs(ns);
 }
 
 function hex(v: unknown, re: RegExp, what: string): string {

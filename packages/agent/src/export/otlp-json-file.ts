@@ -20,10 +20,8 @@ import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import { JsonMetricsSerializer, JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
 import type { AggregationTemporalitySelector, PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
+import { METRICS_FILE, TRACES_FILE } from "@pipespan/semconv";
 import { JsonlAppender } from "./jsonl-appender.js";
-
-export const TRACES_FILE_NAME = "traces.jsonl";
-export const METRICS_FILE_NAME = "metrics.jsonl";
 
 /** What a file exporter has done so far; `failures` > 0 means the file is missing data. */
 export interface FileExportStats {
@@ -146,7 +144,7 @@ abstract class OtlpJsonFileExporterBase<T> {
 /** A SpanExporter writing one OTLP/JSON ExportTraceServiceRequest per export batch to `<dir>/traces.jsonl`. */
 export class OtlpJsonFileSpanExporter extends OtlpJsonFileExporterBase<ReadableSpan[]> implements SpanExporter {
   constructor(options: OtlpJsonFileExporterOptions) {
-    super(options, TRACES_FILE_NAME);
+    super(options, TRACES_FILE);
   }
   protected serialize(spans: ReadableSpan[]): Uint8Array | undefined {
     return JsonTraceSerializer.serializeRequest(spans);
@@ -169,7 +167,7 @@ export class OtlpJsonFileMetricExporter
   readonly selectAggregationTemporality?: AggregationTemporalitySelector;
 
   constructor(options: OtlpJsonFileMetricExporterOptions) {
-    super(options, METRICS_FILE_NAME);
+    super(options, METRICS_FILE);
     if (options.temporalitySelector) this.selectAggregationTemporality = options.temporalitySelector;
   }
   protected serialize(metrics: ResourceMetrics): Uint8Array | undefined {

@@ -14,7 +14,12 @@ import { join } from "node:path";
 import type { ExportResult } from "@opentelemetry/core";
 import type { ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
-import { PIPESPAN_EXPORT_SIGNAL_VALUE_METRICS, PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES } from "@pipespan/semconv";
+import {
+  METRIC_FILES_PATTERN,
+  PIPESPAN_EXPORT_SIGNAL_VALUE_METRICS,
+  PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES,
+  TRACE_FILES_PATTERN,
+} from "@pipespan/semconv";
 import type { ExporterLike } from "./counting-exporter.js";
 import { type ExportSignal, exportErrorCause } from "./export-failure.js";
 import { ExportState, type FileCursor } from "./export-state.js";
@@ -33,11 +38,9 @@ export function signalFiles(dir: string, signal: ExportSignal): string[] {
   } catch {
     return [];
   }
-  const re = signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES ? TRACE_FILE : METRIC_FILE;
+  const re = signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES ? TRACE_FILES_PATTERN : METRIC_FILES_PATTERN;
   return names.filter((n) => re.test(n)).sort(fileOrder);
 }
-const TRACE_FILE = /^traces(-[A-Za-z0-9._-]+)?\.jsonl$/;
-const METRIC_FILE = /^metrics(-[A-Za-z0-9._-]+)?\.jsonl$/;
 /** The main file first, then the others by name (segments are zero-padded, so by age). */
 function fileOrder(a: string, b: string): number {
   const main = (n: string) => (/^(traces|metrics)\.jsonl$/.test(n) ? 0 : 1);

@@ -14,7 +14,7 @@ import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
-import { ENV_NXF_TASK_WORKDIR, ENV_PIPESPAN_RUN_DIR } from "@pipespan/semconv";
+import { ENV_NXF_TASK_WORKDIR, ENV_PIPESPAN_RUN_DIR, nowNs } from "@pipespan/semconv";
 import { Attributor } from "../attribution/attributor.js";
 import { isNextflowLauncher } from "../attribution/nextflow-source.js";
 import { RunMetrics } from "../metrics/run-metrics.js";
@@ -29,7 +29,6 @@ import { type KernelMapSizes, openKernelProbe } from "../source/kernel/availabil
 import { KernelSource } from "../source/kernel/kernel-source.js";
 import type { ProcessExecEvent, ProcessStartEvent } from "../source/types.js";
 import { RunRecorder } from "../spans/run-recorder.js";
-import { nowNs } from "../spans/time.js";
 import { ProcessTable } from "../table/process-table.js";
 import { parseWorkDir, workDirInArgv } from "../workflow/nextflow/work-dir.js";
 import { WorkflowInputs } from "../workflow/workflow-inputs.js";

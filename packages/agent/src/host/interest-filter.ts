@@ -1,5 +1,5 @@
 import { ENV_PIPESPAN_RUN_DIR, ENV_PIPESPAN_TASK_NAME, ENV_TRACEPARENT } from "@pipespan/semconv";
-import { parseTraceparent } from "../attribution/traceparent.js";
+import { contextFromEnv } from "../attribution/traceparent.js";
 import {
   type OwnEnv,
   type ProcessExecEvent,
@@ -17,7 +17,7 @@ function claimed(env: OwnEnv): boolean {
   return (
     env[ENV_PIPESPAN_TASK_NAME] !== undefined &&
     env[ENV_PIPESPAN_RUN_DIR] === undefined &&
-    parseTraceparent(env[ENV_TRACEPARENT]) !== undefined
+    contextFromEnv(env[ENV_TRACEPARENT]) !== undefined
   );
 }
 

@@ -9,7 +9,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync } from "node
 import { join } from "node:path";
 import { type Attributes, ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { type IdGenerator, RandomIdGenerator, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { type IdGenerator, RandomIdGenerator } from "@opentelemetry/sdk-trace";
 import {
   ATTR_CICD_PIPELINE_ACTION_NAME,
   ATTR_CICD_PIPELINE_NAME,
@@ -27,13 +27,17 @@ import {
   CICD_PIPELINE_ACTION_NAME_VALUE_RUN,
   CICD_PIPELINE_RESULT_VALUE_ERROR,
   CICD_PIPELINE_TASK_RUN_RESULT_VALUE_ERROR,
+  FINDINGS_TRACES_FILE,
+  hrTimeFromNs,
+  JOURNAL_FILE,
+  RECOVERED_TRACES_FILE,
+  RUN_JSON_FILE,
+  TRACE_FILES_PATTERN,
 } from "@pipespan/semconv";
 import { attributesOf } from "../export/otlp-json-decode.js";
-import { OtlpJsonFileSpanExporter } from "../export/otlp-json-file.js";
-import { RUN_JSON_FILE, RunStateFile, writerAlive } from "./run-state.js";
-import { JOURNAL_FILE, type JournalEntry } from "./span-journal.js";
-
-export const RECOVERED_FILE = "traces-recovered.jsonl";
+import { createSpanWriter } from "../export/span-writer.js";
+import { RunStateFile, writerAlive } from "./run-state.js";
+import type { JournalEntry } from "./span-journal.js";
 
 export type RecoverOutcome =
   /** No run.json, or not a run's (an agent's folder). */
@@ -129,7 +133,7 @@ export async function recoverRun(dir: string): Promise<RecoverOutcome> {
     };
   }
   // One reader rebuilds: creating the output file exclusively is the lock.
-  const outPath = join(dir, RECOVERED_FILE);
+  const outPath = join(dir, RECOVERED_TRACES_FILE);
   let lock: number;
   try {
     lock = openSync(outPath, "wx");
@@ -153,12 +157,13 @@ export async function recoverRun(dir: string): Promise<RecoverOutcome> {
     generateTraceId: () => traceId,
     generateSpanId: () => nextId ?? random.generateSpanId(),
   };
-  const exporter = new OtlpJsonFileSpanExporter({ dir, fileName: RECOVERED_FILE });
-  const provider = new TracerProvider({
+  const spans = createSpanWriter({
+    what: "rebuilt spans",
     resource: resourceFromAttributes(disk.resource ?? {}),
-    spanProcessors: [new SimpleSpanProcessor({ exporter })],
     idGenerator: ids,
+    file: { dir, fileName: RECOVERED_TRACES_FILE },
   });
+  const provider = spans.provider;
   const tracer = provider.getTracer("pipespan");
   const ctxOf = (spanId: string) =>
     trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: TraceFlags.SAMPLED, isRemote: false });
@@ -175,12 +180,12 @@ export async function recoverRun(dir: string): Promise<RecoverOutcome> {
     nextId = spanId;
     const span = tracer.startSpan(
       name,
-      { kind, startTime: hr(start), attributes, ...(parent === undefined ? { root: true } : {}) },
+      { kind, startTime: hrTimeFromNs(start), attributes, ...(parent === undefined ? { root: true } : {}) },
       parent === undefined ? ROOT_CONTEXT : ctxOf(parent),
     );
     nextId = undefined;
     if (error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: error });
-    span.end(hr(end > start ? end : start));
+    span.end(hrTimeFromNs(end > start ? end : start));
     return span.spanContext().spanId;
   };
 
@@ -270,20 +275,16 @@ export async function recoverRun(dir: string): Promise<RecoverOutcome> {
       `incomplete: ${killedWords}; the spans cover what reached the disk`,
     );
   }
-  await provider.shutdown().catch(() => undefined);
+  await spans.close();
   const { status: _s, ...rest } = rj as Record<string, unknown>;
   new RunStateFile(dir, rest).update({
     status: "incomplete",
     writerKilledAtUnixNano: String(killedAt),
     writerKilledAt: new Date(killedAtNs / 1e6).toISOString(),
     endTimeUnixNano: String(killedAt),
-    rebuilt: { runSpan: runRebuilt, taskSpans: tasks, openSpans: open, file: RECOVERED_FILE },
+    rebuilt: { runSpan: runRebuilt, taskSpans: tasks, openSpans: open, file: RECOVERED_TRACES_FILE },
   });
   return { state: "recovered", killedAtNs, rebuilt: { run: runRebuilt, tasks, open } };
-}
-
-function hr(ns: bigint): [number, number] {
-  return [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
 }
 
 function hexOr(v: unknown, len: number): string | undefined {
@@ -307,11 +308,11 @@ function scanTraces(dir: string): OnDisk {
   const out: OnDisk = { spanIds: new Set(), parents: new Map(), maxEndNs: 0n, taskNamesWithSpans: new Set() };
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => /^traces(-[A-Za-z0-9._-]+)?\.jsonl$/.test(n) && n !== RECOVERED_FILE);
+    names = readdirSync(dir).filter((n) => TRACE_FILES_PATTERN.test(n) && n !== RECOVERED_TRACES_FILE);
   } catch {
     return out;
   }
-  for (const name of names.filter((n) => n !== "traces-findings.jsonl")) {
+  for (const name of names.filter((n) => n !== FINDINGS_TRACES_FILE)) {
     let text: string;
     try {
       text = readFileSync(join(dir, name), "utf8");

@@ -8,11 +8,10 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { RUN_JSON_FILE } from "@pipespan/semconv";
 import { UserError } from "./errors.js";
 import { EXIT_CANTCREAT, ioReason } from "./out-dir.js";
 import { startTicksOf } from "./process-group.js";
-
-export const RUN_JSON_FILE = "run.json";
 
 export type RunStatus = "running" | "complete" | "incomplete";
 

@@ -7,10 +7,8 @@
 import { join } from "node:path";
 import type { Attributes, Context } from "@opentelemetry/api";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace";
-import { ATTR_CICD_PIPELINE_TASK_RUN_ID, ATTR_PROCESS_PID } from "@pipespan/semconv";
+import { ATTR_CICD_PIPELINE_TASK_RUN_ID, ATTR_PROCESS_PID, JOURNAL_FILE, nsFromHrTime } from "@pipespan/semconv";
 import { JsonlAppender } from "../export/jsonl-appender.js";
-
-export const JOURNAL_FILE = "journal.jsonl";
 
 /** One line of journal.jsonl. */
 export interface JournalEntry {
@@ -94,7 +92,6 @@ export class SpanJournal implements SpanProcessor {
   #write(kind: JournalEntry["kind"], span: Span): void {
     const sc = span.spanContext();
     const parent = span.parentSpanContext?.spanId;
-    const [s, ns] = span.startTime;
     const entry: JournalEntry = {
       kind,
       traceId: sc.traceId,
@@ -102,7 +99,7 @@ export class SpanJournal implements SpanProcessor {
       ...(parent ? { parentSpanId: parent } : {}),
       name: span.name,
       spanKind: span.kind,
-      startTimeUnixNano: (BigInt(s) * 1_000_000_000n + BigInt(ns)).toString(),
+      startTimeUnixNano: nsFromHrTime(span.startTime).toString(),
       attributes: primitives(span.attributes),
     };
     try {

@@ -5,18 +5,18 @@ import {
   ENV_PIPESPAN_RUN_DIR,
   ENV_PIPESPAN_RUN_ID,
   ENV_TRACEPARENT,
+  formatTraceparent,
+  nowNs,
+  signalNumber,
 } from "@pipespan/semconv";
 import { RunTimelines } from "../accounting/timelines.js";
 import { Attributor } from "../attribution/attributor.js";
-import { formatTraceparent } from "../attribution/traceparent.js";
 import { registerSelfMetrics } from "../host/self-metrics.js";
 import { RunMetrics } from "../metrics/run-metrics.js";
 import type { KernelSource } from "../source/kernel/kernel-source.js";
 import type { Source, SourceName } from "../source/types.js";
 import { processId } from "../source/types.js";
 import { RunRecorder, type RunSummary } from "../spans/run-recorder.js";
-import { signalNumber } from "../spans/signals.js";
-import { nowNs } from "../spans/time.js";
 import { ProcessTable } from "../table/process-table.js";
 import { WorkflowInputs } from "../workflow/workflow-inputs.js";
 import { resolveCommand } from "./command-lookup.js";

@@ -1,5 +1,4 @@
 import { basename } from "node:path";
-import { pathToFileURL } from "node:url";
 import {
   type Attributes,
   type Context,
@@ -19,11 +18,8 @@ import {
   ATTR_CICD_PIPELINE_TASK_NAME,
   ATTR_CICD_PIPELINE_TASK_RUN_ID,
   ATTR_CICD_PIPELINE_TASK_RUN_RESULT,
-  ATTR_CICD_PIPELINE_TASK_RUN_URL_FULL,
   ATTR_ERROR_TYPE,
   ATTR_PIPESPAN_PROCESS_EXIT_OBSERVED,
-  ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL,
-  ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL_NAME,
   ATTR_PIPESPAN_PROCESS_OOM_KILLED,
   ATTR_PIPESPAN_PROCESS_OVERHEAD,
   ATTR_PIPESPAN_PROCESS_START_TICKS,
@@ -34,13 +30,11 @@ import {
   ATTR_PIPESPAN_SOURCE_LOST_EVENTS,
   ATTR_PIPESPAN_STALL_DEVICE,
   ATTR_PIPESPAN_STALL_DURATION,
-  ATTR_PIPESPAN_TASK_ATTEMPT,
   ATTR_PIPESPAN_TASK_ATTRIBUTION,
   ATTR_PIPESPAN_TASK_PROCESS_COUNT,
   ATTR_PROCESS_COMMAND_LINE,
   ATTR_PROCESS_EXECUTABLE_NAME,
   ATTR_PROCESS_EXECUTABLE_PATH,
-  ATTR_PROCESS_EXIT_CODE,
   ATTR_PROCESS_PARENT_PID,
   ATTR_PROCESS_PID,
   ATTR_PROCESS_WORKING_DIRECTORY,
@@ -51,6 +45,10 @@ import {
   CICD_PIPELINE_TASK_RUN_RESULT_VALUE_FAILURE,
   CICD_PIPELINE_TASK_RUN_RESULT_VALUE_SUCCESS,
   EVENT_PIPESPAN_STALL,
+  exitAttributes,
+  hrTimeFromNs as hrTime,
+  signalName,
+  taskSpanAttributes,
 } from "@pipespan/semconv";
 import { OwnCounters } from "../accounting/own-counters.js";
 import type { SpanAccounting } from "../accounting/timelines.js";
@@ -60,9 +58,7 @@ import type { SourceName } from "../source/types.js";
 import type { ProcessRecord } from "../table/process-record.js";
 import type { TableChange } from "../table/process-table.js";
 import { addTotals, measureAttributes, type Totals } from "./measure-attributes.js";
-import { signalName } from "./signals.js";
 import { StallDetector, type StallOptions } from "./stall-detector.js";
-import { hrTime } from "./time.js";
 
 export interface RunRecorderOptions {
   readonly tracer: Tracer;
@@ -418,14 +414,16 @@ export class RunRecorder {
       state = this.#newTaskState(task, undefined, trace.setSpanContext(context.active(), task.remoteParent), startNs);
     } else {
       const attrs: Attributes = {
-        [ATTR_CICD_PIPELINE_TASK_NAME]: task.name,
-        [ATTR_CICD_PIPELINE_TASK_RUN_ID]: task.runId,
-        [ATTR_CICD_PIPELINE_NAME]: this.#o.pipelineName,
-        [ATTR_CICD_PIPELINE_RUN_ID]: this.#o.runId,
+        ...taskSpanAttributes({
+          name: task.name,
+          taskRunId: task.runId,
+          workDir: task.workDir ?? process.cwd(),
+          attempt: task.attempt,
+          runId: this.#o.runId,
+          pipelineName: this.#o.pipelineName,
+        }),
         [ATTR_PIPESPAN_TASK_ATTRIBUTION]: task.attribution,
-        [ATTR_CICD_PIPELINE_TASK_RUN_URL_FULL]: pathToFileURL(task.workDir ?? process.cwd()).href,
       };
-      if (task.attempt !== undefined) attrs[ATTR_PIPESPAN_TASK_ATTEMPT] = task.attempt;
       Object.assign(attrs, task.workflow?.attributes() ?? {});
       const span = this.#o.tracer.startSpan(
         task.spanName ?? task.name,
@@ -519,12 +517,11 @@ export class RunRecorder {
     if (signal !== undefined) {
       failed = true;
       const name = signalName(signal);
-      attrs[ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL] = signal;
-      attrs[ATTR_PIPESPAN_PROCESS_EXIT_SIGNAL_NAME] = name;
+      Object.assign(attrs, exitAttributes({ signal }));
       attrs[ATTR_ERROR_TYPE] = name;
       span.setStatus({ code: SpanStatusCode.ERROR, message: `killed by ${name}` });
     } else if (exitCode !== undefined) {
-      attrs[ATTR_PROCESS_EXIT_CODE] = exitCode;
+      Object.assign(attrs, exitAttributes({ exitCode }));
       if (exitCode !== 0) {
         failed = true;
         attrs[ATTR_ERROR_TYPE] = String(exitCode);

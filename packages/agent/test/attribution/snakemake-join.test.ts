@@ -179,7 +179,7 @@ describe("joining Snakemake jobs to their shells", () => {
     const long = `samtools sort -@ 8 -o ${"x".repeat(2000)}.bam input.bam`;
     w.jobInfo(5, "sort", "a", long);
     w.jobInfo(6, "call", "a", "bcftools call -mv x.bcf");
-    const cut = w.sim.exec(w.sim.fork(w.snakemake), [BASH, "-c", `${PREFIX}${long}`.slice(0, 900) + "…"]);
+    const cut = w.sim.exec(w.sim.fork(w.snakemake), [BASH, "-c", `${`${PREFIX}${long}`.slice(0, 900)}…`]);
     const wrapped = w.sim.exec(w.sim.fork(w.snakemake), [
       BASH,
       "-c",

@@ -186,6 +186,6 @@ describe("weblog sequences replayed against the receiver", () => {
     const t = align(H1);
     const bare = { event: "process_submitted", trace: { hash: "3f/9a2c1e", name: "X (1)", extra: { deep: [1, 2] } } };
     const { store } = await replay([{ event: "started" }, bare, P.completed("r", t)]);
-    expect(store.task(H1)?.trace).toMatchObject({ name: t.process + " (WT_REP1)", status: "COMPLETED" });
+    expect(store.task(H1)?.trace).toMatchObject({ name: `${t.process} (WT_REP1)`, status: "COMPLETED" });
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { RUN_JSON_FILE, recoverRun, UserError } from "@pipespan/agent";
+import { recoverRun, UserError } from "@pipespan/agent";
 import {
   type AnalysisConfig,
   type AnalysisReport,
@@ -13,6 +13,7 @@ import {
   OtlpJsonError,
   toJsonReport,
 } from "@pipespan/findings";
+import { RUN_JSON_FILE } from "@pipespan/semconv";
 import { Command, Option } from "commander";
 import { renderFindingsMarkdown } from "../output/findings-markdown.js";
 import { renderFindingsShort } from "../output/findings-short.js";

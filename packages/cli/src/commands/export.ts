@@ -3,7 +3,8 @@
 // is rebuilt first (its run and task spans), so the backend gets the whole of what is on disk.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { planOtlpExportFromEnv, RUN_JSON_FILE, recoverRun, Shipper, signalFiles, UserError } from "@pipespan/agent";
+import { planOtlpExportFromEnv, recoverRun, Shipper, signalFiles, UserError } from "@pipespan/agent";
+import { RUN_JSON_FILE } from "@pipespan/semconv";
 import { Command, Option } from "commander";
 import { parseSeconds } from "../errors.js";
 

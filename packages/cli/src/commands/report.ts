@@ -3,12 +3,11 @@ import { join, relative } from "node:path";
 import { UserError } from "@pipespan/agent";
 import { type AnalysisReport, type LoadedRun, loadRun } from "@pipespan/findings";
 import { buildReportData, type ReportDiff, ReportError, renderReportHtml, writeReportFile } from "@pipespan/report";
+import { REPORT_FILE } from "@pipespan/semconv";
 import { Command } from "commander";
 import type { Style } from "../output/style.js";
 import { analyzeInput } from "./analyze.js";
 import { compareRuns } from "./diff.js";
-
-export const REPORT_FILE = "report.html";
 
 interface ReportOpts {
   out?: string;

@@ -8,6 +8,7 @@ import {
   UserError,
 } from "@pipespan/agent";
 import { FindingsError, loadCatalog, requireInstanceType } from "@pipespan/findings";
+import { REPORT_FILE } from "@pipespan/semconv";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { InvalidArgument, parseSeconds } from "../errors.js";
 import { StatusLine } from "../output/status-line.js";
@@ -15,7 +16,7 @@ import { makeStyle } from "../output/style.js";
 import { renderSummary } from "../output/summary.js";
 import { findingsAfterRun } from "./analyze.js";
 import { finishRunExport, mapSizeOptions, mapSizes } from "./reliability-options.js";
-import { REPORT_FILE, reportAfterRun } from "./report.js";
+import { reportAfterRun } from "./report.js";
 
 export function runCommand(): Command {
   return new Command("run")

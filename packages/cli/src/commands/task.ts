@@ -1,5 +1,4 @@
-import { SimpleSpanProcessor, type SpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
-import { createOtlpExportersFromEnv, detectResource, OtlpJsonFileSpanExporter, UserError } from "@pipespan/agent";
+import { createSpanWriter, detectResource, UserError } from "@pipespan/agent";
 import { CommandStartError, runTaskCommand } from "@pipespan/sdk";
 import { ENV_PIPESPAN_RUN_DIR } from "@pipespan/semconv";
 import { Command } from "commander";
@@ -51,25 +50,17 @@ function parseAttempt(v: string): number {
 
 async function doTask(name: string, command: string, args: string[], opts: TaskOpts): Promise<number> {
   const env = process.env;
-  const processors: SpanProcessor[] = [];
   const runDir = env[ENV_PIPESPAN_RUN_DIR];
-  if (runDir) {
-    try {
-      const exporter = new OtlpJsonFileSpanExporter({ dir: runDir, fileName: `traces-task-${process.pid}.jsonl` });
-      processors.push(new SimpleSpanProcessor({ exporter }));
-    } catch (err) {
-      process.stderr.write(`pipespan task: cannot write to the run folder ${runDir}: ${(err as Error).message}\n`);
-    }
-  }
-  const problems: string[] = [];
   // Under `pipespan run` the run sends its folder to the backend (replaying what a backend missed): the task
   // span goes there only. Alone, it is exported directly.
-  const remote =
-    processors.length > 0
-      ? undefined
-      : createOtlpExportersFromEnv(env, { onFirstFailure: (line) => problems.push(line) });
-  if (remote?.traces) processors.push(new SimpleSpanProcessor({ exporter: remote.traces }));
-  const provider = new TracerProvider({ resource: detectResource({ env }), spanProcessors: processors });
+  const writer = createSpanWriter({
+    what: "the task span",
+    resource: detectResource({ env }),
+    remoteEnv: env,
+    remoteOnlyWithoutFile: true,
+    ...(runDir ? { file: { dir: runDir, fileName: `traces-task-${process.pid}.jsonl` } } : {}),
+  });
+  const provider = writer.provider;
   try {
     const r = await runTaskCommand({
       name,
@@ -86,8 +77,6 @@ async function doTask(name: string, command: string, args: string[], opts: TaskO
       throw new UserError(err.message.replace(/^pipespan task: /, ""), err.exitCode);
     throw err;
   } finally {
-    await provider.shutdown().catch(() => undefined);
-    await remote?.shutdown();
-    for (const p of problems) process.stderr.write(`${p}\n`);
+    for (const p of await writer.close()) process.stderr.write(`${p}\n`);
   }
 }

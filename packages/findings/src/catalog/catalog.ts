@@ -5,9 +5,8 @@
 // ebs_*_throughput_MBps are megabytes per second (= Mbps / 8); network_*_gbps are gigabits per second. Everything
 // is converted to bytes per second here, once, and the two EBS columns are checked against each other so that a
 // unit slip in the data shows up as a load error instead of an 8× wrong recommendation.
-import { readFileSync } from "node:fs";
 import { FindingsError } from "../errors.js";
-import { CsvError, parseCsv } from "./csv.js";
+import { catalogRows, readCatalogText } from "./table.js";
 
 export interface InstanceType {
   readonly type: string;
@@ -70,45 +69,18 @@ let cached: Catalog | undefined;
 export function loadCatalog(path: string | URL = DEFAULT_CATALOG_PATH): Catalog {
   const isDefault = path === DEFAULT_CATALOG_PATH;
   if (isDefault && cached) return cached;
-  const where = path instanceof URL ? path.pathname : path;
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new FindingsError("catalog", `cannot read the instance catalog ${where}: ${(err as Error).message}`);
-  }
+  const { text, where } = readCatalogText(path, "instance catalog");
   const catalog = parseCatalog(text, where);
   if (isDefault) cached = catalog;
   return catalog;
 }
 
 export function parseCatalog(text: string, where = "<catalog>"): Catalog {
-  let table: ReturnType<typeof parseCsv>;
-  try {
-    table = parseCsv(text);
-  } catch (err) {
-    if (err instanceof CsvError) throw new FindingsError("catalog", `${where}: ${err.message}`);
-    throw err;
-  }
-  const col = new Map(table.header.map((h, i) => [h, i]));
-  const missing = REQUIRED.filter((c) => !col.has(c));
-  if (missing.length > 0) throw new FindingsError("catalog", `${where}: missing column(s) ${missing.join(", ")}`);
-
   const types: InstanceType[] = [];
   const byType = new Map<string, InstanceType>();
-  for (const { line, fields } of table.rows) {
-    const field = (name: (typeof REQUIRED)[number]) => (fields[col.get(name) as number] ?? "").trim();
-    const bad = (name: string, why: string) => new FindingsError("catalog", `${where}:${line}: ${name} ${why}`);
-    const number = (name: (typeof REQUIRED)[number], required: boolean): number | undefined => {
-      const v = field(name);
-      if (v === "") {
-        if (required) throw bad(name, "is empty");
-        return undefined;
-      }
-      const n = Number(v);
-      if (!/^\d+(\.\d+)?$/.test(v) || !Number.isFinite(n)) throw bad(name, `is not a non-negative number: ${v}`);
-      return n;
-    };
+  for (const r of catalogRows(text, where, REQUIRED, ["ebs_baseline_iops"] as const)) {
+    const { field, bad } = r;
+    const number = (name: (typeof REQUIRED)[number], required: boolean) => r.number(name, required);
     const type = field("instance_type");
     if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(type)) throw bad("instance_type", `looks wrong: ${type}`);
     if (byType.has(type)) throw bad("instance_type", `${type} appears twice`);
@@ -131,11 +103,7 @@ export function parseCatalog(text: string, where = "<catalog>"): Catalog {
       );
     }
     const ebsBurstMbps = number("ebs_burst_mbps", false);
-    const iopsCol = col.get("ebs_baseline_iops");
-    const iopsText = iopsCol !== undefined ? (fields[iopsCol] ?? "").trim() : "";
-    if (iopsText !== "" && !/^\d+(\.\d+)?$/.test(iopsText))
-      throw bad("ebs_baseline_iops", `is not a non-negative number: ${iopsText}`);
-    const ebsBaselineIops = iopsText !== "" ? Number(iopsText) : undefined;
+    const ebsBaselineIops = r.number("ebs_baseline_iops", false);
     const netBase = number("network_baseline_gbps", false);
     const netBurst = number("network_burst_gbps", false);
     const nvme = number("local_nvme_gb", false);

@@ -1,6 +1,6 @@
-// A small, strict reader for the instance catalog's CSV: a header line, then rows of exactly as many fields.
-// It supports what the catalog uses and RFC 4180 quoting ("a,b" and "" inside quotes), and rejects anything
-// else (ragged rows, stray quotes) with file:line, rather than guessing.
+// Strict reading of the catalogs' CSV (csv-parse, RFC 4180): a header line, then rows of exactly as many fields.
+// Ragged rows, stray or unterminated quotes are rejected with their line number rather than guessed at.
+import { CsvError as ParseError, parse } from "csv-parse/sync";
 
 export interface CsvTable {
   header: string[];
@@ -18,55 +18,43 @@ export class CsvError extends Error {
   }
 }
 
+// The quoting mistakes a hand-edited catalog makes, in words; anything else keeps csv-parse's own message.
+const QUOTE_PROBLEMS: Readonly<Record<string, string>> = {
+  INVALID_OPENING_QUOTE: "stray quote in an unquoted field",
+  CSV_QUOTE_NOT_CLOSED: "unterminated quoted field",
+  CSV_INVALID_CLOSING_QUOTE: "unexpected text after a quoted field",
+};
+
 export function parseCsv(text: string): CsvTable {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  const first = lines[0];
-  if (first === undefined || first.trim() === "") throw new CsvError(1, "no header line");
-  const header = splitLine(first, 1);
-  const rows: CsvTable["rows"] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const text = lines[i] as string;
-    if (text.trim() === "") continue;
-    const fields = splitLine(text, i + 1);
-    if (fields.length !== header.length) {
-      throw new CsvError(i + 1, `${fields.length} fields, the header has ${header.length}`);
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      record_delimiter: ["\r\n", "\n"],
+    }) as unknown as {
+      record: string[];
+      info: { lines: number };
+    }[];
+  } catch (err) {
+    if (err instanceof ParseError) {
+      const line = Number((err as ParseError & { lines?: number }).lines ?? 0);
+      throw new CsvError(line, QUOTE_PROBLEMS[err.code] ?? err.message.replace(/\s+/g, " "));
     }
-    rows.push({ line: i + 1, fields });
+    throw err;
+  }
+  const first = records[0];
+  if (first === undefined) throw new CsvError(1, "no header line");
+  const header = first.record;
+  const rows: CsvTable["rows"] = [];
+  for (const { record, info } of records.slice(1)) {
+    if (record.length === 1 && record[0]?.trim() === "") continue;
+    if (record.length !== header.length) {
+      throw new CsvError(info.lines, `${record.length} fields, the header has ${header.length}`);
+    }
+    rows.push({ line: info.lines, fields: record });
   }
   return { header, rows };
-}
-
-function splitLine(line: string, lineNo: number): string[] {
-  const out: string[] = [];
-  let i = 0;
-  for (;;) {
-    if (line[i] === '"') {
-      let value = "";
-      i++;
-      for (;;) {
-        const q = line.indexOf('"', i);
-        if (q === -1) throw new CsvError(lineNo, "unterminated quoted field (fields spanning lines are not supported)");
-        value += line.slice(i, q);
-        if (line[q + 1] === '"') {
-          value += '"';
-          i = q + 2;
-          continue;
-        }
-        i = q + 1;
-        break;
-      }
-      out.push(value);
-      if (i === line.length) return out;
-      if (line[i] !== ",") throw new CsvError(lineNo, `unexpected text after a quoted field at column ${i + 1}`);
-      i++;
-    } else {
-      const comma = line.indexOf(",", i);
-      const value = comma === -1 ? line.slice(i) : line.slice(i, comma);
-      if (value.includes('"')) throw new CsvError(lineNo, `stray quote in an unquoted field at column ${i + 1}`);
-      out.push(value);
-      if (comma === -1) return out;
-      i = comma + 1;
-    }
-  }
 }

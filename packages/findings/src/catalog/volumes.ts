@@ -1,9 +1,8 @@
 // EBS volume types (data/ebs-volumes.csv, provenance in data/ebs-volumes.SOURCE.md): what a volume includes,
 // how far it can be provisioned and what each provisioned unit costs, us-east-1. Read with the same strict CSV
 // reader as the instance catalog; a malformed row is a load error naming its line.
-import { readFileSync } from "node:fs";
 import { FindingsError } from "../errors.js";
-import { CsvError, parseCsv } from "./csv.js";
+import { catalogRows, readCatalogText } from "./table.js";
 
 export interface VolumeType {
   readonly type: "gp3" | "io2";
@@ -50,42 +49,17 @@ let cached: ReadonlyMap<string, VolumeType> | undefined;
 export function loadVolumes(path: string | URL = DEFAULT_VOLUMES_PATH): ReadonlyMap<string, VolumeType> {
   const isDefault = path === DEFAULT_VOLUMES_PATH;
   if (isDefault && cached) return cached;
-  const where = path instanceof URL ? path.pathname : path;
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new FindingsError("catalog", `cannot read the volume catalog ${where}: ${(err as Error).message}`);
-  }
+  const { text, where } = readCatalogText(path, "volume catalog");
   const v = parseVolumes(text, where);
   if (isDefault) cached = v;
   return v;
 }
 
 export function parseVolumes(text: string, where = "<volumes>"): ReadonlyMap<string, VolumeType> {
-  let table: ReturnType<typeof parseCsv>;
-  try {
-    table = parseCsv(text);
-  } catch (err) {
-    if (err instanceof CsvError) throw new FindingsError("catalog", `${where}: ${err.message}`);
-    throw err;
-  }
-  const col = new Map(table.header.map((h, i) => [h, i]));
-  const missing = COLUMNS.filter((c) => !col.has(c));
-  if (missing.length > 0) throw new FindingsError("catalog", `${where}: missing column(s) ${missing.join(", ")}`);
   const out = new Map<string, VolumeType>();
-  for (const { line, fields } of table.rows) {
-    const field = (name: (typeof COLUMNS)[number]) => (fields[col.get(name) as number] ?? "").trim();
-    const bad = (name: string, why: string) => new FindingsError("catalog", `${where}:${line}: ${name} ${why}`);
-    const num = (name: (typeof COLUMNS)[number], required: boolean): number | undefined => {
-      const v = field(name);
-      if (v === "") {
-        if (required) throw bad(name, "is empty");
-        return undefined;
-      }
-      if (!/^\d+(\.\d+)?$/.test(v)) throw bad(name, `is not a non-negative number: ${v}`);
-      return Number(v);
-    };
+  for (const r of catalogRows(text, where, COLUMNS)) {
+    const { field, bad } = r;
+    const num = (name: (typeof COLUMNS)[number], required: boolean) => r.number(name, required);
     const type = field("volume_type");
     if (type !== "gp3" && type !== "io2") throw bad("volume_type", `must be gp3 or io2, got ${type}`);
     const perIops = num("throughput_mibps_per_iops", false);

@@ -2,6 +2,7 @@
 // OTLP/JSON file (any trace export). Earlier finding spans (traces-findings.jsonl) are never read back in.
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { FINDINGS_TRACES_FILE, RUN_JSON_FILE } from "@pipespan/semconv";
 import { z } from "zod";
 import { FindingsError } from "../errors.js";
 import { RunModelBuilder } from "../model/build.js";
@@ -9,8 +10,6 @@ import type { RunModel } from "../model/types.js";
 import { type ReadOtlpJsonOptions, readOtlpJsonTraces } from "../otlp/read.js";
 
 /** Where a run folder's finding spans go (rewritten by every analysis, never read as input). */
-export const FINDINGS_TRACES_FILE = "traces-findings.jsonl";
-export const RUN_JSON_FILE = "run.json";
 
 const RunJson = z.looseObject({
   runId: z.string().optional(),

@@ -236,16 +236,9 @@ export function taskLimits(task: TaskNode, o: LimitsOptions): TaskLimits | undef
   };
 }
 
-interface RawBucket {
-  startS: number;
-  w: number;
-  cpu: number;
-  io: number;
-  blocked: number;
-  runqueue: number;
-  sleep?: number;
-  network: number;
-  storage: number;
+/** A bucket as measured, before the model derives its lanes and held time. */
+interface RawBucket
+  extends Pick<Bucket, "startS" | "w" | "cpu" | "io" | "blocked" | "runqueue" | "sleep" | "network" | "storage"> {
   activeMax: number;
 }
 

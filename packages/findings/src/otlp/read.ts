@@ -5,6 +5,7 @@
 
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { FINDINGS_TRACES_FILE, METRICS_FILE, TRACES_FILE } from "@pipespan/semconv";
 import type { z } from "zod";
 import { OtlpJsonError } from "./errors.js";
 import { isValidTraceRequest } from "./fast-check.js";
@@ -18,8 +19,6 @@ import {
   type ExportTraceServiceRequestJson,
 } from "./schema.js";
 
-export const TRACES_FILE = "traces.jsonl";
-export const METRICS_FILE = "metrics.jsonl";
 /** Default bound on one line (and on a whole single-document file). */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** Bytes read at a time (a line may span several reads). */
@@ -182,7 +181,7 @@ async function resolveFile(pathOrDir: string, signal: Signal): Promise<string> {
     // A run cut short before its first span was written may hold only rebuilt spans (traces-recovered.jsonl).
     const companion =
       signal === "traces"
-        ? (await companionFiles(pathOrDir, "")).find((f) => basename(f) !== "traces-findings.jsonl")
+        ? (await companionFiles(pathOrDir, "")).find((f) => basename(f) !== FINDINGS_TRACES_FILE)
         : undefined;
     if (companion !== undefined) return companion;
     throw new OtlpJsonError("io", pathOrDir, undefined, `no ${SIGNAL_INFO[signal].file} in this directory`);

@@ -1,5 +1,7 @@
 // In-memory SDK spans (an @opentelemetry/sdk-trace ReadableSpan, e.g. from an InMemorySpanExporter) → the
 // normalized model. Structural types only: this package does not depend on the OTel SDK.
+
+import { nsFromHrTime } from "@pipespan/semconv";
 import type { Attributes, AttributeValue, NormalizedSpan, SpanKindName, StatusCodeName } from "./model.js";
 
 type HrTime = readonly [number, number];
@@ -41,8 +43,8 @@ export function normalizeReadableSpans(spans: readonly ReadableSpanLike[]): Norm
       resources.set(s.resource, resource);
     }
     const sc = s.spanContext();
-    const startNs = hrNs(s.startTime);
-    const endNs = hrNs(s.endTime);
+    const startNs = nsFromHrTime(s.startTime);
+    const endNs = nsFromHrTime(s.endTime);
     const out: NormalizedSpan = {
       traceId: sc.traceId.toLowerCase(),
       spanId: sc.spanId.toLowerCase(),
@@ -52,7 +54,11 @@ export function normalizeReadableSpans(spans: readonly ReadableSpanLike[]): Norm
       endNs,
       durationNs: endNs > startNs ? Number(endNs - startNs) : 0,
       attributes: attrs(s.attributes),
-      events: s.events.map((e) => ({ name: e.name, timeNs: hrNs(e.time), attributes: attrs(e.attributes ?? {}) })),
+      events: s.events.map((e) => ({
+        name: e.name,
+        timeNs: nsFromHrTime(e.time),
+        attributes: attrs(e.attributes ?? {}),
+      })),
       links: s.links.map((l) => ({
         traceId: l.context.traceId.toLowerCase(),
         spanId: l.context.spanId.toLowerCase(),
@@ -71,10 +77,6 @@ export function normalizeReadableSpans(spans: readonly ReadableSpanLike[]): Norm
     if (s.parentSpanContext?.spanId) out.parentSpanId = s.parentSpanContext.spanId.toLowerCase();
     return out;
   });
-}
-
-function hrNs(t: HrTime): bigint {
-  return BigInt(Math.trunc(t[0])) * 1_000_000_000n + BigInt(Math.trunc(t[1]));
 }
 
 function attrs(a: Readonly<Record<string, unknown>>): Attributes {

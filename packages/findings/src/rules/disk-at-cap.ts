@@ -5,9 +5,9 @@ import {
   ATTR_PIPESPAN_DISK_READ_BYTES,
   ATTR_PIPESPAN_DISK_WRITE_BYTES,
 } from "@pipespan/semconv";
-import { z } from "zod";
 import { duration, mbps, pct, round } from "../format.js";
 import { integralOf, peakOf, secondsAtOrAbove } from "../model/profile.js";
+import { atCapThresholds } from "./at-cap.js";
 import { defineRule, type RuleContext } from "./types.js";
 import { clear, finding, insufficient, tooShortVerdict } from "./verdicts.js";
 
@@ -15,14 +15,7 @@ export const diskAtCap = defineRule({
   id: "disk-at-cap",
   description: "Storage throughput of the whole instance ran near its EBS baseline for much of the run.",
   needs: `${ATTR_PIPESPAN_BLOCK_READ_BYTES}/${ATTR_PIPESPAN_BLOCK_WRITE_BYTES} (eBPF) or ${ATTR_PIPESPAN_DISK_READ_BYTES}/${ATTR_PIPESPAN_DISK_WRITE_BYTES}, and the instance type`,
-  thresholds: z.object({
-    /** Throughput at or above this share of the EBS baseline counts as "at the cap". */
-    atCapFraction: z.number().gt(0).max(2).default(0.8),
-    /** Flag the run when it was at the cap for at least this share of its wall time… */
-    minShareOfWall: z.number().gt(0).max(1).default(0.25),
-    /** …and call it critical from this share on. */
-    criticalShareOfWall: z.number().gt(0).max(1).default(0.5),
-  }),
+  thresholds: atCapThresholds,
   evaluate(ctx, th) {
     const run = ctx.run;
     if (ctx.tooShort) return [tooShortVerdict(ctx, "disk-at-cap")];

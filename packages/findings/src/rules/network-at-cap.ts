@@ -1,7 +1,7 @@
 import { ATTR_HOST_TYPE, ATTR_PIPESPAN_NETWORK_RX_BYTES, ATTR_PIPESPAN_NETWORK_TX_BYTES } from "@pipespan/semconv";
-import { z } from "zod";
 import { duration, mbps, pct, round } from "../format.js";
 import { maxSeries, peakOf, secondsAtOrAbove } from "../model/profile.js";
+import { atCapThresholds } from "./at-cap.js";
 import { defineRule } from "./types.js";
 import { clear, finding, insufficient, sourceNote, tooShortVerdict } from "./verdicts.js";
 
@@ -9,11 +9,7 @@ export const networkAtCap = defineRule({
   id: "network-at-cap",
   description: "Network throughput of the whole instance ran near its baseline bandwidth for much of the run.",
   needs: `${ATTR_PIPESPAN_NETWORK_TX_BYTES}/${ATTR_PIPESPAN_NETWORK_RX_BYTES} (eBPF source), and the instance type`,
-  thresholds: z.object({
-    atCapFraction: z.number().gt(0).max(2).default(0.8),
-    minShareOfWall: z.number().gt(0).max(1).default(0.25),
-    criticalShareOfWall: z.number().gt(0).max(1).default(0.5),
-  }),
+  thresholds: atCapThresholds,
   evaluate(ctx, th) {
     const run = ctx.run;
     if (ctx.tooShort) return [tooShortVerdict(ctx, "network-at-cap")];
