@@ -25,6 +25,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { analyzeRun, buildRunModel, loadRun, readOtlpJsonTraces } from "@pipespan/findings";
+import { FINDINGS_TRACES_FILE } from "@pipespan/semconv";
 import { BENCH_DIR, PIPESPAN_BIN, REPO_ROOT } from "./lib/helpers.ts";
 import { describeLoad, describeMachine } from "./lib/machine.ts";
 import { saveResult } from "./lib/results.ts";
@@ -35,7 +36,6 @@ const TOTAL = Number(process.argv[2] ?? 1_000_000);
 const ROUNDS = Number(process.env["ROUNDS"] ?? 3);
 const GOAL_S = 5;
 const GOAL_RSS_MB = 1024;
-const FINDINGS_FILE = "traces-findings.jsonl";
 
 const f0 = (x: number) => Math.round(x).toLocaleString("en-US");
 const rate = (n: number, ms: number) => `${f0(n / (ms / 1000))} spans/s`;
@@ -50,7 +50,7 @@ async function runFolder(): Promise<{ dir: string; spans: number; keep: boolean 
     if (Math.abs(spans - TOTAL) < 100) return { dir, spans, keep: true };
   }
   mkdirSync(dir, { recursive: true });
-  rmSync(join(dir, FINDINGS_FILE), { force: true });
+  rmSync(join(dir, FINDINGS_TRACES_FILE), { force: true });
   const t = performance.now();
   const spans = await writeSyntheticRun(dir, TOTAL);
   writeFileSync(marker, String(spans));
@@ -124,7 +124,7 @@ try {
   const decode = performance.now() - t;
   console.log(`phase: JSON.parse of every line alone: ${(decode / 1000).toFixed(2)} s — ${rate(n, decode)}`);
   t = performance.now();
-  await readOtlpJsonTraces(dir, { skipFiles: [FINDINGS_FILE], onSpans: () => undefined });
+  await readOtlpJsonTraces(dir, { skipFiles: [FINDINGS_TRACES_FILE], onSpans: () => undefined });
   const lean = performance.now() - t;
   console.log(`phase: the lean reader alone (spans made, not kept): ${(lean / 1000).toFixed(2)} s — ${rate(n, lean)}`);
   t = performance.now();
@@ -148,7 +148,7 @@ try {
     );
   }
   if (process.env["ENGINE"] !== "0") {
-    const { spans } = await readOtlpJsonTraces(dir, { skipFiles: [FINDINGS_FILE] });
+    const { spans } = await readOtlpJsonTraces(dir, { skipFiles: [FINDINGS_TRACES_FILE] });
     t = performance.now();
     const model = buildRunModel(spans);
     const tm = performance.now() - t;
@@ -158,17 +158,18 @@ try {
       `phase: engine only (spans in memory): model ${(tm / 1000).toFixed(2)} s, + rules + cost ${(te / 1000).toFixed(2)} s — ${rate(n, te)}`,
     );
   }
-  const met = secs.median <= GOAL_S && rss.max <= GOAL_RSS_MB;
+  const full = n >= 999_000; // the goal is about 1M spans
+  const met = full && secs.median <= GOAL_S && rss.max <= GOAL_RSS_MB;
   console.log(
     `goal: 1M spans end to end in ≤ ${GOAL_S} s and ≤ ${GOAL_RSS_MB} MB: median ${secs.median.toFixed(2)} s, ` +
-      `largest peak ${f0(rss.max)} MB — ${met ? "met" : "not met"}`,
+      `largest peak ${f0(rss.max)} MB — ${full ? (met ? "met" : "not met") : `not judged on ${f0(n)} spans`}`,
   );
   saveResult("analyze", "npm run bench:analyze", [
     {
       what: `analyze: ${f0(n)} spans end to end (pipespan analyze --json), seconds`,
       measured: fmtCompact(secs, 2),
       goal: `≤ ${GOAL_S}`,
-      ok: secs.median <= GOAL_S,
+      ok: full && secs.median <= GOAL_S,
       load: describeLoad(),
     },
     { what: "analyze: end to end, spans/s", measured: fmtCompact(rates, 0) },
@@ -176,7 +177,7 @@ try {
       what: "analyze: peak RSS of pipespan analyze, MB",
       measured: fmtCompact(rss, 0),
       goal: `≤ ${GOAL_RSS_MB}`,
-      ok: rss.max <= GOAL_RSS_MB,
+      ok: full && rss.max <= GOAL_RSS_MB,
     },
   ]);
 } finally {
