@@ -3,7 +3,14 @@
 // OTLP/JSON file in a run folder and/or straight to the OTLP gRPC backend the standard environment names. (The
 // run's own pipeline, batched and journaled and shipped from its files, is run/telemetry.ts.)
 import type { Resource } from "@opentelemetry/resources";
-import { type IdGenerator, SimpleSpanProcessor, type SpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import {
+  BatchSpanProcessor,
+  type IdGenerator,
+  SimpleSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+  TracerProvider,
+} from "@opentelemetry/sdk-trace";
 import { createOtlpExportersFromEnv } from "./otlp-grpc.js";
 import { OtlpJsonFileSpanExporter } from "./otlp-json-file.js";
 
@@ -18,6 +25,11 @@ export interface SpanWriterOptions {
   readonly idGenerator?: IdGenerator;
   /** Names the file in the problem line ("finding spans", "the task span"). */
   readonly what: string;
+  /**
+   * How many spans will be written, when many: they then go out in batches of 512 (file lines, OTLP requests)
+   * from a queue that holds them all, instead of one write per span.
+   */
+  readonly batchOf?: number;
 }
 
 export interface SpanWriter {
@@ -35,11 +47,20 @@ export interface SpanWriter {
 export function createSpanWriter(o: SpanWriterOptions): SpanWriter {
   const problems: string[] = [];
   const processors: SpanProcessor[] = [];
+  const processor = (exporter: SpanExporter): SpanProcessor =>
+    o.batchOf !== undefined && o.batchOf > 1
+      ? new BatchSpanProcessor({
+          exporter,
+          maxQueueSize: Math.max(2_048, o.batchOf),
+          maxExportBatchSize: 512,
+          scheduledDelayMillis: 60_000,
+        })
+      : new SimpleSpanProcessor({ exporter });
   let fileExporter: OtlpJsonFileSpanExporter | undefined;
   if (o.file) {
     try {
       fileExporter = new OtlpJsonFileSpanExporter({ dir: o.file.dir, fileName: o.file.fileName });
-      processors.push(new SimpleSpanProcessor({ exporter: fileExporter }));
+      processors.push(processor(fileExporter));
     } catch (err) {
       problems.push(`pipespan: cannot write ${o.what} to ${o.file.dir}: ${(err as Error).message}`);
     }
@@ -48,7 +69,7 @@ export function createSpanWriter(o: SpanWriterOptions): SpanWriter {
     o.remoteEnv !== undefined && !(o.remoteOnlyWithoutFile && fileExporter)
       ? createOtlpExportersFromEnv(o.remoteEnv, { onFirstFailure: (line) => problems.push(line) })
       : undefined;
-  if (remote?.traces) processors.push(new SimpleSpanProcessor({ exporter: remote.traces }));
+  if (remote?.traces) processors.push(processor(remote.traces));
   const provider = new TracerProvider({
     resource: o.resource,
     spanProcessors: processors,

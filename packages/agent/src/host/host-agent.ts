@@ -213,6 +213,7 @@ export async function runHostAgent(o: HostAgentOptions, until: Promise<unknown>)
     ...(telemetry.shipper ? { shipper: telemetry.shipper } : {}),
     exportDropsBySignal: exportDrops,
     queueLimitBytes: maxQueueBytes,
+    spanQueueDropped: () => telemetry.spanQueue.dropped,
     maps: () => ({ counters: source.countersInMap, limits: k.limits }),
     agent: { processes: () => table.size, clockAdjustmentNs: () => source.clockAdjustmentNs },
   });

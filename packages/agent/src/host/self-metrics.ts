@@ -18,6 +18,7 @@ import {
   METRIC_PIPESPAN_SOURCE_EVENTS,
   METRIC_PIPESPAN_SOURCE_MAP_LIMIT,
   METRIC_PIPESPAN_SOURCE_MAP_USAGE,
+  PIPESPAN_DROP_REASON_VALUE_SPAN_QUEUE_FULL,
   PIPESPAN_EXPORT_SIGNAL_VALUE_METRICS,
   PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES,
   PIPESPAN_SOURCE_MAP_VALUE_COUNTERS,
@@ -38,6 +39,8 @@ export interface SelfMetricsOptions {
   readonly shipper?: Shipper;
   /** Export items dropped, by signal and reason (the shipper reports them). */
   readonly exportDropsBySignal?: Record<"traces" | "metrics", DropCounts>;
+  /** Spans the SDK's batch queue dropped because it was full (exported as reason span_queue_full). */
+  readonly spanQueueDropped?: () => number;
   readonly queueLimitBytes?: number;
   /** Kernel map figures (eBPF source). */
   readonly maps?: () => { limits?: KernelMapLimits; counters: number; tracked?: number } | undefined;
@@ -125,6 +128,7 @@ export function registerSelfMetrics(o: SelfMetricsOptions): void {
             r.observe(n, { [ATTR_PIPESPAN_EXPORT_SIGNAL]: s, [ATTR_PIPESPAN_DROP_REASON]: reason });
           }
         }
+        if (o.spanQueueDropped) spanQueueObservation(r, o.spanQueueDropped);
       });
     }
     if (o.queueLimitBytes !== undefined) {
@@ -134,6 +138,13 @@ export function registerSelfMetrics(o: SelfMetricsOptions): void {
         description: "Bound of the on-disk export queue",
       }).addCallback((r) => r.observe(limit));
     }
+  }
+  if (o.spanQueueDropped && !(shipper && o.exportDropsBySignal)) {
+    const dropped = o.spanQueueDropped;
+    m.createObservableCounter(METRIC_PIPESPAN_EXPORT_DROPPED, {
+      unit: "{item}",
+      description: "Items that will never reach the backend",
+    }).addCallback((r) => spanQueueObservation(r, dropped));
   }
   const agent = o.agent;
   if (agent) {
@@ -167,4 +178,12 @@ function safeObj<T>(f: () => T): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Spans the batch queue dropped, zero included: "nothing dropped" is a fact worth exporting. */
+function spanQueueObservation(r: ObservableResult, dropped: () => number): void {
+  r.observe(safe(dropped), {
+    [ATTR_PIPESPAN_EXPORT_SIGNAL]: PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES,
+    [ATTR_PIPESPAN_DROP_REASON]: PIPESPAN_DROP_REASON_VALUE_SPAN_QUEUE_FULL,
+  });
 }

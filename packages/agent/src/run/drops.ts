@@ -13,6 +13,7 @@ import {
   PIPESPAN_DROP_REASON_VALUE_PROCESS_VANISHED,
   PIPESPAN_DROP_REASON_VALUE_RING_BUFFER_FULL,
   PIPESPAN_DROP_REASON_VALUE_ROOT_EXITED_EARLY,
+  PIPESPAN_DROP_REASON_VALUE_SPAN_QUEUE_FULL,
   PIPESPAN_DROP_REASON_VALUE_THREAD_MAP_FULL,
   PIPESPAN_DROP_REASON_VALUE_TRACKED_MAP_FULL,
   PIPESPAN_DROP_REASON_VALUE_UNKNOWN_PROCESS,
@@ -32,6 +33,7 @@ export const DROP_REASONS = [
   PIPESPAN_DROP_REASON_VALUE_UNKNOWN_PROCESS,
   PIPESPAN_DROP_REASON_VALUE_EXPORT_QUEUE_FULL,
   PIPESPAN_DROP_REASON_VALUE_EXPORT_REJECTED,
+  PIPESPAN_DROP_REASON_VALUE_SPAN_QUEUE_FULL,
   PIPESPAN_DROP_REASON_VALUE_OTHER,
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
@@ -51,6 +53,7 @@ const PLAIN: Record<DropReason, string> = {
   unknown_process: "events for processes never seen",
   export_queue_full: "export queue over its bound",
   export_rejected: "refused by the backend",
+  span_queue_full: "batch span queue full",
   other: "other",
 };
 

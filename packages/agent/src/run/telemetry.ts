@@ -4,6 +4,7 @@ import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from "@opentel
 import { planOtlpExportFromEnv } from "../export/otlp-grpc.js";
 import { OtlpJsonFileMetricExporter, OtlpJsonFileSpanExporter } from "../export/otlp-json-file.js";
 import { Shipper, type ShipperOptions } from "../export/shipper.js";
+import { SpanQueueDrops, spanQueueConfig } from "../export/span-queue.js";
 import { detectResource } from "../resource/detect-resource.js";
 import { SpanJournal } from "./span-journal.js";
 
@@ -33,6 +34,8 @@ export interface Telemetry {
   /** The remote export (files → backend), when the standard OTEL_* environment asks for one. */
   readonly shipper?: Shipper;
   readonly journal?: SpanJournal;
+  /** The SDK's batch span queue: its capacity and the spans it dropped because it was full. */
+  readonly spanQueue: { readonly capacity: number; readonly dropped: number };
   /** Writes what the SDK still holds to the local files and flushes the journal (periodically, while running). */
   flushLocal(): Promise<void>;
   /**
@@ -60,9 +63,14 @@ export async function createTelemetry(o: TelemetryOptions): Promise<Telemetry> {
   const segment = o.segmentBytes !== undefined ? { segmentBytes: o.segmentBytes } : {};
   const fileSpans = new OtlpJsonFileSpanExporter({ dir: o.runDir, ...segment });
   const fileMetrics = new OtlpJsonFileMetricExporter({ dir: o.runDir, ...segment });
-  // Spans reach the file within half a second of ending: what a SIGKILL can take is that half second.
-  const batches = { maxQueueSize: 65_536, maxExportBatchSize: 4_096, scheduledDelayMillis: 500 };
-  const spanProcessors: SpanProcessor[] = [new BatchSpanProcessor({ exporter: fileSpans, ...batches })];
+  // Spans reach the file within half a second of ending: what a SIGKILL can take is that half second. A span
+  // that finds the queue full is dropped by the SDK: counted here, exported and printed.
+  const queue = spanQueueConfig(o.env);
+  for (const w of queue.warnings) o.onWarning?.(w);
+  const queueDrops = new SpanQueueDrops();
+  const spanProcessors: SpanProcessor[] = [
+    new BatchSpanProcessor({ exporter: fileSpans, ...queue.config, selfObsMeterProvider: queueDrops }),
+  ];
   const journal = o.journal ? new SpanJournal(o.runDir) : undefined;
   if (journal) spanProcessors.push(journal);
   const tracerProvider = new TracerProvider({ resource, spanProcessors });
@@ -98,6 +106,12 @@ export async function createTelemetry(o: TelemetryOptions): Promise<Telemetry> {
     resource,
     ...(shipper ? { shipper } : {}),
     ...(journal ? { journal } : {}),
+    spanQueue: {
+      capacity: queue.config.maxQueueSize,
+      get dropped() {
+        return queueDrops.dropped;
+      },
+    },
     async flushLocal() {
       await settle(tracerProvider.forceFlush());
     },
@@ -121,6 +135,12 @@ export async function createTelemetry(o: TelemetryOptions): Promise<Telemetry> {
               (s.firstError ? ` (${s.firstError})` : ""),
           );
         }
+      }
+      if (queueDrops.dropped > 0) {
+        problems.push(
+          `pipespan: ${queueDrops.dropped} span(s) dropped before they were written: the batch span queue ` +
+            `(${queue.config.maxQueueSize}) was full; raise OTEL_BSP_MAX_QUEUE_SIZE`,
+        );
       }
       const jf = journal?.takeFailure();
       if (jf) problems.push(`pipespan: ${jf}`);

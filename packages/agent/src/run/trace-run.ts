@@ -201,6 +201,7 @@ async function traceRunInner(o: TraceRunOptions, signals: RunSignals): Promise<T
     source: source.name,
     drops,
     events: () => events,
+    spanQueueDropped: () => telemetry.spanQueue.dropped,
     ...(telemetry.shipper ? { shipper: telemetry.shipper } : {}),
     ...(kernel && typeof kernel.countersInMap === "number"
       ? { maps: () => ({ counters: kernel.countersInMap, tracked: table.running().length, limits: kernel.mapLimits }) }

@@ -55,6 +55,7 @@ export async function writeFindingSpans(
     what: "finding spans",
     resource: resourceFromAttributes(otelAttributes(o.resource)),
     idGenerator: ids,
+    batchOf: specs.length,
     ...(o.runDir !== undefined ? { file: { dir: o.runDir, fileName: FINDINGS_TRACES_FILE } } : {}),
     ...(o.remote === false ? {} : { remoteEnv: o.env ?? process.env }),
   });

@@ -109,8 +109,15 @@ function scopeOf(scope: { name?: string | null; version?: string | null } | null
 
 export function decodeAttributes(kvs: KeyValueJson[] | null | undefined): Attributes {
   const out: Attributes = {};
-  for (const kv of kvs ?? []) out[kv.key] = decodeAnyValue(kv.value);
+  for (const kv of kvs ?? []) setAttribute(out, kv.key, decodeAnyValue(kv.value));
   return out;
+}
+
+/** out[key] = value, where a key named "__proto__" is an attribute like any other (not the object's prototype). */
+export function setAttribute(out: Attributes, key: string, value: AttributeValue): void {
+  if (key === "__proto__")
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 export function decodeAnyValue(v: AnyValueJson | null | undefined): AttributeValue {

@@ -60,6 +60,7 @@ export const PIPESPAN_DROP_REASON_VALUE_ROOT_EXITED_EARLY = "root_exited_early" 
 export const PIPESPAN_DROP_REASON_VALUE_UNKNOWN_PROCESS = "unknown_process" as const;
 export const PIPESPAN_DROP_REASON_VALUE_EXPORT_QUEUE_FULL = "export_queue_full" as const;
 export const PIPESPAN_DROP_REASON_VALUE_EXPORT_REJECTED = "export_rejected" as const;
+export const PIPESPAN_DROP_REASON_VALUE_SPAN_QUEUE_FULL = "span_queue_full" as const;
 export const PIPESPAN_DROP_REASON_VALUE_OTHER = "other" as const;
 /** Which telemetry signal an export concerned. */
 export const ATTR_PIPESPAN_EXPORT_SIGNAL = "pipespan.export.signal" as const;
