@@ -313,9 +313,7 @@ function numberPoints(points: unknown[], what: string): { points: MetricData["da
       valueType = DOUBLE;
     }
     return {
-      attributes: attributesOf(p["attributes"], "data point attributes"),
-      startTime: hrTimeOf(p["startTimeUnixNano"], "startTimeUnixNano"),
-      endTime: hrTimeOf(p["timeUnixNano"], "timeUnixNano"),
+      ...pointBase(p),
       value,
     };
   });
@@ -358,15 +356,11 @@ function decodeMetric(m: Json): MetricData | undefined {
       const counts = arr(p["bucketCounts"], "bucketCounts").map((c) => int(c, "bucketCounts"));
       const boundaries = arr(p["explicitBounds"], "explicitBounds").map((b) => num(b, "explicitBounds"));
       return {
-        attributes: attributesOf(p["attributes"], "data point attributes"),
-        startTime: hrTimeOf(p["startTimeUnixNano"], "startTimeUnixNano"),
-        endTime: hrTimeOf(p["timeUnixNano"], "timeUnixNano"),
+        ...pointBase(p),
         value: {
           buckets: { boundaries, counts },
           count: int(p["count"], "count"),
-          ...(p["sum"] !== undefined ? { sum: num(p["sum"], "sum") } : {}),
-          ...(p["min"] !== undefined ? { min: num(p["min"], "min") } : {}),
-          ...(p["max"] !== undefined ? { max: num(p["max"], "max") } : {}),
+          ...sumMinMax(p),
         },
       };
     });
@@ -389,18 +383,14 @@ function decodeMetric(m: Json): MetricData | undefined {
     const dataPoints = arr(h["dataPoints"], "dataPoints").map((pRaw) => {
       const p = obj(pRaw, "an exponential histogram data point");
       return {
-        attributes: attributesOf(p["attributes"], "data point attributes"),
-        startTime: hrTimeOf(p["startTimeUnixNano"], "startTimeUnixNano"),
-        endTime: hrTimeOf(p["timeUnixNano"], "timeUnixNano"),
+        ...pointBase(p),
         value: {
           count: int(p["count"], "count"),
           scale: int(p["scale"], "scale"),
           zeroCount: int(p["zeroCount"], "zeroCount"),
           positive: buckets(p["positive"]),
           negative: buckets(p["negative"]),
-          ...(p["sum"] !== undefined ? { sum: num(p["sum"], "sum") } : {}),
-          ...(p["min"] !== undefined ? { min: num(p["min"], "min") } : {}),
-          ...(p["max"] !== undefined ? { max: num(p["max"], "max") } : {}),
+          ...sumMinMax(p),
         },
       };
     });
@@ -420,4 +410,22 @@ export function countMetricPoints(rms: readonly ResourceMetrics[]): number {
   let n = 0;
   for (const rm of rms) for (const sm of rm.scopeMetrics) for (const m of sm.metrics) n += m.dataPoints.length;
   return n;
+}
+
+/** What every data point has: its attributes and its time span. */
+function pointBase(p: Record<string, unknown>) {
+  return {
+    attributes: attributesOf(p["attributes"], "data point attributes"),
+    startTime: hrTimeOf(p["startTimeUnixNano"], "startTimeUnixNano"),
+    endTime: hrTimeOf(p["timeUnixNano"], "timeUnixNano"),
+  };
+}
+
+/** A histogram point's optional sum, min and max (present only when the writer had them). */
+function sumMinMax(p: Record<string, unknown>): { sum?: number; min?: number; max?: number } {
+  return {
+    ...(p["sum"] !== undefined ? { sum: num(p["sum"], "sum") } : {}),
+    ...(p["min"] !== undefined ? { min: num(p["min"], "min") } : {}),
+    ...(p["max"] !== undefined ? { max: num(p["max"], "max") } : {}),
+  };
 }
