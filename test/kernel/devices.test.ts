@@ -143,7 +143,8 @@ describe("storage devices over time (eBPF)", () => {
       console.log(
         `${disk}: ${n.toFixed(0)} requests, ${seconds.toFixed(3)} s of service, mean ${((seconds / n) * 1e3).toFixed(2)} ms`,
       );
-      expect(n).toBeGreaterThanOrEqual(SIZE / MiB);
+      // Request counts are spread over the buckets they fell in and rounded to 1/1000 per bucket.
+      expect(n).toBeGreaterThanOrEqual(SIZE / MiB - 5e-4 * arr(e.attributes[ops]).length);
       // each 1 MiB O_DIRECT request is a real device trip: more than 10 µs, less than a second on average
       expect(seconds / n).toBeGreaterThan(10e-6);
       expect(seconds / n).toBeLessThan(1);

@@ -3,6 +3,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { readOtlpJsonTraces } from "@pipespan/findings";
 import {
+  ATTR_PIPESPAN_OFFCPU_BLOCKED_TIME,
   ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME,
   ATTR_PIPESPAN_STALL_DEVICE,
   ATTR_PIPESPAN_STALL_DURATION,
@@ -83,8 +84,13 @@ describe("I/O stalls (eBPF)", () => {
     expect(r.code, r.stderr).toBe(0);
     const { spans } = await readOtlpJsonTraces(`${out}/st2`);
     const dd = spans.find((s) => s.attributes[ATTR_PROCESS_EXECUTABLE_NAME] === "dd")!;
+    // dd waits in D state: in io_schedule() for the device, and (O_DSYNC on ext4) for the journal commit, which
+    // is D state outside io_schedule(). The split moves with other writers on the same file system (measured 0.54 s
+    // of I/O wait beside a host-wide agent writing its files, 1.4–1.55 s on its own); together they hold dd.
     const ioWait = Number(dd.attributes[ATTR_PIPESPAN_OFFCPU_IO_WAIT_TIME]);
-    expect(ioWait).toBeGreaterThan(0.8);
+    const blocked = Number(dd.attributes[ATTR_PIPESPAN_OFFCPU_BLOCKED_TIME] ?? 0);
+    expect(ioWait).toBeGreaterThan(0.2);
+    expect(ioWait + blocked, `I/O wait ${ioWait} s, blocked ${blocked} s`).toBeGreaterThan(0.8);
     const stalls = dd.events.filter((e) => e.name === EVENT_PIPESPAN_STALL);
     expect(stalls.length).toBeGreaterThanOrEqual(1);
     const devName = readFileSync(`/sys/dev/block/${diskOf(work)}/uevent`, "utf8").match(/^DEVNAME=(.+)$/m)?.[1];
