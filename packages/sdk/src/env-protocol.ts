@@ -15,18 +15,18 @@ import {
   ENV_TRACEPARENT,
   ENV_TRACESTATE,
   MAX_TRACEPARENT_LENGTH,
+  MAX_TRACESTATE_LENGTH,
   parseTraceparent,
   previewValue,
   type TraceparentParse,
 } from "@pipespan/semconv";
 import { attemptProblem, checkAttempt, checkName, nameProblem } from "./limits.js";
 
-/** Every variable of the protocol, in the order they are documented (defined once, in @pipespan/semconv). */
-/** The traceparent parser every package shares (defined once, in @pipespan/semconv). */
-export { ENV_PROTOCOL_KEYS, MAX_TRACEPARENT_LENGTH, parseTraceparent, type TraceparentParse };
-
-/** Longest TRACESTATE accepted (W3C asks carriers to keep at least 512 characters; 32 members at most). */
-export const MAX_TRACESTATE_LENGTH = 4096;
+/**
+ * Every variable of the protocol, in the order they are documented, and the traceparent parser and bounds every
+ * package shares (each defined once, in @pipespan/semconv).
+ */
+export { ENV_PROTOCOL_KEYS, MAX_TRACEPARENT_LENGTH, MAX_TRACESTATE_LENGTH, parseTraceparent, type TraceparentParse };
 
 /** An environment as Node represents it: values may be missing. */
 export type EnvRecord = Record<string, string | undefined>;

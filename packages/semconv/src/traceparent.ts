@@ -5,6 +5,9 @@
 /** Longest TRACEPARENT accepted. Version 00 is exactly 55 characters; later versions may append fields. */
 export const MAX_TRACEPARENT_LENGTH = 512;
 
+/** Longest TRACESTATE accepted (W3C asks carriers to keep at least 512 characters; 32 members at most). */
+export const MAX_TRACESTATE_LENGTH = 4096;
+
 /** A parsed traceparent: the ids and flags, or why the value was rejected (one line). */
 export type TraceparentParse =
   | { ok: true; traceId: string; spanId: string; traceFlags: number }

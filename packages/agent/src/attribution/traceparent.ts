@@ -1,9 +1,6 @@
 import type { SpanContext } from "@opentelemetry/api";
 import { TraceState } from "@opentelemetry/core";
-import { parseTraceparent } from "@pipespan/semconv";
-
-/** Longest TRACESTATE taken from a process environment (as the SDK bounds its own). */
-const MAX_TRACESTATE_LENGTH = 4096;
+import { MAX_TRACESTATE_LENGTH, parseTraceparent } from "@pipespan/semconv";
 
 /**
  * The remote span context a process environment names (TRACEPARENT, TRACESTATE), or undefined when TRACEPARENT is
