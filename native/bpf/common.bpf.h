@@ -244,6 +244,45 @@ static __always_inline void pp_account(struct pp_counters *c, __u32 kind, __u64 
 }
 
 /*
+ * Intervals that close outside a switch-out (at a wakeup, or at a switch-in) are kept in the thread's own state
+ * and added to the process counters at its next switch-out or exit, the one place per scheduling cycle that looks
+ * the counters up: a thread's cycle (off the CPU → runnable → on it → off again) then costs one counters lookup
+ * instead of three. The thread's scheduler events never run at once (a wakeup waits for the task to be off its
+ * CPU, and switch-in follows the wakeup), so the pending fields need no atomics. Returns false when the interval
+ * does not fit (an off-CPU interval of another kind is already pending: only after a missed switch-out); the
+ * caller then adds it to the counters itself.
+ */
+static __always_inline bool pp_pend(struct pp_thread_state *st, __u32 kind, __u64 delta) {
+  if (kind == PP_T_RUNQ) {
+    st->pending_runq_ns += delta;
+    return true;
+  }
+  if (st->pending_off_ns && st->pending_kind != kind) return false;
+  st->pending_kind = kind;
+  st->pending_off_ns += delta;
+  return true;
+}
+
+/* Add the thread's pending intervals to its process counters. */
+static __always_inline void pp_flush(struct pp_counters *c, struct pp_thread_state *st) {
+  if (st->pending_runq_ns) pp_account(c, PP_T_RUNQ, st->pending_runq_ns);
+  if (st->pending_off_ns) pp_account(c, st->pending_kind, st->pending_off_ns);
+  st->pending_runq_ns = 0;
+  st->pending_off_ns = 0;
+  st->pending_kind = PP_T_NONE;
+}
+
+/* Close an interval of `kind` lasting `delta` ns: pending in the thread's state when possible, else straight into
+ * the counters of t's process. */
+static __always_inline void pp_close(struct task_struct *t, struct pp_thread_state *st, __u32 kind, __u64 delta) {
+  if (pp_pend(st, kind, delta)) return;
+  struct pp_counters *c = pp_counters_get(t, !(t->flags & PF_EXITING));
+  if (!c) return;
+  pp_flush(c, st);
+  pp_pend(st, kind, delta);
+}
+
+/*
  * A running thread is leaving (switch-out) or exiting. On-CPU time is the growth of the kernel's own
  * se.sum_exec_runtime since the last switch-out — exact whatever events we miss, and the same clock as
  * /proc/<pid>/schedstat, getrusage() and process.cpu.time (no steal time, which wall-clock slices between

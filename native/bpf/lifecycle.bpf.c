@@ -287,7 +287,10 @@ int BPF_PROG(pp_process_exit, struct task_struct *p) {
   struct pp_counters *c = pp_counters_get(p, tracked && group_dead);
   if (!c && !tracked) return 0;
   if (c) {
-    if (had_state) pp_close_running(c, &last, sum_exec, now);
+    if (had_state) {
+      pp_flush(c, &last);
+      pp_close_running(c, &last, sum_exec, now);
+    }
     __sync_fetch_and_add(&c->exit_cpu_ns, sum_exec);
     /* task->ioac is per thread; signal->ioac would also hold reaped children's I/O (wait_task_zombie). */
     __sync_fetch_and_add(&c->exit_rchar, p->ioac.rchar);

@@ -195,6 +195,13 @@ struct pp_thread_state {
   __u64 sum_exec_ns;       /* the thread's se.sum_exec_runtime at its last switch-out (or first sight) */
   __u32 tgid;
   __u32 kind;              /* enum pp_thread_kind */
+  /* Intervals closed at a wakeup or switch-in but not yet added to the process counters: they are added at the
+   * thread's next switch-out (or exit), so that only one program per scheduling cycle looks the counters up.
+   * The loader's in-flight read adds them too. */
+  __u64 pending_off_ns;    /* off-CPU time of kind pending_kind */
+  __u64 pending_runq_ns;   /* run-queue time */
+  __u32 pending_kind;      /* enum pp_thread_kind of pending_off_ns (an OFF_* kind), PP_T_NONE when none */
+  __u32 _pad;
 };
 
 /* ---- per-CPU drop / health counters (array index) ---- */
