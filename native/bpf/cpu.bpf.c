@@ -101,15 +101,14 @@ static __always_inline void pp_switch_out(struct task_struct *prev, bool preempt
   }
   __u32 kind = preempt ? PP_T_RUNQ : pp_off_kind(prev);
   __u64 sum_exec = prev->se.sum_exec_runtime;
-  struct pp_counters *c = pp_counters_get(prev, !exiting);
-  if (c) {
-    pp_flush(c, st);
-    pp_close_running(c, st, sum_exec, now);
-    if (kind == PP_T_RUNQ)
-      __sync_fetch_and_add(&c->nivcsw, 1);
-    else
-      __sync_fetch_and_add(&c->nvcsw, 1);
-  }
+  pp_close_running(prev, st, sum_exec, now);
+  if (kind == PP_T_RUNQ)
+    st->pending_nivcsw++;
+  else
+    st->pending_nvcsw++;
+  /* The one place the pending state is added to the process counters on the way (pp_flush_due()). An exiting
+   * thread's final share is added at sched_process_exit, which ran before. */
+  if (pp_flush_due(st)) pp_flush_task(prev, st);
   st->sum_exec_ns = sum_exec;
   st->kind = kind;
   st->ts_ns = now;

@@ -275,7 +275,7 @@ Loader::Loader(const Options& o) {
     bpf_map__set_max_entries(skel_->maps.pp_threads, o.maxThreads);
 
     for (const ProgSpec& spec : kPrograms) {
-      ProgramInfo info{spec.name, spec.tracepoint, spec.group, false, ""};
+      ProgramInfo info{spec.name, spec.tracepoint, spec.group, false, true, ""};
       struct bpf_program* prog = bpf_object__find_program_by_name(skel_->obj, spec.name);
       if (prog == nullptr) throw Error(std::string("internal: BPF program ") + spec.name + " missing from object");
       std::string typedefName = std::string("btf_trace_") + spec.tracepoint;
@@ -499,8 +499,11 @@ size_t Loader::readCounters(std::vector<uint8_t>& out, bool inflight, uint64_t e
                    if (st.kind == PP_T_ONCPU || st.kind == PP_T_RUNQ || st.kind == PP_T_OFF_D ||
                        st.kind == PP_T_OFF_IOWAIT)
                      c.active_threads++;
-                   // Intervals the kernel closed but keeps with the thread until its next switch-out.
+                   // Intervals and switches the kernel closed but keeps with the thread (pp_flush_due()).
+                   c.oncpu_ns += st.pending_oncpu_ns;
                    c.runq_ns += st.pending_runq_ns;
+                   c.nvcsw += st.pending_nvcsw;
+                   c.nivcsw += st.pending_nivcsw;
                    switch (st.pending_kind) {
                      case PP_T_OFF_IOWAIT:
                        c.offcpu_iowait_ns += st.pending_off_ns;
