@@ -182,8 +182,14 @@ int BPF_PROG(pp_process_exec, struct task_struct *p, pid_t old_pid, struct linux
   __u32 tid = p->pid;
   __u32 old = old_pid;
   /* A non-leader thread that execs takes over the leader's pid (de_thread()): forget its old thread id,
-   * or the stale state would look like a thread still running. */
-  if (old != tid) bpf_map_delete_elem(&pp_threads, &old);
+   * or the stale state would look like a thread still running; what it kept pending goes to the process. */
+  if (old != tid) {
+    struct pp_thread_state *gone = bpf_map_lookup_elem(&pp_threads, &old);
+    if (gone) {
+      pp_flush_task(p, gone);
+      bpf_map_delete_elem(&pp_threads, &old);
+    }
+  }
   if (!pp_tracked_task(p)) return 0;
 
   __u32 zero = 0;
@@ -287,7 +293,10 @@ int BPF_PROG(pp_process_exit, struct task_struct *p) {
   struct pp_counters *c = pp_counters_get(p, tracked && group_dead);
   if (!c && !tracked) return 0;
   if (c) {
-    if (had_state) pp_close_running(c, &last, sum_exec, now);
+    if (had_state) {
+      pp_close_running(p, &last, sum_exec, now);
+      pp_flush(c, &last); /* the thread's pending time and switches, with its last time on a CPU */
+    }
     __sync_fetch_and_add(&c->exit_cpu_ns, sum_exec);
     /* task->ioac is per thread; signal->ioac would also hold reaped children's I/O (wait_task_zombie). */
     __sync_fetch_and_add(&c->exit_rchar, p->ioac.rchar);
