@@ -43,6 +43,8 @@ import { fmtCompact, fmtSpread, sleep, spread } from "./lib/stats.ts";
 const RATE = Number(process.env["RATE"] ?? 60_000);
 const SECONDS = Number(process.env["DURATION_S"] ?? 15);
 const ROUNDS = Number(process.env["ROUNDS"] ?? 3);
+/** COMPARE=0: only the default path (handed over); otherwise each round also runs the read-back path, alternating. */
+const COMPARE = process.env["COMPARE"] !== "0";
 const GOAL = 50_000;
 
 /** The Collector binary: $PIPESPAN_OTELCOL_BIN, else the cached build (built now when missing; needs Go). */
@@ -153,7 +155,10 @@ interface Round {
   seconds: number;
 }
 
-async function round(collector: Collector, n: number): Promise<Round> {
+/** The two ways the shipper can get at the spans: handed over in memory (the default), or read back from the file. */
+type Path = "handed over" | "read back";
+
+async function round(collector: Collector, n: number, path: Path): Promise<Round> {
   const dir = mkdtempSync(join(process.env["PIPESPAN_TEST_SCRATCH"] ?? tmpdir(), "pipespan-bench-export-"));
   try {
     const telemetry = await createTelemetry({
@@ -164,6 +169,7 @@ async function round(collector: Collector, n: number): Promise<Round> {
         OTEL_METRICS_EXPORTER: "none",
       },
       onWarning: (w) => console.log(`  ${w}`),
+      ...(path === "read back" ? { shipper: { maxHeldSpans: 0 } } : {}),
     });
     const tracer = telemetry.tracerProvider.getTracer("pipespan");
     const base = await collector.counts();
@@ -244,7 +250,7 @@ async function round(collector: Collector, n: number): Promise<Round> {
     };
     const f = (x: number) => Math.round(x).toLocaleString("en-US");
     console.log(
-      `round ${n}: ${f(r.ended)} spans ended (${f(r.offered)}/s offered); the Collector accepted ${f(received)} ` +
+      `round ${n} (${path}): ${f(r.ended)} spans ended (${f(r.offered)}/s offered); the Collector accepted ${f(received)} ` +
         `by ${r.seconds.toFixed(1)} s: ${f(r.sustained)} spans/s sustained (${f(r.duringGeneration)}/s while ` +
         `spans were being made); dropped: ${r.queueDropped} batch queue, ${r.shipperDropped} export, ` +
         `${r.refused} refused, ${r.missing} missing — ${describeLoad()}`,
@@ -256,11 +262,23 @@ async function round(collector: Collector, n: number): Promise<Round> {
 }
 
 console.log(`export benchmark: ${describeMachine()}`);
-console.log(`offering ${RATE.toLocaleString("en-US")} spans/s for ${SECONDS} s, ${ROUNDS} round(s)`);
+console.log(
+  `offering ${RATE.toLocaleString("en-US")} spans/s for ${SECONDS} s, ${ROUNDS} round(s)` +
+    (COMPARE ? ", each beside a round of the read-back path (COMPARE=0: without)" : ""),
+);
 const collector = await startCollector(collectorBin());
 const rounds: Round[] = [];
+const readBack: Round[] = [];
 try {
-  for (let i = 1; i <= ROUNDS; i++) rounds.push(await round(collector, i));
+  for (let i = 1; i <= ROUNDS; i++) {
+    // Alternate which path goes first, so that a trend in the machine's load favours neither.
+    const order: Path[] = !COMPARE
+      ? ["handed over"]
+      : i % 2
+        ? ["handed over", "read back"]
+        : ["read back", "handed over"];
+    for (const path of order) (path === "handed over" ? rounds : readBack).push(await round(collector, i, path));
+  }
 } finally {
   await collector.stop();
 }
@@ -268,6 +286,13 @@ const sustained = spread(rounds.map((r) => r.sustained));
 const drops = rounds.reduce((n, r) => n + r.queueDropped + r.shipperDropped + r.refused + r.missing, 0);
 const rss = process.resourceUsage().maxRSS / 1024;
 console.log(`sustained spans/s received by the Collector: ${fmtSpread(sustained, 0)}`);
+if (COMPARE) {
+  const old = spread(readBack.map((r) => r.sustained));
+  const ratios = spread(rounds.map((r, i) => r.sustained / (readBack[i]?.sustained ?? Number.NaN)));
+  const oldDrops = readBack.reduce((n, r) => n + r.queueDropped + r.shipperDropped + r.refused + r.missing, 0);
+  console.log(`  read back from the file instead: ${fmtSpread(old, 0)}, dropped ${oldDrops}`);
+  console.log(`  handed over / read back, round by round: ${fmtSpread(ratios, 2, "×")}`);
+}
 console.log(`dropped, all rounds: ${drops} (goal 0); peak RSS of this process ${rss.toFixed(0)} MB`);
 console.log(
   `goal ≥ ${GOAL.toLocaleString("en-US")} spans/s with 0 dropped: ${sustained.median >= GOAL && drops === 0 ? "met" : "not met"}`,
