@@ -103,6 +103,8 @@ export interface ShipperOptions {
 
 export interface ShipperStats {
   sent: Record<ExportSignal, number>;
+  /** Of the spans sent, those handed over by offer() (sent without reading their line back). */
+  handedOver: number;
   failures: Record<ExportSignal, number>;
   dropped: Record<ExportSignal, number>;
   /** Bytes of the signal's files not delivered yet, as of the last pass. */
@@ -189,6 +191,7 @@ export class Shipper {
   readonly #max: number;
   readonly stats: ShipperStats = {
     sent: { traces: 0, metrics: 0 },
+    handedOver: 0,
     failures: { traces: 0, metrics: 0 },
     dropped: { traces: 0, metrics: 0 },
     pendingBytes: { traces: 0, metrics: 0 },
@@ -517,8 +520,10 @@ export class Shipper {
               this.#failed(signal, ch, r.error);
               return false;
             }
-            if (r.ok) this.#succeeded(signal, n);
-            else
+            if (r.ok) {
+              this.#succeeded(signal, n);
+              if (held) this.stats.handedOver += n;
+            } else
               this.#dropped(
                 signal,
                 "export_rejected",
