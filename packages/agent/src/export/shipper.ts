@@ -17,7 +17,7 @@
 // With `maxQueueBytes` (the host agent) the folder is an on-disk queue of that size: past it the oldest segment
 // is deleted, and what of it the backend had not received is counted as dropped (export_queue_full).
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import type { ExportResult } from "@opentelemetry/core";
 import type { ResourceMetrics } from "@opentelemetry/sdk-metrics";
@@ -259,22 +259,32 @@ export class Shipper {
     }
   }
 
-  /** The held spans of the line of `name` that starts at `start`, if that is what is held; older ones are let go. */
-  #takeHeld(name: string, ino: number, start: number, end: number): ReadableSpan[] | undefined {
+  /**
+   * The held line of `name` that starts at `start` and is wholly in the file (`size` bytes), if that is what is
+   * held; held lines before it are let go (their place has been passed).
+   */
+  #takeHeld(name: string, ino: number, start: number, size: number): HeldLine | undefined {
     const list = this.#held.get(name);
     if (!list) return undefined;
     while (list.length > 0) {
       const h = list[0] as HeldLine;
       if (h.ino === ino && h.start > start) return undefined;
+      if (h.ino === ino && h.start === start && h.end > size) return undefined;
       list.shift();
       this.#heldSpans -= h.spans.length;
       if (h.ino === ino && h.start === start) {
         if (list.length === 0) this.#held.delete(name);
-        return h.end === end ? h.spans : undefined;
+        return h;
       }
     }
     this.#held.delete(name);
     return undefined;
+  }
+
+  /** Whether the next held line of `name` starts at `start`. */
+  #heldAt(name: string, ino: number, start: number): boolean {
+    const h = this.#held.get(name)?.[0];
+    return h !== undefined && h.ino === ino && h.start === start;
   }
 
   #dropHeld(): void {
@@ -469,9 +479,9 @@ export class Shipper {
   async #shipFile(signal: ExportSignal, ch: Channel<unknown>, name: string): Promise<boolean> {
     const path = join(this.#o.dir, name);
     const tgt = target(signal, ch.s.endpoint);
-    let st: Awaited<ReturnType<typeof stat>>;
+    let st: ReturnType<typeof statSync>;
     try {
-      st = await stat(path);
+      st = statSync(path);
     } catch {
       this.#state.forget(name);
       return true;
@@ -479,70 +489,104 @@ export class Shipper {
     let cur: FileCursor = this.#state.cursor(tgt, name) ?? { ino: st.ino, offset: 0, partial: 0, items: 0 };
     if (cur.ino !== st.ino || cur.offset > st.size) cur = { ino: st.ino, offset: 0, partial: 0, items: 0 };
     this.#fragment.delete(`${signal}:${name}`);
-    if (cur.offset >= st.size) return true;
-    const fh = await open(path, "r");
+    const traces = signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES;
+    // Lines whose spans are held go without touching the file (no read, no parse: no wait on the event loop
+    // either); the others are read from it, up to the next held line.
+    let fh: Awaited<ReturnType<typeof open>> | undefined;
     try {
-      let lastEnd = cur.offset;
-      for await (const line of linesFrom(fh, cur.offset, st.size)) {
-        const start = lastEnd;
-        lastEnd = line.end;
-        const held =
-          signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES ? this.#takeHeld(name, st.ino, start, line.end) : undefined;
-        const text = held ? undefined : line.text();
-        if (!held && text === undefined) {
-          // Longer than any line pipespan writes: not ours to send.
-          this.#dropped(signal, "decode_error", 0, `${name}: a line of ${line.bytes} bytes is too long to send`);
-        } else {
-          let items: unknown[] | undefined = held;
-          try {
-            items ??= this.#decode(signal, text as string);
-          } catch (err) {
-            const why = err instanceof OtlpJsonDecodeError || err instanceof SyntaxError ? err.message : String(err);
-            this.#dropped(signal, "decode_error", 0, `${name}: a line that is not OTLP/JSON was skipped (${why})`);
-          }
-          // Spans go in requests of up to maxItemsPerRequest; metrics one resourceMetrics per request.
-          const step =
-            signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES && items
-              ? Math.max(
-                  1,
-                  Math.min(this.#max, Math.floor((items.length * MAX_REQUEST_JSON_BYTES) / Math.max(1, line.bytes))),
-                )
-              : 1;
-          for (let i = cur.partial; items && i < items.length; ) {
-            const chunk = items.slice(i, i + step);
-            const n =
-              signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES
-                ? chunk.length
-                : countMetricPoints(chunk as ResourceMetrics[]);
-            const r = await ch.send(signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES ? chunk : (chunk[0] as never));
-            if (!r.ok && !r.permanent) {
-              this.#state.set(tgt, name, { ...cur, partial: i });
-              this.#failed(signal, ch, r.error);
-              return false;
+      while (cur.offset < st.size) {
+        const held = traces ? this.#takeHeld(name, st.ino, cur.offset, st.size) : undefined;
+        if (held) {
+          const sent = await this.#sendLine(signal, ch, tgt, name, cur, held.spans, held.end - cur.offset, true);
+          if (!sent) return false;
+          cur = { ...sent, offset: held.end, partial: 0 };
+          this.#state.set(tgt, name, cur);
+          continue;
+        }
+        fh ??= await open(path, "r");
+        let atHeld = false;
+        for await (const line of linesFrom(fh, cur.offset, st.size)) {
+          const text = line.text();
+          if (text === undefined) {
+            // Longer than any line pipespan writes: not ours to send.
+            this.#dropped(signal, "decode_error", 0, `${name}: a line of ${line.bytes} bytes is too long to send`);
+          } else {
+            let items: unknown[] | undefined;
+            try {
+              items = this.#decode(signal, text);
+            } catch (err) {
+              const why = err instanceof OtlpJsonDecodeError || err instanceof SyntaxError ? err.message : String(err);
+              this.#dropped(signal, "decode_error", 0, `${name}: a line that is not OTLP/JSON was skipped (${why})`);
             }
-            if (r.ok) {
-              this.#succeeded(signal, n);
-              if (held) this.stats.handedOver += n;
-            } else
-              this.#dropped(
-                signal,
-                "export_rejected",
-                n,
-                `${ch.s.endpoint} refused ${n} item(s) as invalid (${exportErrorCause(r.error)})`,
-              );
-            i += chunk.length;
-            cur = { ...cur, partial: i, items: cur.items + (r.ok ? n : 0) };
-            this.#state.set(tgt, name, cur);
+            if (items) {
+              const sent = await this.#sendLine(signal, ch, tgt, name, cur, items, line.bytes, false);
+              if (!sent) return false;
+              cur = sent;
+            }
+          }
+          cur = { ...cur, offset: line.end, partial: 0 };
+          this.#state.set(tgt, name, cur);
+          if (traces && this.#heldAt(name, st.ino, line.end)) {
+            atHeld = true;
+            break;
           }
         }
-        cur = { ...cur, offset: line.end, partial: 0 };
-        this.#state.set(tgt, name, cur);
+        if (!atHeld) {
+          // What is left past the last complete line is part of one (being written, or half of one from a crash).
+          if (cur.offset < st.size) this.#fragment.set(`${signal}:${name}`, st.size - cur.offset);
+          break;
+        }
       }
-      if (st.size > lastEnd) this.#fragment.set(`${signal}:${name}`, st.size - lastEnd);
       return true;
     } finally {
-      await fh.close();
+      await fh?.close();
     }
+  }
+
+  /**
+   * Sends the items of one line from `cur.partial` on: spans in requests of up to maxItemsPerRequest (fewer for a
+   * large line), metrics one resourceMetrics per request. The cursor after them, or undefined when the backend
+   * failed (the cursor then records how far it got).
+   */
+  async #sendLine(
+    signal: ExportSignal,
+    ch: Channel<unknown>,
+    tgt: string,
+    name: string,
+    from: FileCursor,
+    items: unknown[],
+    lineBytes: number,
+    held: boolean,
+  ): Promise<FileCursor | undefined> {
+    const traces = signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES;
+    const step = traces
+      ? Math.max(1, Math.min(this.#max, Math.floor((items.length * MAX_REQUEST_JSON_BYTES) / Math.max(1, lineBytes))))
+      : 1;
+    let cur = from;
+    for (let i = cur.partial; i < items.length; ) {
+      const chunk = items.slice(i, i + step);
+      const n = traces ? chunk.length : countMetricPoints(chunk as ResourceMetrics[]);
+      const r = await ch.send(traces ? chunk : (chunk[0] as never));
+      if (!r.ok && !r.permanent) {
+        this.#state.set(tgt, name, { ...cur, partial: i });
+        this.#failed(signal, ch, r.error);
+        return undefined;
+      }
+      if (r.ok) {
+        this.#succeeded(signal, n);
+        if (held) this.stats.handedOver += n;
+      } else
+        this.#dropped(
+          signal,
+          "export_rejected",
+          n,
+          `${ch.s.endpoint} refused ${n} item(s) as invalid (${exportErrorCause(r.error)})`,
+        );
+      i += chunk.length;
+      cur = { ...cur, partial: i, items: cur.items + (r.ok ? n : 0) };
+      this.#state.set(tgt, name, cur);
+    }
+    return cur;
   }
 
   /** Spans of a trace line; for metrics, one entry per resourceMetrics (each is one request). */
