@@ -253,7 +253,7 @@ async function round(collector: Collector, n: number, path: Path): Promise<Round
       `round ${n} (${path}): ${f(r.ended)} spans ended (${f(r.offered)}/s offered); the Collector accepted ${f(received)} ` +
         `by ${r.seconds.toFixed(1)} s: ${f(r.sustained)} spans/s sustained (${f(r.duringGeneration)}/s while ` +
         `spans were being made); dropped: ${r.queueDropped} batch queue, ${r.shipperDropped} export, ` +
-        `${r.refused} refused, ${r.missing} missing — ${describeLoad()}`,
+        `${r.refused} refused, ${r.missing} missing; ${f(shipper.stats.handedOver)} sent from memory — ${describeLoad()}`,
     );
     return r;
   } finally {
