@@ -1,11 +1,15 @@
 // Export throughput to a real Collector over OTLP gRPC: `npm run bench:export` (or `node bench/export.ts` after
-// `npm run build`). Options: RATE=60000 (spans/s offered), DURATION_S=15 (seconds per round), ROUNDS=3.
+// `npm run build`). Options: RATE=60000 (spans/s offered), DURATION_S=15 (seconds per round), ROUNDS=3,
+// COMPARE=0 (skip the read-back rounds).
 //
 // pipespan's own export path, in one process as in `pipespan run` and `pipespan agent`: spans shaped like process
 // spans (15 measurement attributes) are ended through the OTel SDK at RATE, the batch span processor writes them
 // to the run folder's traces.jsonl, and the shipper sends the file on to the Collector (bench/collector-export.yaml,
 // the OCB-built otelcol-pipespan from scripts/backends/build.sh, on free loopback ports). What the Collector
-// received comes from its own metrics (otelcol_receiver_accepted_spans), read every 250 ms.
+// received comes from its own metrics (otelcol_receiver_accepted_spans), read every 250 ms. The shipper gets the
+// spans just written handed over (no parse of the line); each round is run beside one where it reads every line
+// back from the file (maxHeldSpans 0, the path before the hand-over, and still the path of a replay), alternating
+// which goes first, and the ratio of the two is printed round by round: the machine is shared and noisy.
 //
 // Per round it prints the sustained rate — spans the Collector accepted / (its last accept − the first span's end),
 // i.e. the whole path kept up for that long — and every drop: the batch queue's (span_queue_full), the shipper's,

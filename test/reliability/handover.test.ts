@@ -40,7 +40,7 @@ async function setup(o: { maxHeldSpans?: number; batch?: number } = {}) {
   });
   const tracer = telemetry.tracerProvider.getTracer("pipespan");
   let made = 0;
-  const make = async (n: number) => {
+  const make = async (n: number, pauses = true) => {
     for (let i = 0; i < n; i++, made++) {
       const parent = tracer.startSpan(`task-${made}`);
       parent.addEvent("started", { [ATTR_PROCESS_PID]: made });
@@ -49,7 +49,7 @@ async function setup(o: { maxHeldSpans?: number; batch?: number } = {}) {
       if (made % 7 === 0) parent.setStatus({ code: 2, message: `exit ${made}` });
       parent.end();
       // Let the batch processor write and the shipper send as the spans come, as in a run.
-      if (i % 500 === 499) await new Promise((res) => setTimeout(res, 5));
+      if (pauses && i % 500 === 499) await new Promise((res) => setTimeout(res, 5));
     }
   };
   /** Everything ended goes to the file, then to the backend; the file's spans and the backend's. */
@@ -61,7 +61,9 @@ async function setup(o: { maxHeldSpans?: number; batch?: number } = {}) {
     await shipper.close();
     return { drained, stats: shipper.stats, local: fileSpans(join(dir, "traces.jsonl")), sent: r.spans() };
   };
-  return { r, make, finish, warnings };
+  const shipper = telemetry.shipper;
+  if (!shipper) throw new Error("no shipper");
+  return { r, make, finish, warnings, shipper };
 }
 
 interface FileSpan {
@@ -130,8 +132,16 @@ describe("spans handed over from the file exporter to the shipper", () => {
     const t = await setup();
     t.r.respondWith({ code: status.UNAVAILABLE, details: "down" });
     await t.make(3_000);
-    await t.r.waitFor((rc) => rc.headers.length >= 1, 20_000);
+    const until = async (ok: () => boolean) => {
+      const deadline = Date.now() + 20_000;
+      while (!ok() && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+      expect(ok()).toBe(true);
+    };
+    // The shipper has seen the refusal (not just the receiver), then the backend answers again; once a request
+    // has gone through, new lines are handed over while the older ones were read back: both in one file.
+    await until(() => t.shipper.stats.failures.traces > 0);
     t.r.respondWith(undefined);
+    await until(() => !t.shipper.stats.failing);
     await t.make(3_000);
     const { drained, stats, local, sent } = await t.finish();
     expect(drained.complete).toBe(true);
@@ -140,17 +150,19 @@ describe("spans handed over from the file exporter to the shipper", () => {
     expect(stats.failures.traces).toBeGreaterThan(0);
     // What the outage held back came from the file; nothing was held while the backend failed.
     expect(stats.handedOver).toBeLessThan(6_000);
+    expect(stats.handedOver).toBeGreaterThan(0);
     expect(stats.sent.traces).toBe(6_000);
   });
 
   it("lines beyond the hand's bound are read back; maxHeldSpans 0 reads every line back", async () => {
     for (const maxHeldSpans of [100, 0]) {
       const t = await setup({ maxHeldSpans, batch: 512 });
-      await t.make(3_000);
+      // Without a pause the batch processor writes full lines of 512 (and the last 440 at the end): none fits a
+      // hand of 100.
+      await t.make(3_000, false);
       const { drained, stats, local, sent } = await t.finish();
       expect(drained.complete).toBe(true);
       expectSameSpans(local, sent);
-      // Lines of up to 512 spans never fit a hand of 100.
       expect(stats.handedOver).toBe(0);
       expect(stats.sent.traces).toBe(3_000);
     }

@@ -8,7 +8,7 @@
 // Spans the process itself just wrote (the run's or the agent's own pipeline) are handed over as well, with where
 // their line lies in the file (offer()): when the shipper reaches that line it sends the spans it holds instead of
 // parsing the line back, and the cursor moves exactly as if it had read it. The file stays the record: what was
-// never offered, or was let go (a full hand, a failing backend), is read from the file as before.
+// never offered, or not taken (a full hand) or let go (a failing backend), is read from the file as before.
 //
 // Bounded: one request in flight, at most `maxItemsPerRequest` spans per request (fewer when the line is large:
 // a request stays under MAX_REQUEST_JSON_BYTES of the line's JSON, which bounds its protobuf size below the
@@ -80,7 +80,10 @@ export interface ShipperOptions {
   readonly metrics?: ShippedSignal<ResourceMetrics>;
   /** Spans per request at most (default 4096, the batch span processor's batch: one request per line). */
   readonly maxItemsPerRequest?: number;
-  /** Spans handed over by offer() held at most (default 16 384; 0: never held, every line is read back). */
+  /**
+   * Spans handed over by offer() held at most (default 16 384, about 20 MB of process spans; 0: never held, every
+   * line is read back).
+   */
   readonly maxHeldSpans?: number;
   /** How often new lines are looked for while running (ms, default 500). */
   readonly pollMs?: number;
@@ -227,12 +230,14 @@ export class Shipper {
   /**
    * A line of spans this process has just appended to one of the folder's trace files (an OtlpJsonFileSpanExporter's
    * onWritten): the spans are kept so that the line need not be parsed back, and a pass is started soon. Nothing
-   * is kept while the backend fails or beyond `maxHeldSpans` (the oldest are let go: their lines are read back).
+   * is kept while the backend fails or beyond `maxHeldSpans` (those lines are read back from the file).
    */
   offer(line: WrittenLine<ReadableSpan[]>): void {
     if (!this.#traces || this.#maxHeld === 0 || this.#stopped || this.stats.failing) return;
     if (this.#o.include && !this.#o.include(line.name)) return;
-    if (line.items.length === 0 || line.items.length > this.#maxHeld) return;
+    // A full hand takes no more: the held lines are the oldest unsent ones, next in line to go; this one will be
+    // read back from the file when its turn comes.
+    if (line.items.length === 0 || this.#heldSpans + line.items.length > this.#maxHeld) return;
     let list = this.#held.get(line.name);
     if (!list) {
       list = [];
@@ -240,23 +245,12 @@ export class Shipper {
     }
     list.push({ ino: line.ino, start: line.start, end: line.end, spans: line.items });
     this.#heldSpans += line.items.length;
-    while (this.#heldSpans > this.#maxHeld) this.#letGoOldest();
     this.#kick();
   }
 
   /** Spans held from offer() and not sent yet. */
   get heldSpans(): number {
     return this.#heldSpans;
-  }
-
-  #letGoOldest(): void {
-    // Lines of one file are held in order; the oldest overall is the first of some file (all are recent).
-    for (const [name, list] of this.#held) {
-      const h = list.shift();
-      if (h) this.#heldSpans -= h.spans.length;
-      if (list.length === 0) this.#held.delete(name);
-      if (h) return;
-    }
   }
 
   /**
