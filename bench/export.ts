@@ -157,6 +157,8 @@ interface Round {
   refused: number;
   missing: number;
   seconds: number;
+  /** CPU time of this process (user + system) per span received: making, writing and shipping it. */
+  cpuUsPerSpan: number;
 }
 
 /** The two ways the shipper can get at the spans: handed over in memory (the default), or read back from the file. */
@@ -187,6 +189,7 @@ async function round(collector: Collector, n: number, path: Path): Promise<Round
     })();
 
     // Offer RATE spans/s for SECONDS, in small slices so the writer and the shipper get their turns.
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     let ended = 0;
     for (;;) {
@@ -237,6 +240,7 @@ async function round(collector: Collector, n: number, path: Path): Promise<Round
     sampling = false;
     await sampler;
     const received = last.accepted - base.accepted;
+    const cpu = process.cpuUsage(cpu0);
     // When the Collector accepted its last span: the first sample that reached the final count.
     samples.push({ t: performance.now(), accepted: received });
     const lastAt = samples.find((s) => s.accepted >= received)?.t ?? performance.now();
@@ -251,13 +255,14 @@ async function round(collector: Collector, n: number, path: Path): Promise<Round
       refused: last.refused - base.refused,
       missing: ended - received,
       seconds,
+      cpuUsPerSpan: (cpu.user + cpu.system) / Math.max(1, received),
     };
     const f = (x: number) => Math.round(x).toLocaleString("en-US");
     console.log(
       `round ${n} (${path}): ${f(r.ended)} spans ended (${f(r.offered)}/s offered); the Collector accepted ${f(received)} ` +
         `by ${r.seconds.toFixed(1)} s: ${f(r.sustained)} spans/s sustained (${f(r.duringGeneration)}/s while ` +
         `spans were being made); dropped: ${r.queueDropped} batch queue, ${r.shipperDropped} export, ` +
-        `${r.refused} refused, ${r.missing} missing; ${f(shipper.stats.handedOver)} sent from memory — ${describeLoad()}`,
+        `${r.refused} refused, ${r.missing} missing; ${f(shipper.stats.handedOver)} sent from memory; ${r.cpuUsPerSpan.toFixed(1)} µs CPU per span — ${describeLoad()}`,
     );
     return r;
   } finally {
@@ -296,6 +301,13 @@ if (COMPARE) {
   const oldDrops = readBack.reduce((n, r) => n + r.queueDropped + r.shipperDropped + r.refused + r.missing, 0);
   console.log(`  read back from the file instead: ${fmtSpread(old, 0)}, dropped ${oldDrops}`);
   console.log(`  handed over / read back, round by round: ${fmtSpread(ratios, 2, "×")}`);
+  const cpuNew = spread(rounds.map((r) => r.cpuUsPerSpan));
+  const cpuOld = spread(readBack.map((r) => r.cpuUsPerSpan));
+  const cpuRatios = spread(rounds.map((r, i) => r.cpuUsPerSpan / (readBack[i]?.cpuUsPerSpan ?? Number.NaN)));
+  console.log(
+    `  CPU of this process per span (make + write + ship), µs: handed over ${fmtSpread(cpuNew, 1)}, read back ` +
+      `${fmtSpread(cpuOld, 1)}; ratio round by round ${fmtSpread(cpuRatios, 2, "×")}`,
+  );
 }
 console.log(`dropped, all rounds: ${drops} (goal 0); peak RSS of this process ${rss.toFixed(0)} MB`);
 console.log(
