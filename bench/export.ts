@@ -41,7 +41,7 @@ import {
 } from "@pipespan/semconv";
 import { BENCH_DIR, REPO_ROOT } from "./lib/helpers.ts";
 import { describeLoad, describeMachine } from "./lib/machine.ts";
-import { saveResult } from "./lib/results.ts";
+import { type Figure, saveResult } from "./lib/results.ts";
 import { fmtCompact, fmtSpread, sleep, spread } from "./lib/stats.ts";
 
 const RATE = Number(process.env["RATE"] ?? 60_000);
@@ -295,6 +295,7 @@ const sustained = spread(rounds.map((r) => r.sustained));
 const drops = rounds.reduce((n, r) => n + r.queueDropped + r.shipperDropped + r.refused + r.missing, 0);
 const rss = process.resourceUsage().maxRSS / 1024;
 console.log(`sustained spans/s received by the Collector: ${fmtSpread(sustained, 0)}`);
+const compared: Figure[] = [];
 if (COMPARE) {
   const old = spread(readBack.map((r) => r.sustained));
   const ratios = spread(rounds.map((r, i) => r.sustained / (readBack[i]?.sustained ?? Number.NaN)));
@@ -307,6 +308,20 @@ if (COMPARE) {
   console.log(
     `  CPU of this process per span (make + write + ship), µs: handed over ${fmtSpread(cpuNew, 1)}, read back ` +
       `${fmtSpread(cpuOld, 1)}; ratio round by round ${fmtSpread(cpuRatios, 2, "×")}`,
+  );
+  compared.push(
+    {
+      what: "export: sustained rate, spans handed over / read back from the file (same run, round by round)",
+      measured: fmtCompact(ratios, 2),
+      goal: "> 1",
+      ok: ratios.median > 1,
+    },
+    {
+      what: "export: CPU µs per span of the process (make + write + ship), handed over vs read back",
+      measured: `${cpuNew.median.toFixed(1)} vs ${cpuOld.median.toFixed(1)}`,
+      goal: "lower",
+      ok: cpuNew.median < cpuOld.median,
+    },
   );
 }
 console.log(`dropped, all rounds: ${drops} (goal 0); peak RSS of this process ${rss.toFixed(0)} MB`);
@@ -327,4 +342,5 @@ saveResult("export", "npm run bench:export", [
     goal: "0",
     ok: drops === 0,
   },
+  ...compared,
 ]);
