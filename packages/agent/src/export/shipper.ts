@@ -281,6 +281,12 @@ export class Shipper {
     return h !== undefined && h.ino === ino && h.start === start;
   }
 
+  /** A file that is gone (deleted as the queue's oldest segment): what was held of it is let go. */
+  #forgetHeld(name: string): void {
+    for (const h of this.#held.get(name) ?? []) this.#heldSpans -= h.spans.length;
+    this.#held.delete(name);
+  }
+
   #dropHeld(): void {
     this.#held.clear();
     this.#heldSpans = 0;
@@ -478,6 +484,7 @@ export class Shipper {
       st = statSync(path);
     } catch {
       this.#state.forget(name);
+      this.#forgetHeld(name);
       return true;
     }
     let cur: FileCursor = this.#state.cursor(tgt, name) ?? { ino: st.ino, offset: 0, partial: 0, items: 0 };
@@ -694,6 +701,7 @@ export class Shipper {
         : 0;
       rmSync(path, { force: true });
       this.#state.forget(f.name);
+      this.#forgetHeld(f.name);
       total -= f.size;
       if (undelivered > 0) {
         this.#dropped(
