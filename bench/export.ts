@@ -1,11 +1,15 @@
 // Export throughput to a real Collector over OTLP gRPC: `npm run bench:export` (or `node bench/export.ts` after
-// `npm run build`). Options: RATE=60000 (spans/s offered), DURATION_S=15 (seconds per round), ROUNDS=3.
+// `npm run build`). Options: RATE=60000 (spans/s offered), DURATION_S=15 (seconds per round), ROUNDS=3,
+// COMPARE=0 (skip the read-back rounds).
 //
 // pipespan's own export path, in one process as in `pipespan run` and `pipespan agent`: spans shaped like process
 // spans (15 measurement attributes) are ended through the OTel SDK at RATE, the batch span processor writes them
 // to the run folder's traces.jsonl, and the shipper sends the file on to the Collector (bench/collector-export.yaml,
 // the OCB-built otelcol-pipespan from scripts/backends/build.sh, on free loopback ports). What the Collector
-// received comes from its own metrics (otelcol_receiver_accepted_spans), read every 250 ms.
+// received comes from its own metrics (otelcol_receiver_accepted_spans), read every 250 ms. The shipper gets the
+// spans just written handed over (no parse of the line); each round is run beside one where it reads every line
+// back from the file (maxHeldSpans 0, the path before the hand-over, and still the path of a replay), alternating
+// which goes first, and the ratio of the two is printed round by round: the machine is shared and noisy.
 //
 // Per round it prints the sustained rate — spans the Collector accepted / (its last accept − the first span's end),
 // i.e. the whole path kept up for that long — and every drop: the batch queue's (span_queue_full), the shipper's,
@@ -37,12 +41,14 @@ import {
 } from "@pipespan/semconv";
 import { BENCH_DIR, REPO_ROOT } from "./lib/helpers.ts";
 import { describeLoad, describeMachine } from "./lib/machine.ts";
-import { saveResult } from "./lib/results.ts";
+import { type Figure, saveResult } from "./lib/results.ts";
 import { fmtCompact, fmtSpread, sleep, spread } from "./lib/stats.ts";
 
 const RATE = Number(process.env["RATE"] ?? 60_000);
 const SECONDS = Number(process.env["DURATION_S"] ?? 15);
 const ROUNDS = Number(process.env["ROUNDS"] ?? 3);
+/** COMPARE=0: only the default path (handed over); otherwise each round also runs the read-back path, alternating. */
+const COMPARE = process.env["COMPARE"] !== "0";
 const GOAL = 50_000;
 
 /** The Collector binary: $PIPESPAN_OTELCOL_BIN, else the cached build (built now when missing; needs Go). */
@@ -151,9 +157,14 @@ interface Round {
   refused: number;
   missing: number;
   seconds: number;
+  /** CPU time of this process (user + system) per span received: making, writing and shipping it. */
+  cpuUsPerSpan: number;
 }
 
-async function round(collector: Collector, n: number): Promise<Round> {
+/** The two ways the shipper can get at the spans: handed over in memory (the default), or read back from the file. */
+type Path = "handed over" | "read back";
+
+async function round(collector: Collector, n: number, path: Path): Promise<Round> {
   const dir = mkdtempSync(join(process.env["PIPESPAN_TEST_SCRATCH"] ?? tmpdir(), "pipespan-bench-export-"));
   try {
     const telemetry = await createTelemetry({
@@ -164,6 +175,7 @@ async function round(collector: Collector, n: number): Promise<Round> {
         OTEL_METRICS_EXPORTER: "none",
       },
       onWarning: (w) => console.log(`  ${w}`),
+      ...(path === "read back" ? { shipper: { maxHeldSpans: 0 } } : {}),
     });
     const tracer = telemetry.tracerProvider.getTracer("pipespan");
     const base = await collector.counts();
@@ -177,6 +189,7 @@ async function round(collector: Collector, n: number): Promise<Round> {
     })();
 
     // Offer RATE spans/s for SECONDS, in small slices so the writer and the shipper get their turns.
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     let ended = 0;
     for (;;) {
@@ -227,6 +240,7 @@ async function round(collector: Collector, n: number): Promise<Round> {
     sampling = false;
     await sampler;
     const received = last.accepted - base.accepted;
+    const cpu = process.cpuUsage(cpu0);
     // When the Collector accepted its last span: the first sample that reached the final count.
     samples.push({ t: performance.now(), accepted: received });
     const lastAt = samples.find((s) => s.accepted >= received)?.t ?? performance.now();
@@ -241,13 +255,14 @@ async function round(collector: Collector, n: number): Promise<Round> {
       refused: last.refused - base.refused,
       missing: ended - received,
       seconds,
+      cpuUsPerSpan: (cpu.user + cpu.system) / Math.max(1, received),
     };
     const f = (x: number) => Math.round(x).toLocaleString("en-US");
     console.log(
-      `round ${n}: ${f(r.ended)} spans ended (${f(r.offered)}/s offered); the Collector accepted ${f(received)} ` +
+      `round ${n} (${path}): ${f(r.ended)} spans ended (${f(r.offered)}/s offered); the Collector accepted ${f(received)} ` +
         `by ${r.seconds.toFixed(1)} s: ${f(r.sustained)} spans/s sustained (${f(r.duringGeneration)}/s while ` +
         `spans were being made); dropped: ${r.queueDropped} batch queue, ${r.shipperDropped} export, ` +
-        `${r.refused} refused, ${r.missing} missing — ${describeLoad()}`,
+        `${r.refused} refused, ${r.missing} missing; ${f(shipper.stats.handedOver)} sent from memory; ${r.cpuUsPerSpan.toFixed(1)} µs CPU per span — ${describeLoad()}`,
     );
     return r;
   } finally {
@@ -256,11 +271,23 @@ async function round(collector: Collector, n: number): Promise<Round> {
 }
 
 console.log(`export benchmark: ${describeMachine()}`);
-console.log(`offering ${RATE.toLocaleString("en-US")} spans/s for ${SECONDS} s, ${ROUNDS} round(s)`);
+console.log(
+  `offering ${RATE.toLocaleString("en-US")} spans/s for ${SECONDS} s, ${ROUNDS} round(s)` +
+    (COMPARE ? ", each beside a round of the read-back path (COMPARE=0: without)" : ""),
+);
 const collector = await startCollector(collectorBin());
 const rounds: Round[] = [];
+const readBack: Round[] = [];
 try {
-  for (let i = 1; i <= ROUNDS; i++) rounds.push(await round(collector, i));
+  for (let i = 1; i <= ROUNDS; i++) {
+    // Alternate which path goes first, so that a trend in the machine's load favours neither.
+    const order: Path[] = !COMPARE
+      ? ["handed over"]
+      : i % 2
+        ? ["handed over", "read back"]
+        : ["read back", "handed over"];
+    for (const path of order) (path === "handed over" ? rounds : readBack).push(await round(collector, i, path));
+  }
 } finally {
   await collector.stop();
 }
@@ -268,6 +295,35 @@ const sustained = spread(rounds.map((r) => r.sustained));
 const drops = rounds.reduce((n, r) => n + r.queueDropped + r.shipperDropped + r.refused + r.missing, 0);
 const rss = process.resourceUsage().maxRSS / 1024;
 console.log(`sustained spans/s received by the Collector: ${fmtSpread(sustained, 0)}`);
+const compared: Figure[] = [];
+if (COMPARE) {
+  const old = spread(readBack.map((r) => r.sustained));
+  const ratios = spread(rounds.map((r, i) => r.sustained / (readBack[i]?.sustained ?? Number.NaN)));
+  const oldDrops = readBack.reduce((n, r) => n + r.queueDropped + r.shipperDropped + r.refused + r.missing, 0);
+  console.log(`  read back from the file instead: ${fmtSpread(old, 0)}, dropped ${oldDrops}`);
+  console.log(`  handed over / read back, round by round: ${fmtSpread(ratios, 2, "×")}`);
+  const cpuNew = spread(rounds.map((r) => r.cpuUsPerSpan));
+  const cpuOld = spread(readBack.map((r) => r.cpuUsPerSpan));
+  const cpuRatios = spread(rounds.map((r, i) => r.cpuUsPerSpan / (readBack[i]?.cpuUsPerSpan ?? Number.NaN)));
+  console.log(
+    `  CPU of this process per span (make + write + ship), µs: handed over ${fmtSpread(cpuNew, 1)}, read back ` +
+      `${fmtSpread(cpuOld, 1)}; ratio round by round ${fmtSpread(cpuRatios, 2, "×")}`,
+  );
+  compared.push(
+    {
+      what: "export: sustained rate, spans handed over / read back from the file (same run, round by round)",
+      measured: fmtCompact(ratios, 2),
+      goal: "> 1",
+      ok: ratios.median > 1,
+    },
+    {
+      what: "export: CPU µs per span of the process (make + write + ship), handed over vs read back",
+      measured: `${cpuNew.median.toFixed(1)} vs ${cpuOld.median.toFixed(1)}`,
+      goal: "lower",
+      ok: cpuNew.median < cpuOld.median,
+    },
+  );
+}
 console.log(`dropped, all rounds: ${drops} (goal 0); peak RSS of this process ${rss.toFixed(0)} MB`);
 console.log(
   `goal ≥ ${GOAL.toLocaleString("en-US")} spans/s with 0 dropped: ${sustained.median >= GOAL && drops === 0 ? "met" : "not met"}`,
@@ -286,4 +342,5 @@ saveResult("export", "npm run bench:export", [
     goal: "0",
     ok: drops === 0,
   },
+  ...compared,
 ]);

@@ -12,13 +12,20 @@ const NEWLINE = 0x0a;
  * its size before the write, so every line stays a complete record; if even that fails, the next successful append
  * starts with a newline so the fragment stays on a line of its own and later records still parse.
  */
+/** Where an appended record landed: [start, end) holds the record and its newline. */
+export interface AppendedLine {
+  readonly ino: number;
+  readonly start: number;
+  readonly end: number;
+}
+
 export class JsonlAppender {
   private fragmentPending = false;
 
   constructor(readonly path: string) {}
 
-  /** Appends `record` plus a newline. Throws on any I/O error (with the path in the message). */
-  append(record: Uint8Array): void {
+  /** Appends `record` plus a newline; says where it landed. Throws on any I/O error (with the path in the message). */
+  append(record: Uint8Array): AppendedLine {
     let fd: number;
     try {
       fd = openSync(this.path, "a", 0o644);
@@ -26,7 +33,8 @@ export class JsonlAppender {
       throw ioError(`could not open ${this.path} for appending`, err);
     }
     try {
-      const sizeBefore = fstatSync(fd).size;
+      const st = fstatSync(fd);
+      const sizeBefore = st.size;
       const prefix = this.fragmentPending ? 1 : 0;
       const line = new Uint8Array(prefix + record.byteLength + 1);
       if (prefix) line[0] = NEWLINE;
@@ -43,6 +51,7 @@ export class JsonlAppender {
         throw ioError(`could not append to ${this.path}`, err);
       }
       this.fragmentPending = false;
+      return { ino: st.ino, start: sizeBefore + prefix, end: sizeBefore + line.byteLength };
     } finally {
       try {
         closeSync(fd);

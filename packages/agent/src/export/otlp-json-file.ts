@@ -15,13 +15,13 @@
 // Readers must accept both numbers and strings for 64-bit integers (packages/findings does).
 
 import { mkdirSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import { JsonMetricsSerializer, JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
 import type { AggregationTemporalitySelector, PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import { METRICS_FILE, TRACES_FILE } from "@pipespan/semconv";
-import { JsonlAppender } from "./jsonl-appender.js";
+import { type AppendedLine, JsonlAppender } from "./jsonl-appender.js";
 
 /** What a file exporter has done so far; `failures` > 0 means the file is missing data. */
 export interface FileExportStats {
@@ -48,6 +48,12 @@ export interface OtlpJsonFileExporterOptions {
   segmentBytes?: number;
 }
 
+/** A line just written: which file (its name in the folder), where in it, and the items it holds. */
+export interface WrittenLine<T> extends AppendedLine {
+  readonly name: string;
+  readonly items: T;
+}
+
 /** Shared core: serialize → append one line → report the outcome through the callback, never by throwing. */
 abstract class OtlpJsonFileExporterBase<T> {
   private currentPath: string;
@@ -55,6 +61,11 @@ abstract class OtlpJsonFileExporterBase<T> {
   private appender: JsonlAppender;
   private stopped = false;
   private readonly segment?: { dir: string; base: string; bytes: number; seq: number; written: number };
+  /**
+   * Told of every line once it is in the file (the shipper: it can send those items from memory instead of
+   * reading the line back). Must not throw; a throw is ignored.
+   */
+  onWritten?: (line: WrittenLine<T>) => void;
 
   constructor(options: OtlpJsonFileExporterOptions, defaultFileName: string) {
     // A folder we cannot create is a configuration error: say so now, once, rather than failing every export.
@@ -106,20 +117,27 @@ abstract class OtlpJsonFileExporterBase<T> {
       resultCallback({ code: ExportResultCode.SUCCESS });
       return;
     }
+    let written: WrittenLine<T>;
     try {
       const bytes = this.serialize(items);
       if (bytes === undefined) throw new Error("the OTLP/JSON serializer produced nothing");
       // Synchronous append: when the callback runs, the line is in the kernel's page cache, so a flush or
       // shutdown has nothing left to wait for.
       this.rotateIfFull();
-      this.appender.append(bytes);
+      const at = this.appender.append(bytes);
       if (this.segment) this.segment.written += bytes.byteLength + 1;
+      written = { ...at, name: basename(this.currentPath), items };
     } catch (err) {
       this.fail(n, err instanceof Error ? err : new Error(String(err)), resultCallback);
       return;
     }
     this.stats.lines += 1;
     this.stats.items += n;
+    try {
+      this.onWritten?.(written);
+    } catch {
+      /* the line is in the file: whoever ships it reads it from there */
+    }
     resultCallback({ code: ExportResultCode.SUCCESS });
   }
 

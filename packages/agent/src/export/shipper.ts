@@ -5,11 +5,19 @@
 // it answers again (backing off up to 30 s between attempts), and whoever opens the folder next — the same
 // process, `pipespan export`, the next run — carries on from the recorded offsets.
 //
-// Bounded: one request in flight, at most `maxItemsPerRequest` items per request, one line in memory at a time.
+// Spans the process itself just wrote (the run's or the agent's own pipeline) are handed over as well, with where
+// their line lies in the file (offer()): when the shipper reaches that line it sends the spans it holds instead of
+// parsing the line back, and the cursor moves exactly as if it had read it. The file stays the record: what was
+// never offered, or not taken (a full hand) or let go (a failing backend), is read from the file as before.
+//
+// Bounded: one request in flight, at most `maxItemsPerRequest` spans per request (fewer when the line is large:
+// a request stays under MAX_REQUEST_JSON_BYTES of the line's JSON, which bounds its protobuf size below the
+// receivers' usual 4 MiB message limit), one line in memory at a time
+// (plus up to `maxHeldSpans` spans handed over and not yet sent).
 // With `maxQueueBytes` (the host agent) the folder is an on-disk queue of that size: past it the oldest segment
 // is deleted, and what of it the backend had not received is counted as dropped (export_queue_full).
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import type { ExportResult } from "@opentelemetry/core";
 import type { ResourceMetrics } from "@opentelemetry/sdk-metrics";
@@ -29,6 +37,7 @@ import {
   decodeTraceRequest,
   OtlpJsonDecodeError,
 } from "./otlp-json-decode.js";
+import type { WrittenLine } from "./otlp-json-file.js";
 
 /** Local files of a signal: traces.jsonl, traces-<anything>.jsonl (segments, task spans, findings, ...). */
 export function signalFiles(dir: string, signal: ExportSignal): string[] {
@@ -51,6 +60,11 @@ function fileOrder(a: string, b: string): number {
 const PERMANENT_CODES = new Set([3 /* INVALID_ARGUMENT */, 11 /* OUT_OF_RANGE */]);
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
+/**
+ * The share of a line's OTLP/JSON that goes in one request. The protobuf encoding of the same spans is smaller
+ * than their JSON (binary ids and numbers, field numbers for names), so the request stays under this too.
+ */
+const MAX_REQUEST_JSON_BYTES = 3 * 1024 * 1024;
 
 export interface ShippedSignal<T> {
   /** host:port, as shown to the user. */
@@ -64,7 +78,13 @@ export interface ShipperOptions {
   readonly dir: string;
   readonly traces?: ShippedSignal<ReadableSpan[]>;
   readonly metrics?: ShippedSignal<ResourceMetrics>;
+  /** Spans per request at most (default 4096, the batch span processor's batch: one request per line). */
   readonly maxItemsPerRequest?: number;
+  /**
+   * Spans handed over by offer() held at most (default 16 384, about 20 MB of process spans; 0: never held, every
+   * line is read back).
+   */
+  readonly maxHeldSpans?: number;
   /** How often new lines are looked for while running (ms, default 500). */
   readonly pollMs?: number;
   /** Longest pause between attempts while the backend fails (ms, default 30 000). */
@@ -86,6 +106,8 @@ export interface ShipperOptions {
 
 export interface ShipperStats {
   sent: Record<ExportSignal, number>;
+  /** Of the spans sent, those handed over by offer() (sent without reading their line back). */
+  handedOver: number;
   failures: Record<ExportSignal, number>;
   dropped: Record<ExportSignal, number>;
   /** Bytes of the signal's files not delivered yet, as of the last pass. */
@@ -103,6 +125,14 @@ export interface DrainResult {
   readonly pendingBytes: number;
   /** Items of the files still to deliver (counted when the drain gave up). */
   readonly pendingItems: Record<ExportSignal, number>;
+}
+
+/** Spans handed over with their line's place in a file. */
+interface HeldLine {
+  readonly ino: number;
+  readonly start: number;
+  readonly end: number;
+  readonly spans: ReadableSpan[];
 }
 
 type SendOutcome = { ok: true } | { ok: false; permanent: boolean; error: unknown };
@@ -164,6 +194,7 @@ export class Shipper {
   readonly #max: number;
   readonly stats: ShipperStats = {
     sent: { traces: 0, metrics: 0 },
+    handedOver: 0,
     failures: { traces: 0, metrics: 0 },
     dropped: { traces: 0, metrics: 0 },
     pendingBytes: { traces: 0, metrics: 0 },
@@ -180,13 +211,97 @@ export class Shipper {
   #draining = false;
   /** Bytes after the last complete line of each file (a line being written, or half of one from a crash). */
   readonly #fragment = new Map<string, number>();
+  /** Span lines handed over by offer(), per trace file, oldest first. */
+  readonly #held = new Map<string, HeldLine[]>();
+  #heldSpans = 0;
+  readonly #maxHeld: number;
+  #running = false;
+  #kickPending = false;
 
   constructor(o: ShipperOptions) {
     this.#o = o;
     this.#state = new ExportState(o.dir);
     if (o.traces) this.#traces = new Channel(o.traces);
     if (o.metrics) this.#metrics = new Channel(o.metrics);
-    this.#max = Math.max(1, o.maxItemsPerRequest ?? 1024);
+    this.#max = Math.max(1, o.maxItemsPerRequest ?? 4096);
+    this.#maxHeld = Math.max(0, o.maxHeldSpans ?? 16_384);
+  }
+
+  /**
+   * A line of spans this process has just appended to one of the folder's trace files (an OtlpJsonFileSpanExporter's
+   * onWritten): the spans are kept so that the line need not be parsed back, and a pass is started soon. Nothing
+   * is kept while the backend fails or beyond `maxHeldSpans` (those lines are read back from the file).
+   */
+  offer(line: WrittenLine<ReadableSpan[]>): void {
+    if (!this.#traces || this.#maxHeld === 0 || this.#stopped || this.stats.failing) return;
+    if (this.#o.include && !this.#o.include(line.name)) return;
+    // A full hand takes no more: the held lines are the oldest unsent ones, next in line to go; this one will be
+    // read back from the file when its turn comes.
+    if (line.items.length === 0 || this.#heldSpans + line.items.length > this.#maxHeld) return;
+    let list = this.#held.get(line.name);
+    if (!list) {
+      list = [];
+      this.#held.set(line.name, list);
+    }
+    list.push({ ino: line.ino, start: line.start, end: line.end, spans: line.items });
+    this.#heldSpans += line.items.length;
+    this.#kick();
+  }
+
+  /** Spans held from offer() and not sent yet. */
+  get heldSpans(): number {
+    return this.#heldSpans;
+  }
+
+  /**
+   * The held line of `name` that starts at `start` and is wholly in the file (`size` bytes), if that is what is
+   * held; held lines before it are let go (their place has been passed).
+   */
+  #takeHeld(name: string, ino: number, start: number, size: number): HeldLine | undefined {
+    const list = this.#held.get(name);
+    if (!list) return undefined;
+    while (list.length > 0) {
+      const h = list[0] as HeldLine;
+      if (h.ino === ino && h.start > start) return undefined;
+      if (h.ino === ino && h.start === start && h.end > size) return undefined;
+      list.shift();
+      this.#heldSpans -= h.spans.length;
+      if (h.ino === ino && h.start === start) {
+        if (list.length === 0) this.#held.delete(name);
+        return h;
+      }
+    }
+    this.#held.delete(name);
+    return undefined;
+  }
+
+  /** Whether the next held line of `name` starts at `start`. */
+  #heldAt(name: string, ino: number, start: number): boolean {
+    const h = this.#held.get(name)?.[0];
+    return h !== undefined && h.ino === ino && h.start === start;
+  }
+
+  /** A file that is gone (deleted as the queue's oldest segment): what was held of it is let go. */
+  #forgetHeld(name: string): void {
+    for (const h of this.#held.get(name) ?? []) this.#heldSpans -= h.spans.length;
+    this.#held.delete(name);
+  }
+
+  #dropHeld(): void {
+    this.#held.clear();
+    this.#heldSpans = 0;
+  }
+
+  /** A pass soon (after the one in flight, if any), for lines just handed over. */
+  #kick(): void {
+    if (!this.#running || this.#stopped || this.#kickPending || Date.now() < this.#retryAt) return;
+    this.#kickPending = true;
+    const go = () => {
+      this.#kickPending = false;
+      if (!this.#stopped) void this.pass();
+    };
+    if (this.#busy) void this.#busy.then(go, go);
+    else setImmediate(go);
   }
 
   /** Where each signal goes (for messages). */
@@ -202,6 +317,7 @@ export class Shipper {
 
   /** Ships new lines every `pollMs` until stop(). */
   start(): void {
+    this.#running = true;
     const tick = () => {
       if (this.#stopped) return;
       void this.pass().finally(() => {
@@ -214,6 +330,7 @@ export class Shipper {
   /** Stops the periodic passes (an in-flight request finishes on its own). */
   stop(): void {
     this.#stopped = true;
+    this.#dropHeld();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
   }
@@ -362,68 +479,115 @@ export class Shipper {
   async #shipFile(signal: ExportSignal, ch: Channel<unknown>, name: string): Promise<boolean> {
     const path = join(this.#o.dir, name);
     const tgt = target(signal, ch.s.endpoint);
-    let st: Awaited<ReturnType<typeof stat>>;
+    let st: ReturnType<typeof statSync>;
     try {
-      st = await stat(path);
+      st = statSync(path);
     } catch {
       this.#state.forget(name);
+      this.#forgetHeld(name);
       return true;
     }
     let cur: FileCursor = this.#state.cursor(tgt, name) ?? { ino: st.ino, offset: 0, partial: 0, items: 0 };
     if (cur.ino !== st.ino || cur.offset > st.size) cur = { ino: st.ino, offset: 0, partial: 0, items: 0 };
     this.#fragment.delete(`${signal}:${name}`);
-    if (cur.offset >= st.size) return true;
-    const fh = await open(path, "r");
+    const traces = signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES;
+    // Lines whose spans are held go without touching the file (no read, no parse: no wait on the event loop
+    // either); the others are read from it, up to the next held line.
+    let fh: Awaited<ReturnType<typeof open>> | undefined;
     try {
-      let lastEnd = cur.offset;
-      for await (const line of linesFrom(fh, cur.offset, st.size)) {
-        lastEnd = line.end;
-        if (line.text === undefined) {
-          // Longer than any line pipespan writes: not ours to send.
-          this.#dropped(signal, "decode_error", 0, `${name}: a line of ${line.bytes} bytes is too long to send`);
-        } else {
-          let items: unknown[] | undefined;
-          try {
-            items = this.#decode(signal, line.text);
-          } catch (err) {
-            const why = err instanceof OtlpJsonDecodeError || err instanceof SyntaxError ? err.message : String(err);
-            this.#dropped(signal, "decode_error", 0, `${name}: a line that is not OTLP/JSON was skipped (${why})`);
-          }
-          // Spans go in requests of up to maxItemsPerRequest; metrics one resourceMetrics per request.
-          const step = signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES ? this.#max : 1;
-          for (let i = cur.partial; items && i < items.length; ) {
-            const chunk = items.slice(i, i + step);
-            const n =
-              signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES
-                ? chunk.length
-                : countMetricPoints(chunk as ResourceMetrics[]);
-            const r = await ch.send(signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES ? chunk : (chunk[0] as never));
-            if (!r.ok && !r.permanent) {
-              this.#state.set(tgt, name, { ...cur, partial: i });
-              this.#failed(signal, ch, r.error);
-              return false;
+      while (cur.offset < st.size) {
+        const held = traces ? this.#takeHeld(name, st.ino, cur.offset, st.size) : undefined;
+        if (held) {
+          const sent = await this.#sendLine(signal, ch, tgt, name, cur, held.spans, held.end - cur.offset, true);
+          if (!sent) return false;
+          cur = { ...sent, offset: held.end, partial: 0 };
+          this.#state.set(tgt, name, cur);
+          continue;
+        }
+        fh ??= await open(path, "r");
+        let atHeld = false;
+        for await (const line of linesFrom(fh, cur.offset, st.size)) {
+          const text = line.text();
+          if (text === undefined) {
+            // Longer than any line pipespan writes: not ours to send.
+            this.#dropped(signal, "decode_error", 0, `${name}: a line of ${line.bytes} bytes is too long to send`);
+          } else {
+            let items: unknown[] | undefined;
+            try {
+              items = this.#decode(signal, text);
+            } catch (err) {
+              const why = err instanceof OtlpJsonDecodeError || err instanceof SyntaxError ? err.message : String(err);
+              this.#dropped(signal, "decode_error", 0, `${name}: a line that is not OTLP/JSON was skipped (${why})`);
             }
-            if (r.ok) this.#succeeded(signal, n);
-            else
-              this.#dropped(
-                signal,
-                "export_rejected",
-                n,
-                `${ch.s.endpoint} refused ${n} item(s) as invalid (${exportErrorCause(r.error)})`,
-              );
-            i += chunk.length;
-            cur = { ...cur, partial: i, items: cur.items + (r.ok ? n : 0) };
-            this.#state.set(tgt, name, cur);
+            if (items) {
+              const sent = await this.#sendLine(signal, ch, tgt, name, cur, items, line.bytes, false);
+              if (!sent) return false;
+              cur = sent;
+            }
+          }
+          cur = { ...cur, offset: line.end, partial: 0 };
+          this.#state.set(tgt, name, cur);
+          if (traces && this.#heldAt(name, st.ino, line.end)) {
+            atHeld = true;
+            break;
           }
         }
-        cur = { ...cur, offset: line.end, partial: 0 };
-        this.#state.set(tgt, name, cur);
+        if (!atHeld) {
+          // What is left past the last complete line is part of one (being written, or half of one from a crash).
+          if (cur.offset < st.size) this.#fragment.set(`${signal}:${name}`, st.size - cur.offset);
+          break;
+        }
       }
-      if (st.size > lastEnd) this.#fragment.set(`${signal}:${name}`, st.size - lastEnd);
       return true;
     } finally {
-      await fh.close();
+      await fh?.close();
     }
+  }
+
+  /**
+   * Sends the items of one line from `cur.partial` on: spans in requests of up to maxItemsPerRequest (fewer for a
+   * large line), metrics one resourceMetrics per request. The cursor after them, or undefined when the backend
+   * failed (the cursor then records how far it got).
+   */
+  async #sendLine(
+    signal: ExportSignal,
+    ch: Channel<unknown>,
+    tgt: string,
+    name: string,
+    from: FileCursor,
+    items: unknown[],
+    lineBytes: number,
+    held: boolean,
+  ): Promise<FileCursor | undefined> {
+    const traces = signal === PIPESPAN_EXPORT_SIGNAL_VALUE_TRACES;
+    const step = traces
+      ? Math.max(1, Math.min(this.#max, Math.floor((items.length * MAX_REQUEST_JSON_BYTES) / Math.max(1, lineBytes))))
+      : 1;
+    let cur = from;
+    for (let i = cur.partial; i < items.length; ) {
+      const chunk = items.slice(i, i + step);
+      const n = traces ? chunk.length : countMetricPoints(chunk as ResourceMetrics[]);
+      const r = await ch.send(traces ? chunk : (chunk[0] as never));
+      if (!r.ok && !r.permanent) {
+        this.#state.set(tgt, name, { ...cur, partial: i });
+        this.#failed(signal, ch, r.error);
+        return undefined;
+      }
+      if (r.ok) {
+        this.#succeeded(signal, n);
+        if (held) this.stats.handedOver += n;
+      } else
+        this.#dropped(
+          signal,
+          "export_rejected",
+          n,
+          `${ch.s.endpoint} refused ${n} item(s) as invalid (${exportErrorCause(r.error)})`,
+        );
+      i += chunk.length;
+      cur = { ...cur, partial: i, items: cur.items + (r.ok ? n : 0) };
+      this.#state.set(tgt, name, cur);
+    }
+    return cur;
   }
 
   /** Spans of a trace line; for metrics, one entry per resourceMetrics (each is one request). */
@@ -448,6 +612,8 @@ export class Shipper {
 
   #failed(signal: ExportSignal, ch: Channel<unknown>, error: unknown): void {
     this.stats.failures[signal] += 1;
+    // While it fails, what waits is read back from the files when it answers again: nothing is held meanwhile.
+    this.#dropHeld();
     this.#o.onFailure?.(signal);
     ch.reset();
     this.#backoffMs = Math.min(this.#o.maxBackoffMs ?? 30_000, this.#backoffMs === 0 ? 1_000 : this.#backoffMs * 2);
@@ -535,6 +701,7 @@ export class Shipper {
         : 0;
       rmSync(path, { force: true });
       this.#state.forget(f.name);
+      this.#forgetHeld(f.name);
       total -= f.size;
       if (undelivered > 0) {
         this.#dropped(
@@ -577,8 +744,8 @@ function race<T>(p: Promise<T>, other: Promise<unknown> | undefined): Promise<T 
 }
 
 interface Line {
-  /** The line without its newline; undefined when it was longer than MAX_LINE_BYTES. */
-  text?: string;
+  /** The line without its newline, decoded; undefined when it was longer than MAX_LINE_BYTES. */
+  text(): string | undefined;
   bytes: number;
   /** Offset just past the line's newline. */
   end: number;
@@ -590,9 +757,10 @@ async function* linesFrom(fh: Awaited<ReturnType<typeof open>>, from: number, to
   let parts: Buffer[] = [];
   let partBytes = 0;
   let tooLong = false;
-  const buf = Buffer.alloc(CHUNK);
   while (pos < to) {
-    const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, to - pos), pos);
+    // A fresh buffer per read: the lines keep views of it (no copy), and a line nobody decodes costs nothing more.
+    const buf = Buffer.allocUnsafe(Math.min(CHUNK, to - pos));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
     if (bytesRead === 0) break;
     let start = 0;
     for (;;) {
@@ -602,17 +770,25 @@ async function* linesFrom(fh: Awaited<ReturnType<typeof open>>, from: number, to
           if (partBytes + (bytesRead - start) > MAX_LINE_BYTES) {
             tooLong = true;
             parts = [];
-          } else parts.push(Buffer.from(buf.subarray(start, bytesRead)));
+          } else parts.push(buf.subarray(start, bytesRead));
         }
         partBytes += bytesRead - start;
         break;
       }
-      if (!tooLong) parts.push(Buffer.from(buf.subarray(start, nl)));
+      if (!tooLong) parts.push(buf.subarray(start, nl));
       partBytes += nl - start;
       const end = pos + nl + 1;
-      yield tooLong || partBytes > MAX_LINE_BYTES
-        ? { bytes: partBytes, end }
-        : { text: Buffer.concat(parts).toString("utf8"), bytes: partBytes, end };
+      const lineParts = tooLong || partBytes > MAX_LINE_BYTES ? undefined : parts;
+      yield {
+        text: () =>
+          lineParts === undefined
+            ? undefined
+            : lineParts.length === 1
+              ? (lineParts[0] as Buffer).toString("utf8")
+              : Buffer.concat(lineParts).toString("utf8"),
+        bytes: partBytes,
+        end,
+      };
       parts = [];
       partBytes = 0;
       tooLong = false;

@@ -24,7 +24,7 @@ export interface TelemetryOptions {
   /** More metric readers (the agent's /metrics endpoint). */
   readonly metricReaders?: readonly MetricReader[];
   /** Export hooks (the agent's own metrics). */
-  readonly shipper?: Pick<ShipperOptions, "onSent" | "onDropped" | "onFailure">;
+  readonly shipper?: Pick<ShipperOptions, "onSent" | "onDropped" | "onFailure" | "maxHeldSpans">;
 }
 
 export interface Telemetry {
@@ -98,6 +98,8 @@ export async function createTelemetry(o: TelemetryOptions): Promise<Telemetry> {
         ...(o.shipper ?? {}),
       })
     : undefined;
+  // The spans just written go to the shipper too: it sends them without parsing their line back.
+  if (shipper) fileSpans.onWritten = (line) => shipper.offer(line);
   shipper?.start();
 
   return {
