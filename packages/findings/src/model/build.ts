@@ -31,6 +31,7 @@ import {
   rowPid,
   rowString,
 } from "./process-columns.js";
+import { SpanIndex } from "./span-index.js";
 import { readDevices, readHost, readTimeline } from "./timeline.js";
 import type { Measures, ProcessNode, RunModel, TaskNode } from "./types.js";
 
@@ -47,8 +48,8 @@ export const WHOLE_RUN_KEY = "(run)";
 /** What the builder keeps per trace while spans stream in. */
 interface TraceAcc {
   processes: ProcessNode[];
-  /** Process nodes by span id, filled as they arrive (while their strings are still hot in the cache). */
-  bySpanId: Map<string, ProcessNode>;
+  /** Process index by span id, filled as they arrive (while their strings are still hot in the cache). */
+  bySpanId: SpanIndex;
   /** cicd.pipeline.task.name / .run.id of each process (parallel to `processes`), for tasks without a span. */
   procTaskName: (string | undefined)[];
   procTaskRunId: (string | undefined)[];
@@ -88,8 +89,8 @@ export class RunModelBuilder {
     if (a[ATTR_PROCESS_PID] !== undefined) {
       bounds(acc, s.startNs, s.endNs);
       const p = processNode(s);
+      acc.bySpanId.set(p.spanId, acc.processes.length);
       acc.processes.push(p);
-      acc.bySpanId.set(p.spanId, p);
       acc.procTaskName.push(str(a[ATTR_CICD_PIPELINE_TASK_NAME]));
       acc.procTaskRunId.push(str(a[ATTR_CICD_PIPELINE_TASK_RUN_ID]));
     } else if (str(a[ATTR_CICD_PIPELINE_TASK_NAME]) !== undefined) {
@@ -128,8 +129,8 @@ export class RunModelBuilder {
       exitCode: rowExitCode(c, r),
       failed: rowFailed(c, r),
     };
+    acc.bySpanId.set(p.spanId, acc.processes.length);
     acc.processes.push(p);
-    acc.bySpanId.set(p.spanId, p);
     acc.procTaskName.push(rowString(c, c.taskName, r));
     acc.procTaskRunId.push(rowString(c, c.taskRunId, r));
   }
@@ -139,9 +140,10 @@ export class RunModelBuilder {
     if (traceId === this.#lastTraceId) return this.#lastAcc as TraceAcc;
     let acc = this.#traces.get(traceId);
     if (!acc) {
+      const processes: ProcessNode[] = [];
       acc = {
-        processes: [],
-        bySpanId: new Map(),
+        processes,
+        bySpanId: new SpanIndex((i) => (processes[i] as ProcessNode).spanId),
         procTaskName: [],
         procTaskRunId: [],
         tasks: [],
@@ -214,14 +216,14 @@ export class RunModelBuilder {
     }
 
     // Process → task: up the parent chain to a task span; else by the process's own task attributes.
-    const resolved = new Map<string, string | null>();
+    const resolved: (string | null | undefined)[] = new Array(processes.length);
     for (let i = 0; i < processes.length; i++) {
       const p = processes[i] as ProcessNode;
       if (p.parentSpanId !== undefined) {
         const parent = bySpanId.get(p.parentSpanId);
-        if (parent) parent.hasChildren = true;
+        if (parent >= 0) (processes[parent] as ProcessNode).hasChildren = true;
       }
-      const key = taskKeyOf(p, bySpanId, tasks, resolved);
+      const key = taskKeyOf(p, processes, bySpanId, tasks, resolved);
       if (key !== null) p.taskKey = key;
       else {
         const name = acc.procTaskName[i];
