@@ -76,4 +76,3 @@ export function* rangeLines(fd: number, from: number, to: number, maxLineBytes: 
     yield { index, buf: EMPTY, start: 0, end: 0, terminated: false, tooLong: true };
   } else if (filled > pos) yield { index, buf, start: pos, end: filled, terminated: false };
 }
-

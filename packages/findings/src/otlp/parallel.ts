@@ -73,8 +73,8 @@ export async function* readRanges(
   size: number,
   threads: number,
   maxLineBytes: number,
+  step = rangeBytes(size, threads),
 ): AsyncGenerator<{ lines: number; items: RangeItem[] }> {
-  const step = rangeBytes(size, threads);
   const count = Math.max(1, Math.ceil(size / step));
   const url = workerUrl();
   const workers = Array.from(

@@ -8,10 +8,10 @@ import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { FINDINGS_TRACES_FILE, METRICS_FILE, TRACES_FILE } from "@pipespan/semconv";
 import type { z } from "zod";
+import type { ProcessColumns } from "../model/process-columns.js";
 import { OtlpJsonError } from "./errors.js";
 import { isValidTraceRequest } from "./fast-check.js";
 import { LeanTraceReader } from "./lean.js";
-import type { ProcessColumns } from "../model/process-columns.js";
 import type { Attributes, NormalizedMetrics, NormalizedSpan, NormalizedTraces, SourceLocation } from "./model.js";
 import { normalizeMetricsRequest, normalizeTraceRequest, ResourceRegistry } from "./normalize.js";
 import { readRanges } from "./parallel.js";
@@ -61,6 +61,8 @@ export interface ReadOtlpJsonTracesOptions extends ReadOtlpJsonOptions {
   threads?: number;
   /** Files from this size on are read by the reader threads (default 32 MiB; for tests). */
   parallelMinBytes?: number;
+  /** Bytes per range a reader thread reads at a time (default: 1–16 MiB by the file's size; for tests). */
+  parallelRangeBytes?: number;
 }
 
 /** Where streamed spans go: whole spans, or rows of process-span columns (with the batch's resources). */
@@ -379,12 +381,13 @@ async function* threadEntries(
   file: string,
   size: number,
   threads: number,
-  options: ReadOtlpJsonOptions,
+  options: ReadOtlpJsonTracesOptions,
   registry: ResourceRegistry,
   sink: SpanSink,
 ): AsyncGenerator<LineEntry> {
   let rangeBase = 0; // lines of the ranges before this one
-  for await (const range of readRanges(file, size, threads, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)) {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  for await (const range of readRanges(file, size, threads, maxLineBytes, options.parallelRangeBytes)) {
     for (const item of range.items) {
       if (item.kind === "line") {
         yield {
