@@ -115,7 +115,7 @@ export class RunModelBuilder {
     const durationNs = rowDurationNs(c, r);
     const p: ProcessNode = {
       spanId: c.spanId[r] as string,
-      parentSpanId: c.parentSpanId[r],
+      parentSpanId: sameString(acc, c.parentSpanId[r]),
       name: c.strings[c.name[r] as number] as string,
       pid: rowPid(c, r),
       startS: Number(startNs) / 1e9,
@@ -326,6 +326,13 @@ export function buildRunModel(spans: readonly NormalizedSpan[], options: BuildRu
 function bounds(acc: TraceAcc, startNs: bigint, endNs: bigint): void {
   if (acc.minStartNs === undefined || startNs < acc.minStartNs) acc.minStartNs = startNs;
   if (acc.maxEndNs === undefined || endNs > acc.maxEndNs) acc.maxEndNs = endNs;
+}
+
+/** The parent's id as the parent's own spanId string when it was read already (one string per id, not two). */
+function sameString(acc: TraceAcc, id: string | undefined): string | undefined {
+  if (id === undefined) return undefined;
+  const i = acc.bySpanId.get(id);
+  return i >= 0 ? (acc.processes[i] as ProcessNode).spanId : id;
 }
 
 function seenResource(acc: TraceAcc, resource: Attributes): void {

@@ -18,9 +18,13 @@ export interface RangeLine {
 const READ = 4 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
+/** A read buffer kept from range to range (one per thread: buffers made and dropped per range stay in RSS). */
+let kept: Buffer | undefined;
+
 /** Lines starting in [from, to) of the open file `fd`; a line longer than maxLineBytes is reported, not kept. */
 export function* rangeLines(fd: number, from: number, to: number, maxLineBytes: number): Generator<RangeLine> {
-  let buf = Buffer.allocUnsafe(READ);
+  let buf = kept ?? Buffer.allocUnsafe(READ);
+  kept = undefined; // a generator left unfinished gives it up
   // From the byte before `from`: a line starts at `from` exactly when that byte is a newline.
   let base = from > 0 ? from - 1 : 0; // file offset of buf[0]
   let skipping = from > 0; // still inside a line that started before the range
@@ -43,7 +47,11 @@ export function* rangeLines(fd: number, from: number, to: number, maxLineBytes: 
       }
       pos = nl + 1;
       scan = pos;
-      if (base + pos >= to) return; // the next line belongs to the next range
+      if (base + pos >= to) {
+        // The next line belongs to the next range.
+        if (buf.length === READ) kept = buf;
+        return;
+      }
       continue;
     }
     if (eof) break;
@@ -71,6 +79,7 @@ export function* rangeLines(fd: number, from: number, to: number, maxLineBytes: 
     if (n === 0) eof = true;
     filled += n;
   }
+  if (buf.length === READ) kept = buf;
   if (skipping) return;
   if (overflow || filled - pos > maxLineBytes) {
     yield { index, buf: EMPTY, start: 0, end: 0, terminated: false, tooLong: true };

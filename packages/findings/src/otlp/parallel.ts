@@ -79,7 +79,7 @@ export async function* readRanges(
   const url = workerUrl();
   const workers = Array.from(
     { length: Math.min(threads, count) },
-    () => new Worker(url, { workerData: { file, maxLineBytes } }),
+    () => new Worker(url, { workerData: { file, maxLineBytes }, resourceLimits: { maxYoungGenerationSizeMb: 8 } }),
   );
   const done = new Map<number, RangeResult>();
   const idle: Worker[] = [...workers];
