@@ -6,8 +6,10 @@
 //   end to end    `pipespan analyze <run folder> --json` as its own process (read, model, rules, cost, the report,
 //                 the finding spans): wall seconds, spans/s and the process's peak RSS, min/median/max over ROUNDS
 //   phases        in this process, once each: JSON.parse of every line (the floor of a JSON.parse-based reader),
-//                 the lean reader alone, reading + model + rules + cost, the same through the exact reader
-//                 (EXACT=0 skips it), the engine on spans already in memory (ENGINE=0 skips it)
+//                 the lean reader alone in one thread, reading (reader threads, as `pipespan analyze` does) +
+//                 model + rules + cost, with the CPU time of this thread and of the whole process, the same
+//                 through the exact reader (EXACT=0 skips it), the engine on spans already in memory (ENGINE=0
+//                 skips it)
 // Goal (issue 14): 1M spans end to end in ≤ 5 s on this machine's 2 cores, ≤ 1 GB RSS. Writes
 // bench/.results/analyze.json for `npm run bench`. Not a test: it asserts nothing.
 import { spawn } from "node:child_process";
@@ -128,13 +130,23 @@ try {
   const lean = performance.now() - t;
   console.log(`phase: the lean reader alone (spans made, not kept): ${(lean / 1000).toFixed(2)} s — ${rate(n, lean)}`);
   t = performance.now();
+  const cpu0 = process.cpuUsage();
+  const main0 = process.threadCpuUsage();
   const loaded = await loadRun(dir);
   const load = performance.now() - t;
+  const cpuLoad = process.cpuUsage(cpu0);
+  const mainLoad = process.threadCpuUsage(main0);
   const report = analyzeRun(loaded.model);
   const all = performance.now() - t;
+  const mainAll = process.threadCpuUsage(main0);
+  const cpuS = (c: NodeJS.CpuUsage) => ((c.user + c.system) / 1e6).toFixed(2);
   console.log(
-    `phase: read + model: ${(load / 1000).toFixed(2)} s; + rules + cost: ${(all / 1000).toFixed(2)} s — ${rate(n, all)} ` +
+    `phase: read + model (reader threads): ${(load / 1000).toFixed(2)} s; + rules + cost: ${(all / 1000).toFixed(2)} s — ${rate(n, all)} ` +
       `[${f0(report.findings.length)} findings, ${f0(loaded.model.tasks.length)} tasks]`,
+  );
+  console.log(
+    `  CPU: read + model ${cpuS(cpuLoad)} s in all threads (${cpuS(mainLoad)} s in this one); rules + cost ` +
+      `${((mainAll.user + mainAll.system - mainLoad.user - mainLoad.system) / 1e6).toFixed(2)} s`,
   );
   if (process.env["EXACT"] !== "0") {
     // The same, through the exact reader (JSON.parse, fast check, zod): the reader before the lean one.

@@ -67,6 +67,7 @@ export {
 } from "./model/limits.js";
 export { addMeasures, readMeasures, storageBytes } from "./model/measures.js";
 export { classifyPlateau, findPlateaus, type PlateauLimit, type StoragePlateau } from "./model/plateau.js";
+export type { ProcessColumns } from "./model/process-columns.js";
 export { buildProfile, integralOf, type Profile, peakOf, secondsAtOrAbove } from "./model/profile.js";
 export { hasOffCpuData, splitOf, type TimeSplit, timeSplit } from "./model/split.js";
 export { readDevices, readHost, readTimeline } from "./model/timeline.js";

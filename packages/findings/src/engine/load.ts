@@ -7,7 +7,7 @@ import { z } from "zod";
 import { FindingsError } from "../errors.js";
 import { RunModelBuilder } from "../model/build.js";
 import type { RunModel } from "../model/types.js";
-import { type ReadOtlpJsonOptions, readOtlpJsonTraces } from "../otlp/read.js";
+import { type ReadOtlpJsonTracesOptions, readOtlpJsonTraces } from "../otlp/read.js";
 
 /** Where a run folder's finding spans go (rewritten by every analysis, never read as input). */
 
@@ -34,7 +34,7 @@ export interface LoadedRun {
   warnings: string[];
 }
 
-export interface LoadRunOptions extends ReadOtlpJsonOptions {
+export interface LoadRunOptions extends Omit<ReadOtlpJsonTracesOptions, "onSpans" | "sink"> {
   traceId?: string;
 }
 
@@ -77,13 +77,12 @@ export async function loadRun(pathOrDir: string, options: LoadRunOptions = {}): 
     ...(traceId !== undefined ? { traceId } : {}),
     ...(runJson ? { runSpanId: runJson.runSpanId } : {}),
   });
-  // Streamed: spans go into the model builder as they are read and are not kept.
+  // Streamed: spans go into the model builder as they are read and are not kept (a large file is read by reader
+  // threads, which hand process spans over as columns).
   const traces = await readOtlpJsonTraces(pathOrDir, {
     ...readOptions,
     skipFiles: [...(readOptions.skipFiles ?? []), FINDINGS_TRACES_FILE],
-    onSpans: (batch) => {
-      for (const s of batch) builder.add(s);
-    },
+    sink: builder,
   });
   for (const p of traces.problems) warnings.push(p.message);
   let model: RunModel;

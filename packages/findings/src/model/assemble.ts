@@ -9,6 +9,7 @@ import {
 } from "@pipespan/semconv";
 import type { Attributes } from "../otlp/model.js";
 import { emptyMeasures, num } from "./measures.js";
+import type { SpanIndex } from "./span-index.js";
 import type { Coverage, ProcessNode, TaskNode } from "./types.js";
 
 export const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
@@ -44,20 +45,25 @@ export function newTask(
 
 export const nameRunKey = (name: string, runId: string | undefined) => `${name}\u0000${runId ?? ""}`;
 
-/** The task a process belongs to through its parent chain (memoized; iterative, so deep chains are fine). */
+/**
+ * The task a process belongs to through its parent chain (memoized per process index in `resolved`; iterative, so
+ * deep chains are fine).
+ */
 export function taskKeyOf(
   p: ProcessNode,
-  bySpanId: Map<string, ProcessNode>,
+  processes: readonly ProcessNode[],
+  bySpanId: SpanIndex,
   tasks: Map<string, TaskNode>,
-  resolved: Map<string, string | null>,
+  resolved: (string | null | undefined)[],
 ): string | null {
-  const chain: string[] = [];
+  const chain: number[] = [];
   let found: string | null = null;
   let cur: string | undefined = p.parentSpanId;
   // A parent chain longer than the number of processes has a cycle (bad input): stop there.
   let steps = 0;
   while (cur !== undefined && steps++ <= bySpanId.size) {
-    const memo = resolved.get(cur);
+    const parent = bySpanId.get(cur);
+    const memo = parent >= 0 ? resolved[parent] : undefined;
     if (memo !== undefined) {
       found = memo;
       break;
@@ -66,12 +72,11 @@ export function taskKeyOf(
       found = cur;
       break;
     }
-    const parent = bySpanId.get(cur);
-    if (!parent) break; // the run span or an unknown span
-    chain.push(cur);
-    cur = parent.parentSpanId;
+    if (parent < 0) break; // the run span or an unknown span
+    chain.push(parent);
+    cur = (processes[parent] as ProcessNode).parentSpanId;
   }
-  for (const id of chain) resolved.set(id, found);
+  for (const i of chain) resolved[i] = found;
   return found;
 }
 

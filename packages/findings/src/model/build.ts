@@ -21,6 +21,17 @@ import { FindingsError } from "../errors.js";
 import type { Attributes, NormalizedSpan } from "../otlp/model.js";
 import { coverageOf, nameRunKey, newTask, str, synthesizedTask, taskKeyOf } from "./assemble.js";
 import { addMeasures, emptyMeasures, hasAnyMeasure, num, readMeasures } from "./measures.js";
+import {
+  type ProcessColumns,
+  rowDurationNs,
+  rowExitCode,
+  rowFailed,
+  rowMeasures,
+  rowOomKilled,
+  rowPid,
+  rowString,
+} from "./process-columns.js";
+import { SpanIndex } from "./span-index.js";
 import { readDevices, readHost, readTimeline } from "./timeline.js";
 import type { Measures, ProcessNode, RunModel, TaskNode } from "./types.js";
 
@@ -37,8 +48,8 @@ export const WHOLE_RUN_KEY = "(run)";
 /** What the builder keeps per trace while spans stream in. */
 interface TraceAcc {
   processes: ProcessNode[];
-  /** Process nodes by span id, filled as they arrive (while their strings are still hot in the cache). */
-  bySpanId: Map<string, ProcessNode>;
+  /** Process index by span id, filled as they arrive (while their strings are still hot in the cache). */
+  bySpanId: SpanIndex;
   /** cicd.pipeline.task.name / .run.id of each process (parallel to `processes`), for tasks without a span. */
   procTaskName: (string | undefined)[];
   procTaskRunId: (string | undefined)[];
@@ -68,12 +79,71 @@ export class RunModelBuilder {
 
   add(s: NormalizedSpan): void {
     this.#read++;
-    // Spans of one trace come in long runs: skip the map lookup while the trace stays the same.
-    let acc = s.traceId === this.#lastTraceId ? this.#lastAcc : this.#traces.get(s.traceId);
+    const acc = this.#acc(s.traceId);
+    const a = s.attributes;
+    if (a[ATTR_PIPESPAN_FINDING_RULE] !== undefined) {
+      acc.findings++;
+      return;
+    }
+    if (s.resource !== acc.lastResource) seenResource(acc, s.resource);
+    if (a[ATTR_PROCESS_PID] !== undefined) {
+      bounds(acc, s.startNs, s.endNs);
+      const p = processNode(s);
+      acc.bySpanId.set(p.spanId, acc.processes.length);
+      acc.processes.push(p);
+      acc.procTaskName.push(str(a[ATTR_CICD_PIPELINE_TASK_NAME]));
+      acc.procTaskRunId.push(str(a[ATTR_CICD_PIPELINE_TASK_RUN_ID]));
+    } else if (str(a[ATTR_CICD_PIPELINE_TASK_NAME]) !== undefined) {
+      bounds(acc, s.startNs, s.endNs);
+      acc.tasks.push(s);
+    } else if (this.#options.runSpanId !== undefined && s.spanId === this.#options.runSpanId) acc.runSpan = s;
+    else if (s.kind === "server" && str(a[ATTR_CICD_PIPELINE_NAME]) !== undefined) acc.runCandidates.push(s);
+    else acc.other++;
+  }
+
+  /**
+   * Row `r` of a batch of process spans (ProcessColumnsWriter took each one because `add` would make it a
+   * process node): the same node, task attributes and bounds `add` gives the span. `resources`: the batch's.
+   */
+  addRow(c: ProcessColumns, r: number, resources: readonly Attributes[]): void {
+    this.#read++;
+    const acc = this.#acc(c.strings[c.traceId[r] as number] as string);
+    const resource = resources[c.resource[r] as number] as Attributes;
+    if (resource !== acc.lastResource) seenResource(acc, resource);
+    const startNs = c.startNs[r] as bigint;
+    bounds(acc, startNs, c.endNs[r] as bigint);
+    const durationNs = rowDurationNs(c, r);
+    const p: ProcessNode = {
+      spanId: c.spanId[r] as string,
+      parentSpanId: sameString(acc, c.parentSpanId[r]),
+      name: c.strings[c.name[r] as number] as string,
+      pid: rowPid(c, r),
+      startS: Number(startNs) / 1e9,
+      endS: Number(startNs) / 1e9 + durationNs / 1e9,
+      wallS: durationNs / 1e9,
+      m: rowMeasures(c, r),
+      taskKey: undefined,
+      hasChildren: false,
+      oomKilled: rowOomKilled(c, r),
+      signalName: rowString(c, c.signalName, r),
+      exitCode: rowExitCode(c, r),
+      failed: rowFailed(c, r),
+    };
+    acc.bySpanId.set(p.spanId, acc.processes.length);
+    acc.processes.push(p);
+    acc.procTaskName.push(rowString(c, c.taskName, r));
+    acc.procTaskRunId.push(rowString(c, c.taskRunId, r));
+  }
+
+  /** The accumulator of a trace (spans of one trace come in long runs: the last one is checked first). */
+  #acc(traceId: string): TraceAcc {
+    if (traceId === this.#lastTraceId) return this.#lastAcc as TraceAcc;
+    let acc = this.#traces.get(traceId);
     if (!acc) {
+      const processes: ProcessNode[] = [];
       acc = {
-        processes: [],
-        bySpanId: new Map(),
+        processes,
+        bySpanId: new SpanIndex((i) => (processes[i] as ProcessNode).spanId),
         procTaskName: [],
         procTaskRunId: [],
         tasks: [],
@@ -81,33 +151,11 @@ export class RunModelBuilder {
         findings: 0,
         other: 0,
       };
-      this.#traces.set(s.traceId, acc);
+      this.#traces.set(traceId, acc);
     }
-    this.#lastTraceId = s.traceId;
+    this.#lastTraceId = traceId;
     this.#lastAcc = acc;
-    const a = s.attributes;
-    if (a[ATTR_PIPESPAN_FINDING_RULE] !== undefined) {
-      acc.findings++;
-      return;
-    }
-    if (s.resource !== acc.lastResource) {
-      acc.lastResource = s.resource;
-      acc.firstResource ??= s.resource;
-      acc.hostType ??= str(s.resource[ATTR_HOST_TYPE]);
-    }
-    if (a[ATTR_PROCESS_PID] !== undefined) {
-      bounds(acc, s);
-      const p = processNode(s);
-      acc.processes.push(p);
-      acc.bySpanId.set(p.spanId, p);
-      acc.procTaskName.push(str(a[ATTR_CICD_PIPELINE_TASK_NAME]));
-      acc.procTaskRunId.push(str(a[ATTR_CICD_PIPELINE_TASK_RUN_ID]));
-    } else if (str(a[ATTR_CICD_PIPELINE_TASK_NAME]) !== undefined) {
-      bounds(acc, s);
-      acc.tasks.push(s);
-    } else if (this.#options.runSpanId !== undefined && s.spanId === this.#options.runSpanId) acc.runSpan = s;
-    else if (s.kind === "server" && str(a[ATTR_CICD_PIPELINE_NAME]) !== undefined) acc.runCandidates.push(s);
-    else acc.other++;
+    return acc;
   }
 
   /** The run model of the chosen run. Throws a FindingsError when there is nothing to analyse. */
@@ -168,14 +216,14 @@ export class RunModelBuilder {
     }
 
     // Process → task: up the parent chain to a task span; else by the process's own task attributes.
-    const resolved = new Map<string, string | null>();
+    const resolved: (string | null | undefined)[] = new Array(processes.length);
     for (let i = 0; i < processes.length; i++) {
       const p = processes[i] as ProcessNode;
       if (p.parentSpanId !== undefined) {
         const parent = bySpanId.get(p.parentSpanId);
-        if (parent) parent.hasChildren = true;
+        if (parent >= 0) (processes[parent] as ProcessNode).hasChildren = true;
       }
-      const key = taskKeyOf(p, bySpanId, tasks, resolved);
+      const key = taskKeyOf(p, processes, bySpanId, tasks, resolved);
       if (key !== null) p.taskKey = key;
       else {
         const name = acc.procTaskName[i];
@@ -275,9 +323,22 @@ export function buildRunModel(spans: readonly NormalizedSpan[], options: BuildRu
   return b.build();
 }
 
-function bounds(acc: TraceAcc, s: NormalizedSpan): void {
-  if (acc.minStartNs === undefined || s.startNs < acc.minStartNs) acc.minStartNs = s.startNs;
-  if (acc.maxEndNs === undefined || s.endNs > acc.maxEndNs) acc.maxEndNs = s.endNs;
+function bounds(acc: TraceAcc, startNs: bigint, endNs: bigint): void {
+  if (acc.minStartNs === undefined || startNs < acc.minStartNs) acc.minStartNs = startNs;
+  if (acc.maxEndNs === undefined || endNs > acc.maxEndNs) acc.maxEndNs = endNs;
+}
+
+/** The parent's id as the parent's own spanId string when it was read already (one string per id, not two). */
+function sameString(acc: TraceAcc, id: string | undefined): string | undefined {
+  if (id === undefined) return undefined;
+  const i = acc.bySpanId.get(id);
+  return i >= 0 ? (acc.processes[i] as ProcessNode).spanId : id;
+}
+
+function seenResource(acc: TraceAcc, resource: Attributes): void {
+  acc.lastResource = resource;
+  acc.firstResource ??= resource;
+  acc.hostType ??= str(resource[ATTR_HOST_TYPE]);
 }
 
 /** A process span as a compact record; its times are epoch seconds until `build` rebases them. */

@@ -79,9 +79,12 @@ const KEY_NAMES = [
   "version",
 ] as const;
 const K = Object.fromEntries(KEY_NAMES.map((n, i) => [n, i])) as { readonly [N in (typeof KEY_NAMES)[number]]: number };
+/** Names that come up most (per attribute, then per span) are tried first; the order decides nothing else. */
+const FREQUENT = ["key", "value", "intValue", "doubleValue", "stringValue", "spanId", "startTimeUnixNano"];
 /** Known names by their first byte. */
 const KEYS_BY_FIRST_BYTE: ({ bytes: Uint8Array; code: number }[] | undefined)[] = [];
-for (const [code, n] of KEY_NAMES.entries()) {
+const rank = (n: string) => (FREQUENT.includes(n) ? FREQUENT.indexOf(n) : FREQUENT.length);
+for (const [code, n] of [...KEY_NAMES.entries()].sort((a, b) => rank(a[1]) - rank(b[1]))) {
   const list = KEYS_BY_FIRST_BYTE[n.charCodeAt(0)] ?? [];
   list.push({ bytes: Buffer.from(n, "latin1"), code });
   KEYS_BY_FIRST_BYTE[n.charCodeAt(0)] = list;
@@ -126,6 +129,9 @@ export class LeanTraceReader {
   #lastInterned: KeyEntry | undefined;
   /** Attribute keys of the last span list, by place. */
   readonly #lastKeys: (KeyEntry | undefined)[] = [];
+  /** The KeyValue #plainEntry read last. */
+  #entryKey = "";
+  #entryValue: AttributeValue = null;
 
   /**
    * The spans of one line (an ExportTraceServiceRequest), or undefined when the lean reader leaves the line to
@@ -437,6 +443,14 @@ export class LeanTraceReader {
     if (this.#emptyArray()) return out;
     let n = 0;
     do {
+      this.#ws();
+      if (this.#plainEntry(depth, n)) {
+        const key = this.#entryKey;
+        if (key === "__proto__") setAttribute(out, key, this.#entryValue);
+        else out[key] = this.#entryValue;
+        n++;
+        continue;
+      }
       this.#expectByte(LBRACE);
       let key: string | undefined;
       let value: AttributeValue = null;
@@ -454,6 +468,59 @@ export class LeanTraceReader {
       n++;
     } while (this.#nextElement(RBRACKET));
     return out;
+  }
+
+  /**
+   * The usual spelling of a KeyValue, `{"key":"…","value":{…}}` with nothing between the tokens: read without the
+   * member dispatch (into #entryKey/#entryValue), giving what the general loop gives for the same bytes. Any other
+   * spelling: false, with nothing consumed, and the general loop reads it.
+   */
+  #plainEntry(depth: number, n: number): boolean {
+    const b = this.#b;
+    const end = this.#end;
+    const i = this.#i;
+    if (
+      i + 8 >= end ||
+      b[i] !== LBRACE ||
+      b[i + 1] !== QUOTE ||
+      b[i + 2] !== 0x6b || // k
+      b[i + 3] !== 0x65 || // e
+      b[i + 4] !== 0x79 || // y
+      b[i + 5] !== QUOTE ||
+      b[i + 6] !== COLON ||
+      b[i + 7] !== QUOTE
+    ) {
+      return false;
+    }
+    this.#i = i + 7;
+    const key = depth === 0 ? this.#attributeKey(n) : this.#string(true);
+    const j = this.#i;
+    if (
+      j + 10 >= end ||
+      b[j] !== COMMA ||
+      b[j + 1] !== QUOTE ||
+      b[j + 2] !== 0x76 || // v
+      b[j + 3] !== 0x61 || // a
+      b[j + 4] !== 0x6c || // l
+      b[j + 5] !== 0x75 || // u
+      b[j + 6] !== 0x65 || // e
+      b[j + 7] !== QUOTE ||
+      b[j + 8] !== COLON ||
+      b[j + 9] !== LBRACE
+    ) {
+      this.#i = i;
+      return false;
+    }
+    this.#i = j + 9;
+    const value = this.#anyValue(depth + 1);
+    if (this.#i >= end || b[this.#i] !== RBRACE) {
+      this.#i = i;
+      return false;
+    }
+    this.#i++;
+    this.#entryKey = key;
+    this.#entryValue = value;
+    return true;
   }
 
   /**

@@ -4,14 +4,17 @@
 // names file:line and says what is wrong (malformed JSON, a truncated last line, a non-OTLP shape, ...).
 
 import { open, readdir, readFile, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { FINDINGS_TRACES_FILE, METRICS_FILE, TRACES_FILE } from "@pipespan/semconv";
 import type { z } from "zod";
+import type { ProcessColumns } from "../model/process-columns.js";
 import { OtlpJsonError } from "./errors.js";
 import { isValidTraceRequest } from "./fast-check.js";
 import { LeanTraceReader } from "./lean.js";
-import type { NormalizedMetrics, NormalizedSpan, NormalizedTraces, SourceLocation } from "./model.js";
+import type { Attributes, NormalizedMetrics, NormalizedSpan, NormalizedTraces, SourceLocation } from "./model.js";
 import { normalizeMetricsRequest, normalizeTraceRequest, ResourceRegistry } from "./normalize.js";
+import { readRanges } from "./parallel.js";
 import {
   describeZodError,
   ExportMetricsServiceRequest,
@@ -23,6 +26,8 @@ import {
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** Bytes read at a time (a line may span several reads). */
 const CHUNK = 4 * 1024 * 1024;
+/** Files at least this large are read by reader threads (when the consumer is a SpanSink). */
+const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 
 export interface ReadOtlpJsonOptions {
   /** "throw" (default): the first problem throws an OtlpJsonError. "collect": skip bad lines, list them in `problems`. */
@@ -44,7 +49,30 @@ export interface ReadOtlpJsonTracesOptions extends ReadOtlpJsonOptions {
    * empty), so a large file costs memory for what the consumer keeps only.
    */
   onSpans?: (spans: NormalizedSpan[]) => void;
+  /**
+   * Streaming into a model builder (instead of onSpans): spans go to `sink.add`, and a large file is read by
+   * reader threads that hand process spans over as columns (`sink.addRow`), without a span object per process.
+   */
+  sink?: SpanSink;
+  /**
+   * Reader threads for a large file read into a sink (default: one per core, at most 4; 0 reads in this thread
+   * only). Files under 32 MiB are always read in this thread.
+   */
+  threads?: number;
+  /** Files from this size on are read by the reader threads (default 32 MiB; for tests). */
+  parallelMinBytes?: number;
+  /** Bytes per range a reader thread reads at a time (default: 1–16 MiB by the file's size; for tests). */
+  parallelRangeBytes?: number;
 }
+
+/** Where streamed spans go: whole spans, or rows of process-span columns (with the batch's resources). */
+export interface SpanSink {
+  add(span: NormalizedSpan): void;
+  addRow(columns: ProcessColumns, row: number, resources: readonly Attributes[]): void;
+}
+
+/** An entry of a file's lines: a line to read, or lines a reader thread already read (apply hands them on). */
+type LineEntry = LineItem | { lean: true; lines: number; apply: () => void };
 
 type Signal = "traces" | "metrics";
 const SIGNAL_INFO = {
@@ -66,8 +94,10 @@ export async function readOtlpJsonTraces(
   const registry = new ResourceRegistry();
   const spans: NormalizedSpan[] = [];
   const sink = options.onSpans;
+  const spanSink = options.sink;
   const take = (batch: NormalizedSpan[]) => {
-    if (sink) sink(batch);
+    if (spanSink) for (const s of batch) spanSink.add(s);
+    else if (sink) sink(batch);
     else for (const s of batch) spans.push(s);
   };
   const onRequest = (json: unknown, where: SourceLocation) => {
@@ -87,13 +117,22 @@ export async function readOtlpJsonTraces(
         return true;
       }
     : undefined;
-  const { file, problems } = await readRequests(pathOrDir, "traces", options, onRequest, onBytes);
+  const threads = options.threads ?? Math.min(4, availableParallelism());
+  const minBytes = options.parallelMinBytes ?? PARALLEL_MIN_BYTES;
+  const parallel =
+    spanSink && lean && threads > 0
+      ? async (file: string): Promise<AsyncIterable<LineEntry> | undefined> => {
+          const size = (await stat(file)).size;
+          return size >= minBytes ? threadEntries(file, size, threads, options, registry, spanSink) : undefined;
+        }
+      : undefined;
+  const { file, problems } = await readRequests(pathOrDir, "traces", options, onRequest, onBytes, parallel);
   const files = [file];
   // A run folder may also hold spans written by helpers of the run (`pipespan task`): traces-<name>.jsonl.
   const skip = new Set(options.skipFiles ?? []);
   for (const extra of await companionFiles(pathOrDir, file)) {
     if (skip.has(basename(extra))) continue;
-    const more = await readRequests(extra, "traces", options, onRequest, onBytes);
+    const more = await readRequests(extra, "traces", options, onRequest, onBytes, parallel);
     files.push(more.file);
     problems.push(...more.problems);
   }
@@ -219,6 +258,8 @@ async function readRequests(
   onRequest: (json: unknown, where: SourceLocation) => void,
   /** Tried first on a line's bytes: true when it took the line (which is then valid, as onRequest would say). */
   onBytes?: (buf: Buffer, start: number, end: number, where: SourceLocation) => boolean,
+  /** The file's lines from reader threads, when it is read that way. */
+  parallel?: (file: string) => Promise<AsyncIterable<LineEntry> | undefined>,
 ): Promise<{ file: string; problems: OtlpJsonError[] }> {
   const collect = options.onProblem === "collect";
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -239,13 +280,21 @@ async function readRequests(
 
   let seenContent = false;
   let goodLines = 0;
-  for await (const item of readLines(file, maxLineBytes)) {
+  const entries: AsyncIterable<LineEntry> = (await parallel?.(file)) ?? readLines(file, maxLineBytes);
+  for await (const entry of entries) {
+    if ("lean" in entry) {
+      entry.apply();
+      seenContent = true;
+      goodLines += entry.lines;
+      continue;
+    }
+    const item = entry;
     if (item.tooLong) {
       report(new OtlpJsonError("too-long", file, item.line, `line longer than ${maxLineBytes} bytes; skipped`));
       seenContent = true;
       continue;
     }
-    if (onBytes?.(item.buf, item.start, item.end, { file, line: item.line })) {
+    if (!item.leanTried && onBytes?.(item.buf, item.start, item.end, { file, line: item.line })) {
       seenContent = true;
       goodLines += 1;
       continue;
@@ -320,6 +369,62 @@ interface LineItem {
   terminated: boolean;
   /** The line exceeded the bound; it is empty here. */
   tooLong?: boolean;
+  /** The lean reader already left this line to the exact path. */
+  leanTried?: boolean;
+}
+
+/**
+ * A file's lines from reader threads: the lines they read become entries that hand their spans to the sink (in
+ * read order, resources interned here as the single-thread reader would); the lines they left come as lines.
+ */
+async function* threadEntries(
+  file: string,
+  size: number,
+  threads: number,
+  options: ReadOtlpJsonTracesOptions,
+  registry: ResourceRegistry,
+  sink: SpanSink,
+): AsyncGenerator<LineEntry> {
+  let rangeBase = 0; // lines of the ranges before this one
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  for await (const range of readRanges(file, size, threads, maxLineBytes, options.parallelRangeBytes)) {
+    for (const item of range.items) {
+      if (item.kind === "line") {
+        yield {
+          line: rangeBase + item.index + 1,
+          buf: Buffer.from(item.bytes.buffer, item.bytes.byteOffset, item.bytes.byteLength),
+          start: 0,
+          end: item.bytes.byteLength,
+          terminated: item.terminated,
+          ...(item.tooLong ? { tooLong: true } : {}),
+          leanTried: true,
+        };
+        continue;
+      }
+      const base = rangeBase;
+      yield {
+        lean: true,
+        lines: item.lines,
+        apply: () => {
+          const resources = item.resources.map((r) => registry.intern(r.attributes, r.schemaUrl).attributes);
+          const { rows, spans, spanResource, order } = item;
+          let row = 0;
+          let k = 0;
+          for (let i = 0; i < order.length; i++) {
+            if (order[i] === 0) sink.addRow(rows, row++, resources);
+            else {
+              const s = spans[k] as NormalizedSpan;
+              s.resource = resources[spanResource[k] as number] as Attributes;
+              s.source = { file, line: base + (s.source as SourceLocation).line + 1 };
+              k++;
+              sink.add(s);
+            }
+          }
+        },
+      };
+    }
+    rangeBase += range.lines;
+  }
 }
 
 /**
