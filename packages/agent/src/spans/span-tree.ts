@@ -386,8 +386,7 @@ export class SpanTree {
 
   /** A process is named after the program it was started to run (not a later exec, e.g. a shell's last command). */
   #executableName(r: ProcessRecord): string {
-    const image = mainImage(r, r.parentId !== undefined ? this.#o.lookup(r.parentId) : undefined);
-    return image.exe ? basename(image.exe.replace(/ \(deleted\)$/, "")) : image.comm;
+    return imageName(mainImage(r, r.parentId !== undefined ? this.#o.lookup(r.parentId) : undefined));
   }
 
   /** Ends the process's span with its figures; `status`: how its parent saw it end (the root command). */
@@ -430,7 +429,7 @@ export class SpanTree {
     span.setAttributes({
       [ATTR_PROCESS_PID]: record.key.pid,
       [ATTR_PROCESS_PARENT_PID]: record.ppid,
-      [ATTR_PROCESS_EXECUTABLE_NAME]: this.#executableName(record),
+      [ATTR_PROCESS_EXECUTABLE_NAME]: imageName(image),
       [ATTR_PROCESS_COMMAND_LINE]: this.#o.redact(image.argv.length > 0 ? image.argv : [image.comm]),
       [ATTR_PIPESPAN_PROCESS_START_TICKS]: record.key.startTicks,
       [ATTR_PIPESPAN_PROCESS_EXIT_OBSERVED]: status !== undefined || record.exit?.observed === true,
@@ -492,4 +491,10 @@ export class SpanTree {
     const entry = this.#spans.get(parent.id);
     return (entry ? entry.task : this.#o.attributor.peek(parent).task) !== task;
   }
+}
+
+/** The name of the program an image runs: its executable's file name, else its comm. */
+function imageName(image: { readonly exe?: string; readonly comm: string }): string {
+  if (!image.exe) return image.comm;
+  return basename(image.exe.endsWith(" (deleted)") ? image.exe.slice(0, -" (deleted)".length) : image.exe);
 }
