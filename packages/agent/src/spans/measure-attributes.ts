@@ -112,9 +112,12 @@ const COUNTS: [NumericCounter, string][] = [
 
 const round = (s: number) => Math.round(s * 1e6) / 1e6;
 
-/** The measurement attributes of a span covering `wallNs` of wall time. Unmeasured values are left out. */
-export function measureAttributes(t: Totals, wallNs: number): Attributes {
-  const attrs: Attributes = {};
+/**
+ * The measurement attributes of a span covering `wallNs` of wall time, added to `into` (a new object by default).
+ * Unmeasured values are left out.
+ */
+export function measureAttributes(t: Totals, wallNs: number, into: Attributes = {}): Attributes {
+  const attrs = into;
   const c = t.counters;
   for (let i = 0; i < SECONDS.length; i++) {
     const [k, name] = SECONDS[i] as [NumericCounter, string];
