@@ -27,8 +27,15 @@ export interface TaskIdentity {
 
 /** A file:// URI of a working directory: the honest cicd.pipeline.task.run.url.full of a local task. */
 export function workDirUrl(workDir: string): string {
-  return pathToFileURL(workDir).href;
+  // The tasks of a run mostly share their directory (and the agent names one per task): the last one is kept.
+  if (workDir !== lastDir) {
+    lastUrl = pathToFileURL(workDir).href;
+    lastDir = workDir;
+  }
+  return lastUrl;
 }
+let lastDir: string | undefined;
+let lastUrl = "";
 
 /** The identity attributes of a task span (optional fields only when known). */
 export function taskSpanAttributes(t: TaskIdentity): Record<string, string | number> {

@@ -78,14 +78,18 @@ export class BucketSeries {
       }
       if (this.#length === 0) this.#first = from;
       const before = this.#first - from;
+      // Runs for every reading of every process: the series are walked in place, nothing copied.
       if (before > 0) {
-        for (const s of [...this.#sums, ...this.#maxes]) s.unshift(...new Array<number>(before).fill(0));
+        const zeros = new Array<number>(before).fill(0);
+        for (const s of this.#sums) s.unshift(...zeros);
+        for (const s of this.#maxes) s.unshift(...zeros);
         this.#first = from;
         this.#length += before;
       }
       const after = to - (this.#first + this.#length - 1);
       if (after > 0) {
-        for (const s of [...this.#sums, ...this.#maxes]) for (let i = 0; i < after; i++) s.push(0);
+        for (const s of this.#sums) for (let i = 0; i < after; i++) s.push(0);
+        for (const s of this.#maxes) for (let i = 0; i < after; i++) s.push(0);
         this.#length += after;
       }
       return;

@@ -121,10 +121,10 @@ export class RunAccounting {
   taskAttributes(task: TaskInfo): Attributes {
     const t = this.#tasks.get(task);
     if (!t) return {};
-    return {
-      ...measureAttributes(t.totals, Math.max(0, t.endNs - t.startNs)),
-      ...this.#timelines?.taskAttributes(task, t.startNs, t.endNs),
-    };
+    const attrs = measureAttributes(t.totals, Math.max(0, t.endNs - t.startNs));
+    const series = this.#timelines?.taskAttributes(task, t.startNs, t.endNs);
+    if (series) for (const k in series) attrs[k] = series[k];
+    return attrs;
   }
 
   /** The measurement attributes of the run span covering [startNs, endNs). */

@@ -206,12 +206,10 @@ export class RunTimelines implements SpanAccounting {
     this.#procs.delete(id);
     this.#run.merge(p.series);
     if (!task) return;
-    let t = this.#tasks.get(task);
-    if (!t) {
-      t = this.#threadSeries();
-      this.#tasks.set(task, t);
-    }
-    t.merge(p.series);
+    const t = this.#tasks.get(task);
+    // A task's first process hands over its own series (nothing else holds it now): a copy would be the same.
+    if (!t) this.#tasks.set(task, p.series);
+    else t.merge(p.series);
   }
 
   taskAttributes(task: TaskInfo, startNs: number, endNs: number): Attributes {

@@ -11,19 +11,27 @@ export function cleanName(value: string | undefined): string | undefined {
   return v.length === 0 ? undefined : v.slice(0, MAX_NAME);
 }
 
+// These run for every process, several times (attribution asks for the parent and the child): plain loops, and
+// the same array (a fork shares its parent's argv until it execs) compared by identity first.
 export function sameArgv(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** True when `image` is one of the parent's own images: a fork that has not exec'd a program of its own. */
 export function isInherited(image: ProcessImage, parent: ProcessRecord | undefined): boolean {
-  return parent?.images.some((p) => sameArgv(p.argv, image.argv)) ?? false;
+  if (parent === undefined) return false;
+  for (const p of parent.images) if (sameArgv(p.argv, image.argv)) return true;
+  return false;
 }
 
 /** True once the process runs a program of its own (it exec'd, or it was first seen after its exec). */
 export function hasOwnImage(record: ProcessRecord, parent: ProcessRecord | undefined): boolean {
   if (parent === undefined) return true;
-  return record.images.some((i) => !isInherited(i, parent));
+  for (const i of record.images) if (!isInherited(i, parent)) return true;
+  return false;
 }
 
 /**
@@ -31,7 +39,8 @@ export function hasOwnImage(record: ProcessRecord, parent: ProcessRecord | undef
  * shows the parent's image until it execs; the parent may have exec'd again since), else its latest image.
  */
 export function mainImage(record: ProcessRecord, parent: ProcessRecord | undefined): ProcessImage {
-  return record.images.find((i) => !isInherited(i, parent)) ?? record.images.at(-1) ?? record;
+  for (const i of record.images) if (!isInherited(i, parent)) return i;
+  return record.images.at(-1) ?? record;
 }
 
 /**

@@ -55,7 +55,13 @@ export interface NextflowSourceOptions {
 /** A process that is the Nextflow launcher: `java … nextflow.cli.Launcher …`, or the `nextflow` script before it execs. */
 export function isNextflowLauncher(argv: readonly string[]): boolean {
   if (argv.includes("nextflow.cli.Launcher")) return true;
-  return argv.slice(0, 2).some((a) => basename(a) === "nextflow") && argv.length > 1;
+  if (argv.length < 2) return false;
+  // Asked of every process (and of its parent): the substring first, the path only when it may be a match.
+  for (let i = 0; i < 2; i++) {
+    const a = argv[i] as string;
+    if (a.includes("nextflow") && basename(a) === "nextflow") return true;
+  }
+  return false;
 }
 
 const MAX_HEADERS = 10_000;

@@ -61,7 +61,11 @@ const SKEW_NS = 5e6;
 
 /** A process that is Snakemake itself: `python …/bin/snakemake …`, `snakemake …` or `python -m snakemake …`. */
 export function isSnakemakeProcess(argv: readonly string[]): boolean {
-  if (argv.slice(0, 2).some((a) => basename(a) === "snakemake")) return true;
+  // Asked of every process's parent: the substring first, the path only when it may be a match.
+  for (let i = 0; i < 2 && i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a.includes("snakemake") && basename(a) === "snakemake") return true;
+  }
   const m = argv.indexOf("-m");
   return m >= 0 && m < 4 && argv[m + 1] === "snakemake";
 }

@@ -39,6 +39,15 @@ import type { SourceName } from "../source/types.js";
 import type { Totals } from "../spans/measure-attributes.js";
 import type { TaskSummary } from "../spans/run-recorder.js";
 
+/** Task names whose processEnded attribute sets are kept (a run has a few task names; the host agent many). */
+const MAX_CACHED_NAMES = 256;
+
+/** The key of an extra attribute set of processEnded (one attribute, or none). */
+function setKey(extra: Attributes): string {
+  for (const k in extra) return `${k}=${String(extra[k])}`;
+  return "";
+}
+
 /** Name used as cicd.pipeline.task.name on metrics for work the root command did itself. */
 export const ROOT_TASK_LABEL = "(root)";
 
@@ -89,6 +98,26 @@ export class RunMetrics {
     });
   }
 
+  /** Per task name, the attribute sets of processEnded (a series per name: made once, not per process). */
+  readonly #sets = new Map<string, Map<string, Attributes>>();
+
+  /** `base(taskName)` plus `extra`, made once per task name and key. */
+  #set(taskName: string, key: string, extra: Attributes): Attributes {
+    let byKey = this.#sets.get(taskName);
+    if (!byKey) {
+      // Bounded like the series themselves: past this many names the sets are made afresh each time.
+      if (this.#sets.size >= MAX_CACHED_NAMES) return { ...this.#base(taskName), ...extra };
+      byKey = new Map();
+      this.#sets.set(taskName, byKey);
+    }
+    let a = byKey.get(key);
+    if (!a) {
+      a = { ...this.#base(taskName), ...extra };
+      byKey.set(key, a);
+    }
+    return a;
+  }
+
   #base(taskName: string): Attributes {
     const a: Attributes = {
       [ATTR_CICD_PIPELINE_NAME]: this.#o.pipelineName,
@@ -100,10 +129,10 @@ export class RunMetrics {
 
   /** Adds one ended process's totals to its task's series. */
   processEnded(taskName: string | undefined, t: Totals): void {
-    const base = this.#base(taskName ?? ROOT_TASK_LABEL);
+    const name = taskName ?? ROOT_TASK_LABEL;
     const c = t.counters;
     const add = (counter: Counter, v: number | undefined, extra: Attributes) => {
-      if (v !== undefined && v > 0) counter.add(v, { ...base, ...extra });
+      if (v !== undefined && v > 0) counter.add(v, this.#set(name, setKey(extra), extra));
     };
     add(this.#cpu, c.cpuUserNs !== undefined ? c.cpuUserNs / 1e9 : undefined, { [ATTR_CPU_MODE]: CPU_MODE_VALUE_USER });
     add(this.#cpu, c.cpuSystemNs !== undefined ? c.cpuSystemNs / 1e9 : undefined, {

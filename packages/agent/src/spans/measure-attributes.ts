@@ -61,7 +61,9 @@ const SUMMED: readonly NumericCounter[] = [
 
 /** Adds `from` into `into` (sums; peak RSS is the maximum). A field stays undefined until some input has it. */
 export function addTotals(into: Totals, from: Totals): void {
-  for (const k of SUMMED) {
+  // Runs a few times for every process: indexed loops, nothing allocated.
+  for (let i = 0; i < SUMMED.length; i++) {
+    const k = SUMMED[i] as NumericCounter;
     const v = from.counters[k];
     if (v !== undefined) into.counters[k] = (into.counters[k] ?? 0) + v;
   }
@@ -110,15 +112,21 @@ const COUNTS: [NumericCounter, string][] = [
 
 const round = (s: number) => Math.round(s * 1e6) / 1e6;
 
-/** The measurement attributes of a span covering `wallNs` of wall time. Unmeasured values are left out. */
-export function measureAttributes(t: Totals, wallNs: number): Attributes {
-  const attrs: Attributes = {};
-  for (const [k, name] of SECONDS) {
-    const v = t.counters[k];
+/**
+ * The measurement attributes of a span covering `wallNs` of wall time, added to `into` (a new object by default).
+ * Unmeasured values are left out.
+ */
+export function measureAttributes(t: Totals, wallNs: number, into: Attributes = {}): Attributes {
+  const attrs = into;
+  const c = t.counters;
+  for (let i = 0; i < SECONDS.length; i++) {
+    const [k, name] = SECONDS[i] as [NumericCounter, string];
+    const v = c[k];
     if (v !== undefined) attrs[name] = round(v / 1e9);
   }
-  for (const [k, name] of COUNTS) {
-    const v = t.counters[k];
+  for (let i = 0; i < COUNTS.length; i++) {
+    const [k, name] = COUNTS[i] as [NumericCounter, string];
+    const v = c[k];
     if (v !== undefined) attrs[name] = Math.round(v);
   }
   const cpu = cpuNs(t);

@@ -280,15 +280,15 @@ export class SpanTree {
       const span = ts.span;
       // A workflow manager's events may have named the task better since its span began (weblog after exit).
       span.updateName(info.spanName ?? info.name);
-      span.setAttributes({
-        ...this.#o.accounting.taskAttributes(info),
-        ...(info.workflow?.attributes() ?? {}),
-        [ATTR_CICD_PIPELINE_TASK_NAME]: info.name,
-        [ATTR_PIPESPAN_TASK_PROCESS_COUNT]: t.processes,
-        [ATTR_CICD_PIPELINE_TASK_RUN_RESULT]: t.failed
-          ? CICD_PIPELINE_TASK_RUN_RESULT_VALUE_FAILURE
-          : CICD_PIPELINE_TASK_RUN_RESULT_VALUE_SUCCESS,
-      });
+      const attrs = this.#o.accounting.taskAttributes(info);
+      const workflow = info.workflow?.attributes();
+      if (workflow) for (const k in workflow) attrs[k] = workflow[k];
+      attrs[ATTR_CICD_PIPELINE_TASK_NAME] = info.name;
+      attrs[ATTR_PIPESPAN_TASK_PROCESS_COUNT] = t.processes;
+      attrs[ATTR_CICD_PIPELINE_TASK_RUN_RESULT] = t.failed
+        ? CICD_PIPELINE_TASK_RUN_RESULT_VALUE_FAILURE
+        : CICD_PIPELINE_TASK_RUN_RESULT_VALUE_SUCCESS;
+      span.setAttributes(attrs);
       if (t.failed) {
         const message =
           verdict === true
@@ -386,8 +386,7 @@ export class SpanTree {
 
   /** A process is named after the program it was started to run (not a later exec, e.g. a shell's last command). */
   #executableName(r: ProcessRecord): string {
-    const image = mainImage(r, r.parentId !== undefined ? this.#o.lookup(r.parentId) : undefined);
-    return image.exe ? basename(image.exe.replace(/ \(deleted\)$/, "")) : image.comm;
+    return imageName(mainImage(r, r.parentId !== undefined ? this.#o.lookup(r.parentId) : undefined));
   }
 
   /** Ends the process's span with its figures; `status`: how its parent saw it end (the root command). */
@@ -427,20 +426,25 @@ export class SpanTree {
     const totals = this.#o.accounting.processEnded(record, task, endNs, failsTask);
 
     const image = mainImage(record, record.parentId !== undefined ? this.#o.lookup(record.parentId) : undefined);
-    span.setAttributes({
+    // One object, filled in place (the order of the attributes as before): this runs for every process.
+    const all: Attributes = {
       [ATTR_PROCESS_PID]: record.key.pid,
       [ATTR_PROCESS_PARENT_PID]: record.ppid,
-      [ATTR_PROCESS_EXECUTABLE_NAME]: this.#executableName(record),
+      [ATTR_PROCESS_EXECUTABLE_NAME]: imageName(image),
       [ATTR_PROCESS_COMMAND_LINE]: this.#o.redact(image.argv.length > 0 ? image.argv : [image.comm]),
       [ATTR_PIPESPAN_PROCESS_START_TICKS]: record.key.startTicks,
       [ATTR_PIPESPAN_PROCESS_EXIT_OBSERVED]: status !== undefined || record.exit?.observed === true,
-      ...measureAttributes(totals, endNs - record.startTimeNs),
-      ...(image.exe ? { [ATTR_PROCESS_EXECUTABLE_PATH]: image.exe } : {}),
-      ...(record.cwd ? { [ATTR_PROCESS_WORKING_DIRECTORY]: record.cwd } : {}),
-      ...(overhead ? { [ATTR_PIPESPAN_PROCESS_OVERHEAD]: true } : {}),
-      ...(task ? { [ATTR_CICD_PIPELINE_TASK_NAME]: task.name, [ATTR_CICD_PIPELINE_TASK_RUN_ID]: task.runId } : {}),
-      ...attrs,
-    });
+    };
+    measureAttributes(totals, endNs - record.startTimeNs, all);
+    if (image.exe) all[ATTR_PROCESS_EXECUTABLE_PATH] = image.exe;
+    if (record.cwd) all[ATTR_PROCESS_WORKING_DIRECTORY] = record.cwd;
+    if (overhead) all[ATTR_PIPESPAN_PROCESS_OVERHEAD] = true;
+    if (task) {
+      all[ATTR_CICD_PIPELINE_TASK_NAME] = task.name;
+      all[ATTR_CICD_PIPELINE_TASK_RUN_ID] = task.runId;
+    }
+    for (const k in attrs) all[k] = attrs[k];
+    span.setAttributes(all);
     const detector = this.#stalls.get(record.id);
     if (detector) {
       for (const st of detector.finish(endNs, record.counters)) {
@@ -492,4 +496,10 @@ export class SpanTree {
     const entry = this.#spans.get(parent.id);
     return (entry ? entry.task : this.#o.attributor.peek(parent).task) !== task;
   }
+}
+
+/** The name of the program an image runs: its executable's file name, else its comm. */
+function imageName(image: { readonly exe?: string; readonly comm: string }): string {
+  if (!image.exe) return image.comm;
+  return basename(image.exe.endsWith(" (deleted)") ? image.exe.slice(0, -" (deleted)".length) : image.exe);
 }

@@ -512,6 +512,10 @@ export class KernelSource implements Source {
   }
 
   #readCounters(): void {
+    // The ring first: a process's exec record is in it before its final counters are in the map, and a final
+    // reading ends the process here (an exec drained after that would be dropped, and a storm's process named
+    // after its parent, the image it forked with).
+    this.#drainAll();
     this.#readDrops();
     let records: NativeCounters[];
     try {

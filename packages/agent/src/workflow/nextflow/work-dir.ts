@@ -35,8 +35,11 @@ export function parseWorkDir(path: string | undefined): WorkDirRef | undefined {
 
 /** A task work dir named in a process's arguments by the path of its `.command.run` or `.command.sh`. */
 export function workDirInArgv(argv: readonly string[]): WorkDirRef | undefined {
-  for (const arg of argv.slice(0, MAX_SCANNED_ARGS)) {
-    if (arg.length > 64 * 1024) continue;
+  const n = Math.min(argv.length, MAX_SCANNED_ARGS);
+  for (let i = 0; i < n; i++) {
+    const arg = argv[i] as string;
+    // Asked of every process: the regular expression runs only where the file name is.
+    if (arg.length > 64 * 1024 || !arg.includes(".command.")) continue;
     const m = ARG_PATH_RE.exec(arg);
     if (m?.[1]) {
       const ref = parseWorkDir(m[1]);
@@ -48,7 +51,11 @@ export function workDirInArgv(argv: readonly string[]): WorkDirRef | undefined {
 
 /** True when argv runs a task wrapper by its relative name (`bash -ue .command.run`, cwd = the work dir). */
 export function runsRelativeWrapper(argv: readonly string[]): boolean {
-  return argv.slice(1, 8).some((a) => a === ".command.run" || a === "./.command.run" || a === ".command.sh");
+  for (let i = 1; i < 8 && i < argv.length; i++) {
+    const a = argv[i];
+    if (a === ".command.run" || a === "./.command.run" || a === ".command.sh") return true;
+  }
+  return false;
 }
 
 /** A relative path resolved against a process's working directory. */
