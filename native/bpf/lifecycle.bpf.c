@@ -294,6 +294,18 @@ int BPF_PROG(pp_process_exit, struct task_struct *p) {
   if (!c && !tracked) return 0;
   if (c) {
     if (had_state) {
+      /* A thread on its CPU since its last switch-in: se.sum_exec_runtime is brought up to date only at the next
+       * update_curr() (a tick, a wakeup on its runqueue, or the final schedule() after this tracepoint), so a
+       * process that lives less than a tick without leaving its CPU (a `true`) would show no CPU at all. The
+       * part of the slice not yet in sum_exec_runtime is taken from the wall clock since the switch-in; its
+       * sum_exec_runtime then was the one kept at its last switch-out (it did not run in between). The kernel
+       * lags by at most a tick while a task runs; a larger gap means a switch-out we did not see, and nothing is
+       * added. */
+      if (last.kind == PP_T_ONCPU && now > last.ts_ns) {
+        __u64 slice = now - last.ts_ns;
+        __u64 counted = sum_exec > last.sum_exec_ns ? sum_exec - last.sum_exec_ns : 0;
+        if (slice > counted && slice - counted <= PP_TICK_MAX_NS) sum_exec += slice - counted;
+      }
       pp_close_running(p, &last, sum_exec, now);
       pp_flush(c, &last); /* the thread's pending time and switches, with its last time on a CPU */
     }

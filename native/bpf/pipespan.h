@@ -20,6 +20,7 @@
 #define PP_MAX_THREADS 65536   /* per-thread scheduler state (LRU) */
 #define PP_FLUSH_NS 10000000ull /* a thread's pending time is added to its process counters once it reaches 10 ms */
 #define PP_FLUSH_SWITCHES 4096  /* ... or its pending switches reach this many (they are 16-bit) */
+#define PP_TICK_MAX_NS 10000000ull /* the longest scheduler tick (HZ=100): how far sum_exec_runtime lags a running task */
 #define PP_RINGBUF_BYTES (4u << 20)
 #define PP_MAX_INFLIGHT_RQ 16384 /* block requests issued but not completed (LRU) */
 #define PP_MAX_DEVICES 256       /* (device, op) latency histograms */

@@ -203,6 +203,14 @@ describe("kernel probe", { concurrency: 1 }, () => {
     const forks = run.events.filter((e) => e.kind === "fork" && tgids.has(e.tgid));
     assert.equal(forks.length, 2000);
     assert.ok([...tgids].every((t) => col.countersOf(t)?.exited));
+    // Every `true` ran: exec of a dynamically linked binary costs well over 20 µs of CPU. Most of them never
+    // leave their CPU before exiting, so the kernel has not yet brought sum_exec_runtime up to date at
+    // sched_process_exit; the slice since their switch-in is counted (it used to come out 0 for about half).
+    const cpu = [...tgids].map((t) => /** @type {any} */ (col.countersOf(t)));
+    const none = cpu.filter((c) => !(c.exitCpuNs >= 20_000 && c.onCpuNs >= 20_000));
+    assert.equal(none.length, 0, `${none.length} of 2000 with < 20 µs of CPU, e.g. ${JSON.stringify(none[0])}`);
+    const median = cpu.map((c) => c.exitCpuNs).sort((a, b) => a - b)[1000];
+    assert.ok(median < 20_000_000, `median CPU of a true ${median} ns`);
     assert.equal(probe.lostEvents() - lostBefore, 0);
     // Final records are handed out once, then removed from the kernel map: nothing of these is left.
     assert.ok(!decodeCounters(probe.readCounters()).some((c) => tgids.has(c.tgid)));
