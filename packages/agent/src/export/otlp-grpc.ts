@@ -11,8 +11,8 @@
 // endpoint without the http:// scheme the exporter reads _INSECURE and the certificate file variables lazily, at
 // its first export, from process.env itself.
 
-import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-grpc";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import type { PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import { type CountingExporter, countingMetricExporter, countingSpanExporter } from "./counting-exporter.js";
@@ -117,7 +117,7 @@ export function planOtlpExportFromEnv(
                 withOtelEnv(
                   env,
                   () =>
-                    new OTLPTraceExporter(tracesPlan.timeoutMillis ? { timeoutMillis: tracesPlan.timeoutMillis } : {}),
+                    new (grpcExporters().OTLPTraceExporter)(tracesPlan.timeoutMillis ? { timeoutMillis: tracesPlan.timeoutMillis } : {}),
                 ),
                 { ...common, endpoint: tracesPlan.endpoint },
               ),
@@ -134,7 +134,7 @@ export function planOtlpExportFromEnv(
                 withOtelEnv(
                   env,
                   () =>
-                    new OTLPMetricExporter(
+                    new (grpcExporters().OTLPMetricExporter)(
                       metricsPlan.timeoutMillis ? { timeoutMillis: metricsPlan.timeoutMillis } : {},
                     ),
                 ),
@@ -171,6 +171,21 @@ export function createOtlpExportersFromEnv(
       // CountingExporter.shutdown never rejects.
       await Promise.all([traces?.shutdown(), metrics?.shutdown()]);
     },
+  };
+}
+
+/**
+ * The upstream gRPC exporters, loaded when the first one is made: they bring @grpc/grpc-js, node:http2 and tls, a
+ * good part of the resident memory of a run that exports nowhere. Their ES builds are loaded (require of an ES
+ * module, synchronous) so they share the OpenTelemetry modules the agent has already imported.
+ */
+function grpcExporters(): typeof import("@opentelemetry/exporter-trace-otlp-grpc") &
+  typeof import("@opentelemetry/exporter-metrics-otlp-grpc") {
+  const load = createRequire(import.meta.url);
+  const esm = (name: string) => load(fileURLToPath(import.meta.resolve(name)));
+  return {
+    ...esm("@opentelemetry/exporter-trace-otlp-grpc"),
+    ...esm("@opentelemetry/exporter-metrics-otlp-grpc"),
   };
 }
 
