@@ -117,7 +117,9 @@ export function planOtlpExportFromEnv(
                 withOtelEnv(
                   env,
                   () =>
-                    new (grpcExporters().OTLPTraceExporter)(tracesPlan.timeoutMillis ? { timeoutMillis: tracesPlan.timeoutMillis } : {}),
+                    new (loadEsm<TraceGrpc>("@opentelemetry/exporter-trace-otlp-grpc").OTLPTraceExporter)(
+                      tracesPlan.timeoutMillis ? { timeoutMillis: tracesPlan.timeoutMillis } : {},
+                    ),
                 ),
                 { ...common, endpoint: tracesPlan.endpoint },
               ),
@@ -134,7 +136,7 @@ export function planOtlpExportFromEnv(
                 withOtelEnv(
                   env,
                   () =>
-                    new (grpcExporters().OTLPMetricExporter)(
+                    new (loadEsm<MetricGrpc>("@opentelemetry/exporter-metrics-otlp-grpc").OTLPMetricExporter)(
                       metricsPlan.timeoutMillis ? { timeoutMillis: metricsPlan.timeoutMillis } : {},
                     ),
                 ),
@@ -174,19 +176,16 @@ export function createOtlpExportersFromEnv(
   };
 }
 
+type TraceGrpc = typeof import("@opentelemetry/exporter-trace-otlp-grpc");
+type MetricGrpc = typeof import("@opentelemetry/exporter-metrics-otlp-grpc");
+
 /**
- * The upstream gRPC exporters, loaded when the first one is made: they bring @grpc/grpc-js, node:http2 and tls, a
- * good part of the resident memory of a run that exports nowhere. Their ES builds are loaded (require of an ES
- * module, synchronous) so they share the OpenTelemetry modules the agent has already imported.
+ * An upstream gRPC exporter package, loaded when its first exporter is made: they bring @grpc/grpc-js, node:http2
+ * and tls, a good part of the resident memory of a run that exports nowhere. Their ES builds are loaded (require
+ * of an ES module is synchronous) so they share the OpenTelemetry modules the agent has already imported.
  */
-function grpcExporters(): typeof import("@opentelemetry/exporter-trace-otlp-grpc") &
-  typeof import("@opentelemetry/exporter-metrics-otlp-grpc") {
-  const load = createRequire(import.meta.url);
-  const esm = (name: string) => load(fileURLToPath(import.meta.resolve(name)));
-  return {
-    ...esm("@opentelemetry/exporter-trace-otlp-grpc"),
-    ...esm("@opentelemetry/exporter-metrics-otlp-grpc"),
-  };
+function loadEsm<T>(name: string): T {
+  return createRequire(import.meta.url)(fileURLToPath(import.meta.resolve(name))) as T;
 }
 
 function nonBlank(v: string | undefined): string | undefined {
