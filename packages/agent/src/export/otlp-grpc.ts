@@ -11,10 +11,9 @@
 // endpoint without the http:// scheme the exporter reads _INSECURE and the certificate file variables lazily, at
 // its first export, from process.env itself.
 
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import type { PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
+import { loadEsm } from "../lazy-module.js";
 import { type CountingExporter, countingMetricExporter, countingSpanExporter } from "./counting-exporter.js";
 import { ExportFailureStats, type ExportSignal } from "./export-failure.js";
 
@@ -179,14 +178,8 @@ export function createOtlpExportersFromEnv(
 type TraceGrpc = typeof import("@opentelemetry/exporter-trace-otlp-grpc");
 type MetricGrpc = typeof import("@opentelemetry/exporter-metrics-otlp-grpc");
 
-/**
- * An upstream gRPC exporter package, loaded when its first exporter is made: they bring @grpc/grpc-js, node:http2
- * and tls, a good part of the resident memory of a run that exports nowhere. Their ES builds are loaded (require
- * of an ES module is synchronous) so they share the OpenTelemetry modules the agent has already imported.
- */
-function loadEsm<T>(name: string): T {
-  return createRequire(import.meta.url)(fileURLToPath(import.meta.resolve(name))) as T;
-}
+// The gRPC exporter packages load when their first exporter is made: they bring @grpc/grpc-js, node:http2 and tls,
+// a good part of the resident memory of a run that exports nowhere.
 
 function nonBlank(v: string | undefined): string | undefined {
   return v !== undefined && v.trim() !== "" ? v.trim() : undefined;
