@@ -23,10 +23,14 @@ for (const stream of [process.stdout, process.stderr]) {
 // defaults an exec storm's short-lived objects take ~100 MB of resident memory (a young generation grown to 16 MiB
 // semi-spaces) and garbage lets the old generation reach twice the live heap before a full collection. A 1 MiB
 // semi-space and a 20% old-generation growth keep the peak near the live heap (bench/footprint.ts measures it).
-// V8 reads both only at start, so the process re-executes itself once with them, in place (process.execve,
-// Node >= 23.11; older Node runs on with the defaults). Flags given explicitly win.
+// glibc's malloc gives each thread that allocates (V8's workers, libuv's pool) an arena of its own, which an exec
+// storm leaves ~20 MB larger than one shared arena; one arena costs no measured CPU. V8 and glibc read all of
+// these only at start, so the process re-executes itself once with them, in place (process.execve, Node >= 23.11;
+// older Node runs on with the defaults). Flags given explicitly win, and so does a GLIBC_TUNABLES arena_max; the
+// traced command gets the environment as it was.
 const LONG_RUNNING = new Set(["run", "agent"]);
 const HEAP_FLAGS = ["--max-semi-space-size=1", "--heap-growing-percent=20"];
+const ARENA = "glibc.malloc.arena_max";
 const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ");
 const missing = HEAP_FLAGS.filter((f) => !given.includes(f.split("=")[0]));
 if (
@@ -35,11 +39,16 @@ if (
   missing.length > 0 &&
   process.env.PIPESPAN_NO_REEXEC === undefined
 ) {
+  const tunables = process.env.GLIBC_TUNABLES;
   process.execve(process.execPath, [process.execPath, ...missing, ...process.execArgv, ...process.argv.slice(1)], {
     ...process.env,
-    PIPESPAN_NO_REEXEC: "1",
+    PIPESPAN_NO_REEXEC: JSON.stringify({ tunables: tunables ?? null }),
+    GLIBC_TUNABLES: tunables?.includes(ARENA) ? tunables : [tunables, `${ARENA}=1`].filter(Boolean).join(":"),
   });
 }
+const reexec = process.env.PIPESPAN_NO_REEXEC?.startsWith("{") ? JSON.parse(process.env.PIPESPAN_NO_REEXEC) : undefined;
+if (reexec && reexec.tunables === null) delete process.env.GLIBC_TUNABLES;
+else if (reexec) process.env.GLIBC_TUNABLES = reexec.tunables;
 delete process.env.PIPESPAN_NO_REEXEC;
 const { main } = await import("../dist/main.js");
 const code = await main(process.argv.slice(2));

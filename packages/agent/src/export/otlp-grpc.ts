@@ -11,10 +11,9 @@
 // endpoint without the http:// scheme the exporter reads _INSECURE and the certificate file variables lazily, at
 // its first export, from process.env itself.
 
-import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-grpc";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
 import type { PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
+import { loadEsm } from "../lazy-module.js";
 import { type CountingExporter, countingMetricExporter, countingSpanExporter } from "./counting-exporter.js";
 import { ExportFailureStats, type ExportSignal } from "./export-failure.js";
 
@@ -117,7 +116,9 @@ export function planOtlpExportFromEnv(
                 withOtelEnv(
                   env,
                   () =>
-                    new OTLPTraceExporter(tracesPlan.timeoutMillis ? { timeoutMillis: tracesPlan.timeoutMillis } : {}),
+                    new (loadEsm<TraceGrpc>("@opentelemetry/exporter-trace-otlp-grpc").OTLPTraceExporter)(
+                      tracesPlan.timeoutMillis ? { timeoutMillis: tracesPlan.timeoutMillis } : {},
+                    ),
                 ),
                 { ...common, endpoint: tracesPlan.endpoint },
               ),
@@ -134,7 +135,7 @@ export function planOtlpExportFromEnv(
                 withOtelEnv(
                   env,
                   () =>
-                    new OTLPMetricExporter(
+                    new (loadEsm<MetricGrpc>("@opentelemetry/exporter-metrics-otlp-grpc").OTLPMetricExporter)(
                       metricsPlan.timeoutMillis ? { timeoutMillis: metricsPlan.timeoutMillis } : {},
                     ),
                 ),
@@ -173,6 +174,12 @@ export function createOtlpExportersFromEnv(
     },
   };
 }
+
+type TraceGrpc = typeof import("@opentelemetry/exporter-trace-otlp-grpc");
+type MetricGrpc = typeof import("@opentelemetry/exporter-metrics-otlp-grpc");
+
+// The gRPC exporter packages load when their first exporter is made: they bring @grpc/grpc-js, node:http2 and tls,
+// a good part of the resident memory of a run that exports nowhere.
 
 function nonBlank(v: string | undefined): string | undefined {
   return v !== undefined && v.trim() !== "" ? v.trim() : undefined;

@@ -1,7 +1,8 @@
 // The host agent's loopback endpoint: GET /healthz (a JSON report; 200 while the agent works, 503 once it stops)
 // and GET /metrics (its own metrics in the Prometheus text format, the same instruments it exports over OTLP).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
+import { nodeHttp } from "../node-http.js";
 import { UserError } from "../run/errors.js";
 
 export interface ListenAddress {
@@ -35,7 +36,7 @@ export async function startHealthServer(o: {
   metrics?: PrometheusExporter;
 }): Promise<HealthServer> {
   let stopping = false;
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server: Server = nodeHttp().createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD" }).end();

@@ -2,8 +2,9 @@
 // Snakemake logger plugin POST their events here. Served by `pipespan agent`, and by `pipespan run --listen`.
 // Loopback by default. A good event is answered 200 at once (Snakemake and Nextflow wait for the answer); a
 // bad one gets a 4xx with the reason, is counted, and changes nothing else.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { nodeHttp } from "../node-http.js";
 import { parseWeblogEvent } from "./nextflow/weblog-schema.js";
 import type { WeblogStore } from "./nextflow/weblog-store.js";
 import { parseSnakemakeEvent } from "./snakemake/events.js";
@@ -59,7 +60,7 @@ export class WorkflowReceiver {
 
   /** Starts listening; resolves with the base URL (`http://127.0.0.1:4390`). */
   async start(): Promise<{ url: string; host: string; port: number }> {
-    const server = createServer((req, res) => this.#handle(req, res));
+    const server = nodeHttp().createServer((req, res) => this.#handle(req, res));
     // A client that trickles its request must not hold a socket forever.
     server.requestTimeout = 15_000;
     server.headersTimeout = 10_000;

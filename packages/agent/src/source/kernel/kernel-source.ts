@@ -517,6 +517,9 @@ export class KernelSource implements Source {
     // after its parent, the image it forked with).
     this.#drainAll();
     this.#readDrops();
+    // Host-wide, nothing followed (a quiet host: ended processes leave #procs at once): the map holds nothing
+    // this read would use, so the idle agent skips it.
+    if (this.#hostWide && this.#procs.size === 0) return;
     let records: NativeCounters[];
     try {
       records = this.#o.native.decodeCounters(this.#o.probe.readCounters());
