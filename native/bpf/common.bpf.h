@@ -244,84 +244,20 @@ static __always_inline void pp_account(struct pp_counters *c, __u32 kind, __u64 
 }
 
 /*
- * The scheduler programs run on every context switch, so they do not add to the process counters (a hash lookup
- * and atomic adds shared by all threads of the process) each time: the intervals they close and the switches they
- * count are kept in the thread's own state (pp_threads) and added in one go once they reach PP_FLUSH_NS or
- * PP_FLUSH_SWITCHES, and at the thread's exit. The loader's in-flight read adds what is pending, so a read sees
- * the same totals as before; what an evicted or withdrawn thread state takes with it is bounded by the flush
- * threshold. A thread's scheduler events never run at once (a wakeup waits for the task to be off its CPU,
- * switch-in follows the wakeup, switch-out follows switch-in), so the pending fields need no atomics.
- */
-
-/* Add the thread's pending intervals and switches to its process counters. */
-static __always_inline void pp_flush(struct pp_counters *c, struct pp_thread_state *st) {
-  if (st->pending_oncpu_ns) pp_account(c, PP_T_ONCPU, st->pending_oncpu_ns);
-  if (st->pending_runq_ns) pp_account(c, PP_T_RUNQ, st->pending_runq_ns);
-  if (st->pending_off_ns) pp_account(c, st->pending_kind, st->pending_off_ns);
-  if (st->pending_nvcsw) __sync_fetch_and_add(&c->nvcsw, st->pending_nvcsw);
-  if (st->pending_nivcsw) __sync_fetch_and_add(&c->nivcsw, st->pending_nivcsw);
-  st->pending_oncpu_ns = 0;
-  st->pending_runq_ns = 0;
-  st->pending_off_ns = 0;
-  st->pending_kind = PP_T_NONE;
-  st->pending_nvcsw = 0;
-  st->pending_nivcsw = 0;
-}
-
-/* Keep an interval with the thread. False when it does not fit: an off-CPU interval of another kind is already
- * pending (the thread went off the CPU for another reason before the first was added). */
-static __always_inline bool pp_pend(struct pp_thread_state *st, __u32 kind, __u64 delta) {
-  switch (kind) {
-  case PP_T_ONCPU:
-    st->pending_oncpu_ns += delta;
-    return true;
-  case PP_T_RUNQ:
-    st->pending_runq_ns += delta;
-    return true;
-  default:
-    if (st->pending_off_ns && st->pending_kind != kind) return false;
-    st->pending_kind = kind;
-    st->pending_off_ns += delta;
-    return true;
-  }
-}
-
-/* Does the thread's pending state call for a flush? */
-static __always_inline bool pp_flush_due(struct pp_thread_state *st) {
-  return st->pending_oncpu_ns + st->pending_runq_ns + st->pending_off_ns >= PP_FLUSH_NS ||
-         st->pending_nvcsw + st->pending_nivcsw >= PP_FLUSH_SWITCHES;
-}
-
-/* Flush t's pending state into its process counters (when they can be had). */
-static __always_inline void pp_flush_task(struct task_struct *t, struct pp_thread_state *st) {
-  struct pp_counters *c = pp_counters_get(t, !(t->flags & PF_EXITING));
-  if (c) pp_flush(c, st);
-}
-
-/* Close an interval of `kind` lasting `delta` ns into t's pending state, flushing first when it does not fit and
- * after when the threshold is reached. */
-static __always_inline void pp_close(struct task_struct *t, struct pp_thread_state *st, __u32 kind, __u64 delta) {
-  if (!pp_pend(st, kind, delta)) {
-    pp_flush_task(t, st);
-    pp_pend(st, kind, delta);
-  }
-}
-
-/*
  * A running thread is leaving (switch-out) or exiting. On-CPU time is the growth of the kernel's own
  * se.sum_exec_runtime since the last switch-out — exact whatever events we miss, and the same clock as
  * /proc/<pid>/schedstat, getrusage() and process.cpu.time (no steal time, which wall-clock slices between
  * switch-in and switch-out would include on a VM). If we did not see the thread enter the CPU (its state is
  * still RUNQ or OFF_*), the interval since that state began is split: what it ran is on-CPU, the rest goes
- * to the state's cause. The intervals are kept with the thread (pp_close()).
+ * to the state's cause.
  */
-static __always_inline void pp_close_running(struct task_struct *t, struct pp_thread_state *st, __u64 sum_exec,
+static __always_inline void pp_close_running(struct pp_counters *c, struct pp_thread_state *st, __u64 sum_exec,
                                              __u64 now) {
   __u64 ran = sum_exec > st->sum_exec_ns ? sum_exec - st->sum_exec_ns : 0;
-  pp_close(t, st, PP_T_ONCPU, ran);
+  pp_account(c, PP_T_ONCPU, ran);
   if (st->kind > PP_T_ONCPU && now > st->ts_ns) {
     __u64 gap = now - st->ts_ns;
-    if (gap > ran) pp_close(t, st, st->kind, gap - ran);
+    if (gap > ran) pp_account(c, st->kind, gap - ran);
     pp_stat_inc(PP_STAT_SWITCH_IN_UNSEEN);
   }
 }

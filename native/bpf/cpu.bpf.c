@@ -33,30 +33,6 @@
  */
 #include "common.bpf.h"
 
-/*
- * Run-queue wait from the scheduler's own bookkeeping. With CONFIG_SCHED_INFO (every distribution kernel: it
- * comes with TASK_DELAY_ACCT or SCHEDSTATS) the kernel stamps a task with its runqueue's clock when it is
- * enqueued (sched_info.last_queued, in enqueue_task()) and clears the stamp when the task gets a CPU
- * (sched_info_arrive(), which runs in context_switch(), after the sched_switch tracepoint). At switch-in the
- * stamp therefore still says since when `next` has been waiting, and the runqueue's clock (updated by
- * __schedule() before it picked `next`) says until when. The split of the gap since the switch-out into off-CPU cause and run-queue
- * wait then needs no program on sched_wakeup, the scheduler event that fires as often as sched_switch: the loader
- * sets pp_rq_from_sched_info and leaves pp_sched_wakeup unloaded. Both clocks are sched_clock based, so their
- * difference is a duration like any other here.
- */
-const volatile __u32 pp_rq_from_sched_info = 0;
-
-/* How long `next` has waited on a runqueue (0 when it was not stamped: it never left the CPU's queue). The
- * runqueue is reached through the task's own cfs_rq (CONFIG_FAIR_GROUP_SCHED, which the loader checks with
- * sched_info): the per-CPU `runqueues` symbol is not resolvable on kernels without KALLSYMS_ALL. set_task_cpu()
- * keeps se.cfs_rq on the CPU the task is queued on, which is this one for the task being switched in. */
-static __always_inline __u64 pp_queued_ns(struct task_struct *next) {
-  __u64 queued = next->sched_info.last_queued; /* direct loads: tp_btf pointers, CO-RE relocated, fault-safe */
-  if (!queued) return 0;
-  __u64 clock = next->se.cfs_rq->rq->clock;
-  return clock > queued ? clock - queued : 0;
-}
-
 static __always_inline struct pp_thread_state *pp_thread_create(struct task_struct *t, __u32 tid, __u32 kind,
                                                                 __u64 now) {
   struct pp_thread_state s = {
@@ -101,14 +77,14 @@ static __always_inline void pp_switch_out(struct task_struct *prev, bool preempt
   }
   __u32 kind = preempt ? PP_T_RUNQ : pp_off_kind(prev);
   __u64 sum_exec = prev->se.sum_exec_runtime;
-  pp_close_running(prev, st, sum_exec, now);
-  if (kind == PP_T_RUNQ)
-    st->pending_nivcsw++;
-  else
-    st->pending_nvcsw++;
-  /* The one place the pending state is added to the process counters on the way (pp_flush_due()). An exiting
-   * thread's final share is added at sched_process_exit, which ran before. */
-  if (pp_flush_due(st)) pp_flush_task(prev, st);
+  struct pp_counters *c = pp_counters_get(prev, !exiting);
+  if (c) {
+    pp_close_running(c, st, sum_exec, now);
+    if (kind == PP_T_RUNQ)
+      __sync_fetch_and_add(&c->nivcsw, 1);
+    else
+      __sync_fetch_and_add(&c->nvcsw, 1);
+  }
   st->sum_exec_ns = sum_exec;
   st->kind = kind;
   st->ts_ns = now;
@@ -119,30 +95,18 @@ static __always_inline void pp_switch_in(struct task_struct *next, __u64 now) {
   if (!tid) return;
   if (!pp_tracked_task_cached(next)) return;
   struct pp_thread_state *st = bpf_map_lookup_elem(&pp_threads, &tid);
+  bool exiting = next->flags & PF_EXITING;
   if (!st) {
-    if (next->flags & PF_EXITING) return;
+    if (exiting) return;
     pp_thread_create(next, tid, PP_T_ONCPU, now);
     pp_counters_get(next, true);
     return;
   }
-  /* With the wakeup traced, normally RUNQ here, and an OFF_* state means the wakeup was not seen (woken before
-   * tracking began): the whole gap is charged to the off-CPU cause. With the run-queue wait read from sched_info
-   * (the usual case), an OFF_* state is normal and the gap is split. ONCPU would mean a missed switch-out:
-   * nothing to charge, the CPU time is caught up from sum_exec_runtime at the next switch-out. The intervals
-   * wait in the thread's state for its next switch-out (pp_pend). */
-  if (st->kind > PP_T_ONCPU && now > st->ts_ns) {
-    __u64 gap = now - st->ts_ns;
-    if (pp_rq_from_sched_info && st->kind != PP_T_RUNQ) {
-      /* Off the CPU since the switch-out, woken at some point (not traced): the scheduler's enqueue stamp
-       * splits the gap into the off-CPU cause and the run-queue wait that followed the wakeup. */
-      __u64 rq = pp_queued_ns(next);
-      if (rq > gap) rq = gap;
-      if (rq) pp_close(next, st, PP_T_RUNQ, rq);
-      if (gap > rq) pp_close(next, st, st->kind, gap - rq);
-    } else {
-      pp_close(next, st, st->kind, gap);
-    }
-  }
+  struct pp_counters *c = pp_counters_get(next, !exiting);
+  /* Normally RUNQ here. An OFF_* state means the wakeup was not seen (woken before tracking began): the
+   * whole gap is charged to the off-CPU cause, none to the run queue. ONCPU would mean a missed switch-out:
+   * nothing to charge, the CPU time is caught up from sum_exec_runtime at the next switch-out. */
+  if (c && st->kind > PP_T_ONCPU && now > st->ts_ns) pp_account(c, st->kind, now - st->ts_ns);
   st->kind = PP_T_ONCPU;
   st->ts_ns = now;
 }
@@ -170,7 +134,8 @@ static __always_inline void pp_wakeup(struct task_struct *p, bool is_new) {
     return;
   }
   if (st->kind < PP_T_OFF_D) return; /* still on its CPU (ttwu_runnable), or already runnable */
-  if (now > st->ts_ns) pp_close(p, st, st->kind, now - st->ts_ns);
+  struct pp_counters *c = pp_counters_for(p);
+  if (c && now > st->ts_ns) pp_account(c, st->kind, now - st->ts_ns);
   st->kind = PP_T_RUNQ;
   st->ts_ns = now;
 }

@@ -182,14 +182,8 @@ int BPF_PROG(pp_process_exec, struct task_struct *p, pid_t old_pid, struct linux
   __u32 tid = p->pid;
   __u32 old = old_pid;
   /* A non-leader thread that execs takes over the leader's pid (de_thread()): forget its old thread id,
-   * or the stale state would look like a thread still running; what it kept pending goes to the process. */
-  if (old != tid) {
-    struct pp_thread_state *gone = bpf_map_lookup_elem(&pp_threads, &old);
-    if (gone) {
-      pp_flush_task(p, gone);
-      bpf_map_delete_elem(&pp_threads, &old);
-    }
-  }
+   * or the stale state would look like a thread still running. */
+  if (old != tid) bpf_map_delete_elem(&pp_threads, &old);
   if (!pp_tracked_task(p)) return 0;
 
   __u32 zero = 0;
@@ -293,22 +287,19 @@ int BPF_PROG(pp_process_exit, struct task_struct *p) {
   struct pp_counters *c = pp_counters_get(p, tracked && group_dead);
   if (!c && !tracked) return 0;
   if (c) {
-    if (had_state) {
-      /* A thread on its CPU since its last switch-in: se.sum_exec_runtime is brought up to date only at the next
-       * update_curr() (a tick, a wakeup on its runqueue, or the final schedule() after this tracepoint), so a
-       * process that lives less than a tick without leaving its CPU (a `true`) would show no CPU at all. The
-       * part of the slice not yet in sum_exec_runtime is taken from the wall clock since the switch-in; its
-       * sum_exec_runtime then was the one kept at its last switch-out (it did not run in between). The kernel
-       * lags by at most a tick while a task runs; a larger gap means a switch-out we did not see, and nothing is
-       * added. */
-      if (last.kind == PP_T_ONCPU && now > last.ts_ns) {
-        __u64 slice = now - last.ts_ns;
-        __u64 counted = sum_exec > last.sum_exec_ns ? sum_exec - last.sum_exec_ns : 0;
-        if (slice > counted && slice - counted <= PP_TICK_MAX_NS) sum_exec += slice - counted;
-      }
-      pp_close_running(p, &last, sum_exec, now);
-      pp_flush(c, &last); /* the thread's pending time and switches, with its last time on a CPU */
+    /* A thread on its CPU since its last switch-in: se.sum_exec_runtime is brought up to date only at the next
+     * update_curr() (a tick, a wakeup on its runqueue, or the final schedule() after this tracepoint), so a
+     * process that lives less than a tick without leaving its CPU (a `true`) would show no CPU at all. The
+     * part of the slice not yet in sum_exec_runtime is taken from the wall clock since the switch-in; its
+     * sum_exec_runtime then was the one kept at its last switch-out (it did not run in between). The kernel
+     * lags by at most a tick while a task runs; a larger gap means a switch-out we did not see, and nothing is
+     * added. */
+    if (had_state && last.kind == PP_T_ONCPU && now > last.ts_ns) {
+      __u64 slice = now - last.ts_ns;
+      __u64 counted = sum_exec > last.sum_exec_ns ? sum_exec - last.sum_exec_ns : 0;
+      if (slice > counted && slice - counted <= PP_TICK_MAX_NS) sum_exec += slice - counted;
     }
+    if (had_state) pp_close_running(c, &last, sum_exec, now);
     __sync_fetch_and_add(&c->exit_cpu_ns, sum_exec);
     /* task->ioac is per thread; signal->ioac would also hold reaped children's I/O (wait_task_zombie). */
     __sync_fetch_and_add(&c->exit_rchar, p->ioac.rchar);

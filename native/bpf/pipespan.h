@@ -18,8 +18,6 @@
 /* ---- map sizes (defaults; the loader may resize the first three before load) ---- */
 #define PP_MAX_PROCESSES 16384 /* per-process counters + tracked set */
 #define PP_MAX_THREADS 65536   /* per-thread scheduler state (LRU) */
-#define PP_FLUSH_NS 10000000ull /* a thread's pending time is added to its process counters once it reaches 10 ms */
-#define PP_FLUSH_SWITCHES 4096  /* ... or its pending switches reach this many (they are 16-bit) */
 #define PP_TICK_MAX_NS 10000000ull /* the longest scheduler tick (HZ=100): how far sum_exec_runtime lags a running task */
 #define PP_RINGBUF_BYTES (4u << 20)
 #define PP_MAX_INFLIGHT_RQ 16384 /* block requests issued but not completed (LRU) */
@@ -198,15 +196,6 @@ struct pp_thread_state {
   __u64 sum_exec_ns;       /* the thread's se.sum_exec_runtime at its last switch-out (or first sight) */
   __u32 tgid;
   __u32 kind;              /* enum pp_thread_kind */
-  /* Closed intervals and switches not yet added to the process counters: the scheduler programs keep them with
-   * the thread and add them in one go when they reach PP_FLUSH_NS, and at the thread's exit (see pp_pend() in
-   * common.bpf.h). The loader's in-flight read adds them too. */
-  __u64 pending_oncpu_ns;  /* on-CPU time */
-  __u64 pending_runq_ns;   /* run-queue time */
-  __u64 pending_off_ns;    /* off-CPU time of kind pending_kind */
-  __u32 pending_kind;      /* enum pp_thread_kind of pending_off_ns (an OFF_* kind), PP_T_NONE when none */
-  __u16 pending_nvcsw;     /* voluntary switches */
-  __u16 pending_nivcsw;    /* involuntary switches */
 };
 
 /* ---- per-CPU drop / health counters (array index) ---- */

@@ -27,7 +27,7 @@ export * from "./decode.js";
  * @property {() => Buffer} readBlockLatency packed pp_blk_record (decodeBlockLatency), cumulative
  * @property {() => number} lostEvents ring-buffer records dropped since open
  * @property {() => Record<string, number>} stats every drop/health counter
- * @property {() => { name: string, tracepoint: string, group: string, attached: boolean, needed: boolean, reason?: string }[]} programs
+ * @property {() => { name: string, tracepoint: string, group: string, attached: boolean, reason?: string }[]} programs
  * @property {() => void} close detach and free everything (idempotent)
  */
 

@@ -214,7 +214,6 @@ class KernelProbe : public Napi::ObjectWrap<KernelProbe> {
         o.Set("tracepoint", p.tracepoint);
         o.Set("group", p.group);
         o.Set("attached", p.attached);
-        o.Set("needed", p.needed);
         if (!p.reason.empty()) o.Set("reason", p.reason);
         arr.Set(i++, o);
       }

@@ -213,26 +213,6 @@ long tgidOf(uint32_t pid) {
   return -1;
 }
 
-bool hasMember(const struct btf* vmlinux, const char* structName, const char* member) {
-  int id = btf__find_by_name_kind(vmlinux, structName, BTF_KIND_STRUCT);
-  if (id < 0) return false;
-  const struct btf_type* t = btf__type_by_id(vmlinux, static_cast<__u32>(id));
-  const struct btf_member* m = btf_members(t);
-  for (int i = 0; i < btf_vlen(t); i++, m++) {
-    const char* name = btf__name_by_offset(vmlinux, m->name_off);
-    if (name != nullptr && std::strcmp(name, member) == 0) return true;
-  }
-  return false;
-}
-
-// Does the kernel keep sched_info (CONFIG_SCHED_INFO), with the enqueue stamp cpu.bpf.c reads at switch-in, and
-// the path from a task to its runqueue's clock (CONFIG_FAIR_GROUP_SCHED)?
-bool hasSchedInfoQueueStamp(const struct btf* vmlinux) {
-  return hasMember(vmlinux, "task_struct", "sched_info") && hasMember(vmlinux, "sched_info", "last_queued") &&
-         hasMember(vmlinux, "sched_entity", "cfs_rq") && hasMember(vmlinux, "cfs_rq", "rq") &&
-         hasMember(vmlinux, "rq", "clock");
-}
-
 }  // namespace
 
 uint64_t boottimeNs() { return clockNs(CLOCK_BOOTTIME); }
@@ -275,7 +255,7 @@ Loader::Loader(const Options& o) {
     bpf_map__set_max_entries(skel_->maps.pp_threads, o.maxThreads);
 
     for (const ProgSpec& spec : kPrograms) {
-      ProgramInfo info{spec.name, spec.tracepoint, spec.group, false, true, ""};
+      ProgramInfo info{spec.name, spec.tracepoint, spec.group, false, ""};
       struct bpf_program* prog = bpf_object__find_program_by_name(skel_->obj, spec.name);
       if (prog == nullptr) throw Error(std::string("internal: BPF program ") + spec.name + " missing from object");
       std::string typedefName = std::string("btf_trace_") + spec.tracepoint;
@@ -287,13 +267,6 @@ Loader::Loader(const Options& o) {
         info.reason = "kernel lacks this tracepoint";
       } else if (!groupEnabled(o, spec.group)) {
         info.reason = "disabled by option";
-      }
-      else if (info.name == std::string("pp_sched_wakeup") && hasSchedInfoQueueStamp(vmlinux)) {
-        // cpu.bpf.c splits off-CPU gaps at switch-in from the scheduler's enqueue stamp: no program needs to
-        // run on every wakeup of the host.
-        info.reason = "not needed: run-queue wait read from the scheduler's sched_info at switch-in";
-        info.needed = false;
-        skel_->rodata->pp_rq_from_sched_info = 1;
       }
       if (!info.reason.empty()) bpf_program__set_autoload(prog, false);
       programs_.push_back(info);
@@ -499,21 +472,6 @@ size_t Loader::readCounters(std::vector<uint8_t>& out, bool inflight, uint64_t e
                    if (st.kind == PP_T_ONCPU || st.kind == PP_T_RUNQ || st.kind == PP_T_OFF_D ||
                        st.kind == PP_T_OFF_IOWAIT)
                      c.active_threads++;
-                   // Intervals and switches the kernel closed but keeps with the thread (pp_flush_due()).
-                   c.oncpu_ns += st.pending_oncpu_ns;
-                   c.runq_ns += st.pending_runq_ns;
-                   c.nvcsw += st.pending_nvcsw;
-                   c.nivcsw += st.pending_nivcsw;
-                   switch (st.pending_kind) {
-                     case PP_T_OFF_IOWAIT:
-                       c.offcpu_iowait_ns += st.pending_off_ns;
-                       c.offcpu_d_ns += st.pending_off_ns;
-                       break;
-                     case PP_T_OFF_D: c.offcpu_d_ns += st.pending_off_ns; break;
-                     case PP_T_OFF_SLEEP: c.offcpu_sleep_ns += st.pending_off_ns; break;
-                     case PP_T_OFF_OTHER: c.offcpu_other_ns += st.pending_off_ns; break;
-                     default: break;
-                   }
                    if (st.ts_ns >= now) return;
                    uint64_t d = now - st.ts_ns;
                    switch (st.kind) {

@@ -41,7 +41,6 @@ struct ProgramInfo {
   std::string tracepoint; // e.g. "sched_switch"
   std::string group;      // lifecycle | cpu | blockIo | network
   bool attached = false;
-  bool needed = true;     // false: left unattached because another program does its work on this kernel
   std::string reason;     // why not attached
 };
 

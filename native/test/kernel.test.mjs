@@ -56,16 +56,7 @@ describe("kernel probe", { concurrency: 1 }, () => {
   test("loads and attaches every program on this kernel", needsRoot, () => {
     const programs = probe.programs();
     assert.equal(programs.length, 12);
-    for (const p of programs) {
-      if (p.name === "pp_sched_wakeup" && !p.needed) {
-        // This kernel keeps sched_info: run-queue wait is read at switch-in, no program runs on every wakeup.
-        assert.equal(p.attached, false);
-        assert.match(p.reason, /sched_info/);
-        continue;
-      }
-      assert.ok(p.attached, `${p.name} (${p.tracepoint}) not attached: ${p.reason}`);
-      assert.equal(p.needed, true);
-    }
+    for (const p of programs) assert.ok(p.attached, `${p.name} (${p.tracepoint}) not attached: ${p.reason}`);
     assert.equal(probe.hostWide(), false);
     assert.equal(probe.lostEvents(), 0);
   });
@@ -520,7 +511,7 @@ describe("kernel probe", { concurrency: 1 }, () => {
     const small = native.open({ cpu: false, blockIo: false, network: false });
     const off = small.programs().filter((p) => !p.attached);
     assert.equal(off.length, 8);
-    assert.ok(off.every((p) => p.reason === "disabled by option" && p.needed));
+    assert.ok(off.every((p) => p.reason === "disabled by option"));
     small.close();
     small.close(); // idempotent
     assert.throws(() => small.pollEvents(1), /closed/);
@@ -532,7 +523,7 @@ describe("privileges", () => {
   const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p));
   const skip = !isRoot ? "needs root to drop privileges for the test" : setpriv ? false : "setpriv missing";
   const script = `import(${JSON.stringify(new URL("../lib/index.js", import.meta.url).href)}).then((m) => {
-    try { const p = m.loadNative().open(); console.log("OPEN " + p.programs().filter((x) => x.attached || !x.needed).length); p.close(); }
+    try { const p = m.loadNative().open(); console.log("OPEN " + p.programs().filter((x) => x.attached).length); p.close(); }
     catch (e) { console.log("ERROR " + e.message); }
   })`;
 

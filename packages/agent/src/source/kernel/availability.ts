@@ -86,7 +86,7 @@ export async function openKernelProbe(
       threads: sizes.maxThreads ?? DEFAULT_MAP_LIMITS.threads,
       ringBufferBytes: sizes.ringBufferBytes ?? DEFAULT_MAP_LIMITS.ringBufferBytes,
     };
-    const detached = probe.programs().filter((p) => !p.attached && p.needed);
+    const detached = probe.programs().filter((p) => !p.attached);
     const detail =
       detached.length === 0
         ? "all programs attached"

@@ -88,15 +88,7 @@ export interface KernelProbe {
   readBlockLatency?(): Buffer;
   lostEvents(): number;
   stats(): Record<string, number>;
-  programs(): {
-    name: string;
-    tracepoint: string;
-    group: string;
-    attached: boolean;
-    /** false: left unattached on purpose, another program does its work on this kernel (see `reason`). */
-    needed: boolean;
-    reason?: string;
-  }[];
+  programs(): { name: string; tracepoint: string; group: string; attached: boolean; reason?: string }[];
   close(): void;
 }
 
