@@ -30,37 +30,28 @@ export class SpanIndex {
   set(id: string, i: number): void {
     if ((this.#size + 1) * 2 > this.#slots.length) this.#grow();
     const h = hashOf(id);
-    const slots = this.#slots;
-    const hashes = this.#hashes;
-    const mask = this.#mask;
-    let s = h & mask;
-    for (;;) {
-      const v = slots[s] as number;
-      if (v === 0) {
-        slots[s] = i + 1;
-        hashes[s] = h;
-        this.#size++;
-        return;
-      }
-      if (hashes[s] === h && this.#idOf(v - 1) === id) {
-        slots[s] = i + 1;
-        return;
-      }
-      s = (s + 1) & mask;
+    const s = this.#slotOf(id, h);
+    if (this.#slots[s] === 0) {
+      this.#hashes[s] = h;
+      this.#size++;
     }
+    this.#slots[s] = i + 1;
   }
 
   /** The index of the process with this span id, or -1. */
   get(id: string): number {
-    const h = hashOf(id);
+    return (this.#slots[this.#slotOf(id, hashOf(id))] as number) - 1;
+  }
+
+  /** The slot holding `id` (hash h), or the empty slot where its probe ends. */
+  #slotOf(id: string, h: number): number {
     const slots = this.#slots;
     const hashes = this.#hashes;
     const mask = this.#mask;
     let s = h & mask;
     for (;;) {
       const v = slots[s] as number;
-      if (v === 0) return -1;
-      if (hashes[s] === h && this.#idOf(v - 1) === id) return v - 1;
+      if (v === 0 || (hashes[s] === h && this.#idOf(v - 1) === id)) return s;
       s = (s + 1) & mask;
     }
   }
