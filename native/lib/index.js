@@ -24,6 +24,8 @@ export * from "./decode.js";
  * @property {(options?: { inflight?: boolean, exitGraceMs?: number }) => Buffer} readCounters packed pp_counters
  *   (decodeCounters); a process's final record (exited) is returned once, exitGraceMs (default 250) after its
  *   group exit, then removed
+ * @property {() => bigint} countersReadAtNs CLOCK_BOOTTIME of the instant the last readCounters() describes (0n
+ *   before the first): stamp the reading with it, not with a clock read after the call returns
  * @property {() => Buffer} readBlockLatency packed pp_blk_record (decodeBlockLatency), cumulative
  * @property {() => number} lostEvents ring-buffer records dropped since open
  * @property {() => Record<string, number>} stats every drop/health counter

@@ -57,6 +57,7 @@ class KernelProbe : public Napi::ObjectWrap<KernelProbe> {
                            InstanceMethod<&KernelProbe::HostWide>("hostWide"),
                            InstanceMethod<&KernelProbe::PollEvents>("pollEvents"),
                            InstanceMethod<&KernelProbe::ReadCounters>("readCounters"),
+                           InstanceMethod<&KernelProbe::CountersReadAtNs>("countersReadAtNs"),
                            InstanceMethod<&KernelProbe::ReadBlockLatency>("readBlockLatency"),
                            InstanceMethod<&KernelProbe::LostEvents>("lostEvents"),
                            InstanceMethod<&KernelProbe::Stats>("stats"),
@@ -171,6 +172,12 @@ class KernelProbe : public Napi::ObjectWrap<KernelProbe> {
     std::vector<uint8_t> out;
     guarded(env, [&](Loader& l) { return l.readCounters(out, inflight, graceNs); });
     return toBuffer(env, out);
+  }
+
+  Napi::Value CountersReadAtNs(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    uint64_t ns = guarded(env, [&](Loader& l) { return l.countersReadBootNs(); });
+    return Napi::BigInt::New(env, ns);
   }
 
   Napi::Value ReadBlockLatency(const Napi::CallbackInfo& info) {

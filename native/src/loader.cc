@@ -449,6 +449,8 @@ size_t Loader::readCounters(std::vector<uint8_t>& out, bool inflight, uint64_t e
                  rows.push_back(c);
                });
 
+  // The instant this reading describes: after the counters, before the thread states (see below).
+  countersReadBootNs_ = clockNs(CLOCK_BOOTTIME);
   if (inflight && !rows.empty()) {
     // Read after the counters, with `now` taken before the thread states: an interval that closes while
     // we read is then either not yet in the counters and added here up to `now`, or in the counters and

@@ -66,6 +66,10 @@ class Loader {
   // returned exactly once. Within the grace period it is appended without the flag (a sibling thread
   // preempted inside do_exit() may still add its share).
   size_t readCounters(std::vector<uint8_t>& out, bool inflight, uint64_t exitGraceNs);
+  // CLOCK_BOOTTIME of the instant the last readCounters() describes (where the open intervals were cut);
+  // 0 before the first. The reader stamps the reading with this, not with a time of its own taken after the
+  // call: a reader preempted after the read would otherwise place a reading's growth late.
+  uint64_t countersReadBootNs() const { return countersReadBootNs_; }
   // Appends one struct pp_blk_record per (device, direction) seen; cumulative since load.
   size_t readBlockLatency(std::vector<uint8_t>& out);
   uint64_t stat(uint32_t index) const;
@@ -84,6 +88,7 @@ class Loader {
     size_t count = 0;
   };
   PollState poll_;
+  uint64_t countersReadBootNs_ = 0;
   pipespan_bpf* skel_ = nullptr;
   ring_buffer* rb_ = nullptr;
   std::vector<ProgramInfo> programs_;

@@ -143,11 +143,18 @@ describe("kernel probe", { concurrency: 1 }, () => {
     async () => {
       /** @type {import("../lib/decode.js").ProcessCounters | undefined} */
       let midway;
+      let midwayAt = 0n;
       let procStartTicks = -1;
+      const fresh = native.open({ cpu: false, blockIo: false, network: false });
+      assert.equal(fresh.countersReadAtNs(), 0n, "no reading yet");
+      fresh.close();
       const run = await runTracked(col, "exec sleep 1", {
         onStarted: async (pid) => {
           await sleep(500);
+          const before = native.clockBoottimeNs();
           col.poll();
+          midwayAt = col.probe.countersReadAtNs();
+          assert.ok(midwayAt >= before && midwayAt <= native.clockBoottimeNs(), "the reading's instant is its own");
           midway = col.countersOf(pid);
           const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
           procStartTicks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
@@ -168,6 +175,13 @@ describe("kernel probe", { concurrency: 1 }, () => {
       assert.ok(
         midway.offCpuSleepNs > 0.3e9 && midway.offCpuSleepNs < 0.7e9,
         `in-flight sleep ${midway.offCpuSleepNs} ns at ~0.5 s`,
+      );
+      // …and it runs up to the instant the reading says it describes: exec, then the sleep (sleep's own start-up
+      // before nanosleep, ≤ 20 ms here), then the reading.
+      const sinceExec = Number(midwayAt - exec.tsNs);
+      assert.ok(
+        sinceExec - midway.offCpuSleepNs >= 0 && sinceExec - midway.offCpuSleepNs < 20e6,
+        `in-flight sleep ${midway.offCpuSleepNs} ns, ${sinceExec} ns from exec to the reading's instant`,
       );
       // The process identity joins with procfs: /proc/<pid>/stat starttime is start_boottime in USER_HZ ticks.
       assert.equal(procStartTicks, Number(midway.startBoottimeNs / 10_000_000n));

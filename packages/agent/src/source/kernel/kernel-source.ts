@@ -528,7 +528,10 @@ export class KernelSource implements Source {
       return;
     }
     this.#countersInMap = records.length;
-    const now = this.#nowEpochNs();
+    // The reading's own instant, not a clock read now: on a busy host this thread can be preempted between the
+    // read and here for tens of ms, and a late stamp moves growth from one timeline bucket into the next.
+    const readAt = this.#o.probe.countersReadAtNs?.() ?? 0n;
+    const now = readAt > 0n ? this.#bootNsToEpoch(readAt) : this.#nowEpochNs();
     for (const c of records) {
       const t = this.#procs.get(processId(this.#keyOf(c.tgid, c.startBoottimeNs)));
       if (!t || t.done) continue;
@@ -553,7 +556,7 @@ export class KernelSource implements Source {
         });
       }
     }
-    if (!this.#hostWide) this.#readDevices(now);
+    if (!this.#hostWide) this.#readDevices();
   }
 
   #retire(t: Tracked): void {

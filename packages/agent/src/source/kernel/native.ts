@@ -84,6 +84,8 @@ export interface KernelProbe {
   setHostWide(on: boolean): void;
   pollEvents(maxEvents?: number): Buffer;
   readCounters(options?: { inflight?: boolean; exitGraceMs?: number }): Buffer;
+  /** CLOCK_BOOTTIME of the instant the last readCounters() describes (0n before the first). */
+  countersReadAtNs?(): bigint;
   /** Host-wide completed requests per device and direction (cumulative since load). */
   readBlockLatency?(): Buffer;
   lostEvents(): number;
