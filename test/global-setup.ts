@@ -10,4 +10,6 @@ export default function setup(): void {
   });
   // The report page's script (incremental: a no-op when current).
   execFileSync(process.execPath, [`${root}packages/report/scripts/bundle-client.ts`], { cwd: root, stdio: "inherit" });
+  // The command line's bundle, which bin/pipespan.js loads (incremental too).
+  execFileSync(process.execPath, [`${root}packages/cli/scripts/bundle.ts`], { cwd: root, stdio: "inherit" });
 }

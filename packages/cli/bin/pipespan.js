@@ -50,7 +50,11 @@ const reexec = process.env.PIPESPAN_NO_REEXEC?.startsWith("{") ? JSON.parse(proc
 if (reexec && reexec.tunables === null) delete process.env.GLIBC_TUNABLES;
 else if (reexec) process.env.GLIBC_TUNABLES = reexec.tunables;
 delete process.env.PIPESPAN_NO_REEXEC;
-const { main } = await import("../dist/main.js");
+// The bundle (packages/cli/scripts/bundle.ts) when the build made one; the modules as tsc wrote them otherwise.
+const { main } = await import("../dist/bundle/main.js").catch((err) => {
+  if (err?.code !== "ERR_MODULE_NOT_FOUND" || !String(err.message).includes("dist/bundle/main.js")) throw err;
+  return import("../dist/main.js");
+});
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
 // Everything pipespan waits for has been waited for (or skipped by the user): a connection still open to a backend
