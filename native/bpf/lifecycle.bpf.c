@@ -28,9 +28,11 @@ struct {
   __type(value, struct pp_exec_scratch);
 } pp_exec_scratch SEC(".maps");
 
-/* Ring-buffer records are submitted without waking a reader: user space drains the ring on a timer
- * (ring_buffer__consume), never in epoll, so each wake-up would be an irq_work for nothing. */
-#define PP_RB_FLAGS BPF_RB_NO_WAKEUP
+/* Ring-buffer records are submitted with the kernel's adaptive wake-up (flags 0): a waiter is woken only by the
+ * record that lands in a ring its reader had emptied, so at most once per drain. The reader drains on a timer
+ * while processes come and go and, once the ring stays empty, sleeps in poll(2) on it until that record: an idle
+ * host wakes it for nothing. */
+#define PP_RB_FLAGS 0
 
 /* Resident pages of an mm now. rss_stat[] are percpu_counters since 6.2; .count is the approximate (batched)
  * sum. Indexes: MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES; swap entries are not resident. */

@@ -26,6 +26,8 @@ export * from "./decode.js";
  *   group exit, then removed
  * @property {() => bigint} countersReadAtNs CLOCK_BOOTTIME of the instant the last readCounters() describes (0n
  *   before the first): stamp the reading with it, not with a clock read after the call returns
+ * @property {(fn: (() => void) | null) => void} onReadable calls fn once, from the event loop, when the ring buffer
+ *   holds records (at once if it already does); null cancels. For a reader that sleeps instead of polling
  * @property {() => Buffer} readBlockLatency packed pp_blk_record (decodeBlockLatency), cumulative
  * @property {() => number} lostEvents ring-buffer records dropped since open
  * @property {() => Record<string, number>} stats every drop/health counter

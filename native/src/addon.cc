@@ -2,6 +2,7 @@
 // addon.cc — the N-API face of the loader and of the records' layout. Every kernel record crosses into JavaScript inside one Buffer
 // per call (no JS object per kernel event); lib/decode.js turns the Buffers into values.
 #include <napi.h>
+#include <uv.h>
 
 #include <cstddef>
 #include <memory>
@@ -62,9 +63,12 @@ class KernelProbe : public Napi::ObjectWrap<KernelProbe> {
                            InstanceMethod<&KernelProbe::LostEvents>("lostEvents"),
                            InstanceMethod<&KernelProbe::Stats>("stats"),
                            InstanceMethod<&KernelProbe::Programs>("programs"),
+                           InstanceMethod<&KernelProbe::OnReadable>("onReadable"),
                            InstanceMethod<&KernelProbe::Close>("close"),
                        });
   }
+
+  ~KernelProbe() override { closeWatch(); }
 
   explicit KernelProbe(const Napi::CallbackInfo& info) : Napi::ObjectWrap<KernelProbe>(info) {
     Napi::Env env = info.Env();
@@ -228,11 +232,77 @@ class KernelProbe : public Napi::ObjectWrap<KernelProbe> {
     return arr;
   }
 
+  // onReadable(fn): calls fn once, from the event loop, when the ring buffer holds records (at once if it already
+  // does); onReadable(null) cancels. A reader that found the ring empty sleeps on this instead of a timer, so an
+  // idle host costs no wake-ups. One-shot: the reader drains, and asks again when it finds the ring empty again.
+  Napi::Value OnReadable(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !(info[0].IsFunction() || info[0].IsNull()))
+      throw Napi::TypeError::New(env, "onReadable(fn): fn must be a function or null");
+    if (info[0].IsNull()) {
+      stopWatch();
+      return env.Undefined();
+    }
+    int fd = guarded(env, [&](Loader& l) { return l.eventsFd(); });
+    if (watch_ == nullptr) {
+      uv_loop_t* loop = nullptr;
+      if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr)
+        throw Napi::Error::New(env, "onReadable: no event loop");
+      auto* w = new Watch{};
+      if (int rc = uv_poll_init(loop, &w->handle, fd); rc != 0) {
+        delete w;
+        throw Napi::Error::New(env, std::string("onReadable: ") + uv_strerror(rc));
+      }
+      w->handle.data = w;
+      watch_ = w;
+    }
+    watch_->env = env;
+    watch_->callback = Napi::Persistent(info[0].As<Napi::Function>());
+    if (int rc = uv_poll_start(&watch_->handle, UV_READABLE, onPoll); rc != 0)
+      throw Napi::Error::New(env, std::string("onReadable: ") + uv_strerror(rc));
+    return env.Undefined();
+  }
+
   Napi::Value Close(const Napi::CallbackInfo& info) {
+    closeWatch();  // before the fd it polls goes
     if (loader_) loader_->close();  // idempotent
     return info.Env().Undefined();
   }
 
+  struct Watch {
+    uv_poll_t handle;
+    napi_env env = nullptr;
+    Napi::FunctionReference callback;
+  };
+
+  static void onPoll(uv_poll_t* handle, int status, int /*events*/) {
+    auto* w = static_cast<Watch*>(handle->data);
+    uv_poll_stop(handle);  // one-shot
+    if (w->callback.IsEmpty()) return;
+    Napi::Env env(w->env);
+    Napi::HandleScope scope(env);
+    Napi::Function fn = w->callback.Value();
+    w->callback.Reset();
+    // An error of the poll itself (status < 0) still calls back: the reader drains, which says what is wrong.
+    (void)status;
+    fn.MakeCallback(env.Global(), {});
+  }
+
+  void stopWatch() {
+    if (watch_ == nullptr) return;
+    uv_poll_stop(&watch_->handle);
+    watch_->callback.Reset();
+  }
+
+  void closeWatch() {
+    if (watch_ == nullptr) return;
+    stopWatch();
+    uv_close(reinterpret_cast<uv_handle_t*>(&watch_->handle),
+             [](uv_handle_t* h) { delete static_cast<Watch*>(h->data); });
+    watch_ = nullptr;
+  }
+
+  Watch* watch_ = nullptr;
   std::unique_ptr<Loader> loader_;
 };
 

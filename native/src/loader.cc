@@ -310,6 +310,11 @@ void Loader::close() {
   skel_ = nullptr;
 }
 
+int Loader::eventsFd() const {
+  requireOpen();
+  return bpf_map__fd(skel_->maps.pp_events);
+}
+
 void Loader::requireOpen() const {
   if (skel_ == nullptr) throw Error("the kernel probe is closed");
 }

@@ -59,6 +59,9 @@ class Loader {
   // Appends up to maxEvents ring-buffer records to `out`, each padded to a multiple of 8 bytes.
   // Returns the number of records appended.
   size_t pollEvents(size_t maxEvents, std::vector<uint8_t>& out);
+  // The ring buffer's map fd: poll(2) says it is readable while records wait (the programs wake its waiters when a
+  // record lands in a ring the reader had emptied). For a reader that sleeps until then instead of polling.
+  int eventsFd() const;
   // Appends one struct pp_counters per counted process. With `inflight`, intervals still open (a thread
   // on a CPU right now, a sleep not yet woken) are included up to now, and active_threads counts the threads
   // on a CPU, runnable or in D at this read (0 without `inflight`). A process whose group exited at

@@ -8,7 +8,7 @@ import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
-import { decodeCounters } from "../lib/decode.js";
+import { decodeCounters, decodeEvents } from "../lib/decode.js";
 import { loadNative } from "../lib/index.js";
 import { Collector, execsOf, isRoot, ROOT_REASON, relErr, runTracked } from "../testlib/helpers.mjs";
 
@@ -478,6 +478,54 @@ describe("kernel probe", { concurrency: 1 }, () => {
       server.close();
     }
   });
+
+  test(
+    "onReadable: one call when a record lands in the emptied ring, none while it stays empty",
+    needsRoot,
+    async () => {
+      const p = native.open({ cpu: false, blockIo: false, network: false });
+      try {
+        p.addTrackedPid(process.pid);
+        /** @type {number[]} */
+        const calls = [];
+        const t0 = performance.now();
+        p.onReadable(() => calls.push(performance.now() - t0));
+        await sleep(200);
+        assert.deepEqual(calls, [], "an empty ring does not call");
+        const r = spawnSync("/bin/true"); // fork, exec and exit records of a tracked child
+        const spawned = performance.now() - t0;
+        await sleep(200);
+        assert.equal(calls.length, 1, "one call (one-shot)");
+        assert.ok(
+          /** @type {number} */ (calls[0]) >= 190 && /** @type {number} */ (calls[0]) <= spawned + 100,
+          `called at ${calls[0]} ms, spawned by ${spawned} ms`,
+        );
+        const records = decodeEvents(p.pollEvents(4096));
+        assert.ok(
+          records.some((e) => e.kind === "exit" && e.tgid === r.pid),
+          "the child's records are there",
+        );
+        // Asked again with records still waiting: called at once; asked on an empty ring and cancelled: never.
+        spawnSync("/bin/true");
+        await sleep(50);
+        let again = 0;
+        p.onReadable(() => again++);
+        await sleep(50);
+        assert.equal(again, 1);
+        p.pollEvents(4096);
+        p.onReadable(() => again++);
+        p.onReadable(null);
+        spawnSync("/bin/true");
+        await sleep(100);
+        assert.equal(again, 1, "cancelled");
+        p.onReadable(() => again++); // still armed at close(): close() lets go of it
+        assert.throws(() => p.onReadable(/** @type {any} */ (1)), TypeError);
+      } finally {
+        p.close();
+      }
+      assert.throws(() => p.onReadable(() => undefined), /closed/);
+    },
+  );
 
   test("host-wide mode counts untracked processes; switching it off stops that", needsRoot, async () => {
     probe.setHostWide(true);

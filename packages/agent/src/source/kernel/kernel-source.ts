@@ -89,6 +89,9 @@ export class KernelSource implements Source {
   #timers: NodeJS.Timeout[] = [];
   #hostWide = false;
   #drainTimer: NodeJS.Timeout | undefined;
+  /** The drain sleeps until the kernel says records landed (probe.onReadable). */
+  #sleeping = false;
+  #stopping = false;
   #warned = new Set<string>();
   readonly #dropsSeen = new Map<string, number>();
   #countersInMap = 0;
@@ -182,25 +185,51 @@ export class KernelSource implements Source {
 
   /**
    * Drains the ring buffer often while processes come and go (an exec's working directory, and its environment
-   * where the kernel could not capture it, are read from /proc then, before a short-lived process is gone), and backs off to `pollMs` × 5 when nothing happens, so a
-   * quiet or compute-heavy run is not disturbed by wake-ups.
+   * where the kernel could not capture it, are read from /proc then, before a short-lived process is gone), and
+   * backs off when nothing happens. Once the ring has stayed empty for a few drains the reader sleeps until the
+   * kernel says a record landed (KernelProbe.onReadable), so a quiet host or a compute-heavy run is not disturbed
+   * by wake-ups, and the first process after a quiet spell is seen at once. A loader that cannot wake it keeps
+   * polling, backed off to `pollMs` × 5.
    */
   #scheduleDrain(): void {
     const fast = this.#o.pollMs ?? 10;
     const slow = fast * 5;
     let delay = fast;
     const tick = () => {
+      this.#drainTimer = undefined;
       const n = this.#drain();
       // A full batch means more are waiting: come back at once rather than after `fast`.
       delay = n >= 4096 ? 0 : n > 0 ? fast : Math.min(slow, delay * 2);
+      if (delay === slow && this.#sleepUntilReadable(wake)) return;
       this.#drainTimer = setTimeout(tick, delay);
+    };
+    const wake = () => {
+      this.#sleeping = false;
+      delay = fast;
+      tick();
     };
     this.#drainTimer = setTimeout(tick, delay);
   }
 
+  /** Sleeps the drain until the ring holds records; false when the loader cannot (the caller polls instead). */
+  #sleepUntilReadable(wake: () => void): boolean {
+    if (!this.#o.probe.onReadable || this.#stopping) return false;
+    try {
+      this.#o.probe.onReadable(wake);
+    } catch (err) {
+      this.#warn("wake", `waiting for kernel records failed, polling instead: ${(err as Error).message}`);
+      return false;
+    }
+    this.#sleeping = true;
+    return true;
+  }
+
   async stop(): Promise<void> {
+    this.#stopping = true;
     if (this.#drainTimer) clearTimeout(this.#drainTimer);
     this.#drainTimer = undefined;
+    if (this.#sleeping) this.#o.probe.onReadable?.(null);
+    this.#sleeping = false;
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
     // Final records become available a grace period after a process's exit (late threads): wait for them,

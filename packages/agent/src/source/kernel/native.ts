@@ -86,6 +86,8 @@ export interface KernelProbe {
   readCounters(options?: { inflight?: boolean; exitGraceMs?: number }): Buffer;
   /** CLOCK_BOOTTIME of the instant the last readCounters() describes (0n before the first). */
   countersReadAtNs?(): bigint;
+  /** Calls `fn` once, from the event loop, when the ring buffer holds records (at once if it does); null cancels. */
+  onReadable?(fn: (() => void) | null): void;
   /** Host-wide completed requests per device and direction (cumulative since load). */
   readBlockLatency?(): Buffer;
   lostEvents(): number;
