@@ -4,7 +4,7 @@
 # missing; needs root (or sudo).
 set -euo pipefail
 pkgs=(ca-certificates git make g++ python3 python3-venv clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config gzip coreutils chromium fonts-dejavu-core
-  util-linux procps systemd) # setpriv, kill (process groups), systemd-analyze: the reliability tests
+  util-linux procps systemd mount) # setpriv, kill (process groups), systemd-analyze: the reliability tests; losetup (mount): the stall test
 # real multi-threaded tools the measurement tests trace (test/support/tools.ts)
 pkgs+=(pigz zstd samtools fastp)
 missing=()

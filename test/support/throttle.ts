@@ -103,6 +103,34 @@ export function blkioThrottle(dir: string, bytesPerSecond: number): Throttle {
   return cgroupLimits(dir, { readBps: bytesPerSecond, writeBps: bytesPerSecond });
 }
 
+export interface LoopDevice {
+  /** /dev/loopN */
+  readonly path: string;
+  /** The kernel name ("loop0"). */
+  readonly name: string;
+  remove(): void;
+}
+
+/**
+ * A loop device over a new file of `bytes` at `file`, doing direct I/O on it. The loop driver writes through to
+ * the file on behalf of the cgroup of whoever wrote to the device, so a blkio limit on the file's disk holds a
+ * writer of the loop device too, while the writer's own bios go to the loop device in its own context.
+ */
+export function loopDevice(file: string, bytes: number): LoopDevice {
+  execFileSync("truncate", ["-s", String(bytes), file]);
+  let path: string;
+  try {
+    path = execFileSync("losetup", ["--find", "--show", "--direct-io=on", file], { encoding: "utf8" }).trim();
+  } catch (err) {
+    throw new Error(`no loop device could be set up over ${file} (losetup, util-linux; needs root): ${String(err)}`);
+  }
+  return {
+    path,
+    name: path.replace(/^\/dev\//, ""),
+    remove: () => execFileSync("losetup", ["-d", path]),
+  };
+}
+
 /** Writes back and evicts a file's pages from the page cache, so the next read of it goes to the disk. */
 export function evictFromCache(path: string): void {
   execFileSync("sync", [path]);
