@@ -4,31 +4,13 @@
 // on two clocks); the real kernel source is exercised by test/kernel and the agent tests.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { KernelSource } from "../../packages/agent/src/source/kernel/kernel-source.ts";
-import type { KernelProbe, NativeModule } from "../../packages/agent/src/source/kernel/native.ts";
+import { standInKernel } from "../support/stand-in-kernel.js";
 
-function fakeKernel(): { native: NativeModule; probe: KernelProbe } {
+function fakeKernel() {
   const bootAtStart = 1_000_000_000_000n;
   const t0 = performance.now();
-  const probe: KernelProbe = {
-    addTrackedPid: () => undefined,
-    setHostWide: () => undefined,
-    pollEvents: () => Buffer.alloc(0),
-    readCounters: () => Buffer.alloc(0),
-    lostEvents: () => 0,
-    stats: () => ({ ringBufferDrops: 0 }),
-    programs: () => [],
-    close: () => undefined,
-  };
-  const native: NativeModule = {
-    // CLOCK_BOOTTIME runs with real time, whatever the wall clock does.
-    loadNative: () => ({
-      open: () => probe,
-      clockBoottimeNs: () => bootAtStart + BigInt(Math.round((performance.now() - t0) * 1e6)),
-    }),
-    decodeEvents: () => [],
-    decodeCounters: () => [],
-  };
-  return { native, probe };
+  // CLOCK_BOOTTIME runs with real time, whatever the wall clock does.
+  return standInKernel({ bootNs: () => bootAtStart + BigInt(Math.round((performance.now() - t0) * 1e6)) });
 }
 
 afterEach(() => {

@@ -4,46 +4,17 @@
 // test/kernel/burst.test.ts and bench/exec-storm.ts.
 import { describe, expect, it } from "vitest";
 import { KernelSource } from "../../packages/agent/src/source/kernel/kernel-source.ts";
-import type { KernelProbe, NativeEvent, NativeModule } from "../../packages/agent/src/source/kernel/native.ts";
+import type { NativeEvent } from "../../packages/agent/src/source/kernel/native.ts";
 import type { SourceEvent } from "../../packages/agent/src/source/types.ts";
+import { forkRecord, standInKernel } from "../support/stand-in-kernel.js";
 
 const BATCH = 4096;
 
 /** A kernel whose ring holds `forks` fork records, handed over at most BATCH per pollEvents() call. */
-function backloggedKernel(forks: number): { native: NativeModule; probe: KernelProbe } {
+function backloggedKernel(forks: number) {
   const queue: NativeEvent[] = [];
-  for (let i = 0; i < forks; i++) {
-    const tgid = 10_000 + i;
-    queue.push({
-      kind: "fork",
-      tgid,
-      startBoottimeNs: BigInt(tgid) * 1_000_000n,
-      tsNs: BigInt(tgid) * 1_000_000n,
-      ppid: 1,
-      parentPid: 1,
-      parentStartBoottimeNs: 0n,
-    });
-  }
-  let handed: NativeEvent[] = [];
-  const probe: KernelProbe = {
-    addTrackedPid: () => undefined,
-    setHostWide: () => undefined,
-    pollEvents: (max = BATCH) => {
-      handed = queue.splice(0, Math.min(max, BATCH));
-      return Buffer.alloc(handed.length);
-    },
-    readCounters: () => Buffer.alloc(0),
-    lostEvents: () => 0,
-    stats: () => ({ ringBufferDrops: 0 }),
-    programs: () => [],
-    close: () => undefined,
-  };
-  const native: NativeModule = {
-    loadNative: () => ({ open: () => probe, clockBoottimeNs: () => 1_000_000_000_000n }),
-    decodeEvents: () => handed,
-    decodeCounters: () => [],
-  };
-  return { native, probe };
+  for (let i = 0; i < forks; i++) queue.push(forkRecord(10_000 + i));
+  return standInKernel({ poll: (max) => queue.splice(0, Math.min(max, BATCH)) });
 }
 
 describe("the kernel source at the end of a run", () => {

@@ -6,8 +6,9 @@
 // (onReadable), the idle agent's CPU by bench/footprint.ts.
 import { describe, expect, it } from "vitest";
 import { KernelSource } from "../../packages/agent/src/source/kernel/kernel-source.ts";
-import type { KernelProbe, NativeEvent, NativeModule } from "../../packages/agent/src/source/kernel/native.ts";
+import type { NativeEvent } from "../../packages/agent/src/source/kernel/native.ts";
 import type { SourceEvent } from "../../packages/agent/src/source/types.ts";
+import { forkRecord, standInKernel } from "../support/stand-in-kernel.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -16,33 +17,19 @@ function quietKernel(withWake: boolean) {
   let waiting: (() => void) | null = null;
   let cancelled = 0;
   let queue: NativeEvent[] = [];
-  let handed: NativeEvent[] = [];
-  const probe: KernelProbe = {
-    addTrackedPid: () => undefined,
-    setHostWide: () => undefined,
-    pollEvents: () => {
+  const onReadable = (fn: (() => void) | null) => {
+    if (fn === null && waiting) cancelled++;
+    waiting = fn;
+  };
+  const k = standInKernel({
+    poll: () => {
       polls++;
-      handed = queue;
+      const out = queue;
       queue = [];
-      return Buffer.alloc(handed.length);
+      return out;
     },
-    readCounters: () => Buffer.alloc(0),
-    lostEvents: () => 0,
-    stats: () => ({ ringBufferDrops: 0 }),
-    programs: () => [],
-    close: () => undefined,
-  };
-  if (withWake) {
-    probe.onReadable = (fn) => {
-      if (fn === null && waiting) cancelled++;
-      waiting = fn;
-    };
-  }
-  const native: NativeModule = {
-    loadNative: () => ({ open: () => probe, clockBoottimeNs: () => 1_000_000_000_000n }),
-    decodeEvents: () => handed,
-    decodeCounters: () => [],
-  };
+    probe: withWake ? { onReadable } : {},
+  });
   /** A record lands; the kernel wakes the sleeper, if any (from the event loop, as the addon does). */
   const land = (e: NativeEvent) => {
     queue.push(e);
@@ -51,24 +38,13 @@ function quietKernel(withWake: boolean) {
     if (fn) setImmediate(fn);
   };
   return {
-    native,
-    probe,
+    ...k,
     land,
     polls: () => polls,
     asleep: () => waiting !== null,
     cancelled: () => cancelled,
   };
 }
-
-const fork = (tgid: number): NativeEvent => ({
-  kind: "fork",
-  tgid,
-  startBoottimeNs: BigInt(tgid) * 1_000_000n,
-  tsNs: BigInt(tgid) * 1_000_000n,
-  ppid: 1,
-  parentPid: 1,
-  parentStartBoottimeNs: 0n,
-});
 
 async function started(withWake: boolean) {
   const k = quietKernel(withWake);
@@ -91,7 +67,7 @@ describe("the drain on a quiet ring", () => {
     expect(k.polls(), "no polls while asleep").toBe(pollsAsleep);
 
     const t0 = performance.now();
-    k.land(fork(20_001));
+    k.land(forkRecord(20_001));
     while (!seen.some((e) => e.type === "start") && performance.now() - t0 < 1_000) await sleep(1);
     const after = performance.now() - t0;
     expect(seen.filter((e) => e.type === "start")).toHaveLength(1);

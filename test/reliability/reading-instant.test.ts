@@ -6,13 +6,9 @@
 // loader's instant is checked by the native kernel test (c), and bucket accuracy by test/kernel/timeline.
 import { describe, expect, it } from "vitest";
 import { KernelSource } from "../../packages/agent/src/source/kernel/kernel-source.ts";
-import type {
-  KernelProbe,
-  NativeCounters,
-  NativeEvent,
-  NativeModule,
-} from "../../packages/agent/src/source/kernel/native.ts";
+import type { NativeCounters } from "../../packages/agent/src/source/kernel/native.ts";
 import type { SourceEvent } from "../../packages/agent/src/source/types.ts";
+import { forkRecord, standInKernel } from "../support/stand-in-kernel.js";
 
 const TGID = 4242;
 const START = 5_000_000_000n;
@@ -50,44 +46,20 @@ function counters(): NativeCounters {
 function lateKernel(withInstant: boolean) {
   const t0 = performance.now();
   const boot = () => 1_000_000_000_000n + BigInt(Math.round((performance.now() - t0) * 1e6));
-  let forked = false;
+  const ring = [forkRecord(TGID, START)];
   let readAt = 0n;
   const wallAtRead: number[] = [];
-  const fork: NativeEvent = {
-    kind: "fork",
-    tgid: TGID,
-    startBoottimeNs: START,
-    tsNs: START,
-    ppid: 1,
-    parentPid: 1,
-    parentStartBoottimeNs: 0n,
-  };
-  let handed: NativeEvent[] = [];
-  const probe: KernelProbe = {
-    addTrackedPid: () => undefined,
-    setHostWide: () => undefined,
-    pollEvents: () => {
-      handed = forked ? [] : [fork];
-      forked = true;
-      return Buffer.alloc(handed.length);
-    },
-    readCounters: () => {
+  const k = standInKernel({
+    bootNs: boot,
+    poll: () => ring.splice(0),
+    counters: () => {
       readAt = boot() - LATE_NS;
       wallAtRead.push(Date.now() * 1e6);
-      return Buffer.alloc(1);
+      return [counters()];
     },
-    lostEvents: () => 0,
-    stats: () => ({ ringBufferDrops: 0 }),
-    programs: () => [],
-    close: () => undefined,
-  };
-  if (withInstant) probe.countersReadAtNs = () => readAt;
-  const native: NativeModule = {
-    loadNative: () => ({ open: () => probe, clockBoottimeNs: boot }),
-    decodeEvents: () => handed,
-    decodeCounters: (buf) => (buf.length ? [counters()] : []),
-  };
-  return { native, probe, wallAtRead };
+    probe: withInstant ? { countersReadAtNs: () => readAt } : {},
+  });
+  return { ...k, wallAtRead };
 }
 
 async function readings(withInstant: boolean): Promise<{ lateByMs: number[] }> {
