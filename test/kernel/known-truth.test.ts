@@ -40,6 +40,9 @@ function script(w: string): string {
     PIPESPAN_TASK_NAME=nap bash -c 't0=$(date +%s%N); sleep 1; t1=$(date +%s%N); echo $((t1-t0)) > "$0/nap.ns"' "${w}"
     (
       export PIPESPAN_TASK_NAME=tcp
+      # The transfer takes ~0.2 s: a task that short can fall between two of the procfs source's 200 ms samples,
+      # which find a process only once its parent is known. The sleep makes the task one that sampling sees.
+      sleep 0.6
       "${node}" "${fixture("tcp.mjs")}" server "${w}/port" > "${w}/server.out" &
       "${node}" "${fixture("tcp.mjs")}" client "${w}/port" ${64 * MiB} > "${w}/client.out"
       wait
