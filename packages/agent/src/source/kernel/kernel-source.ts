@@ -89,8 +89,6 @@ export class KernelSource implements Source {
   #timers: NodeJS.Timeout[] = [];
   #hostWide = false;
   #drainTimer: NodeJS.Timeout | undefined;
-  /** The drain sleeps until the kernel says records landed (probe.onReadable). */
-  #sleeping = false;
   #stopping = false;
   #warned = new Set<string>();
   readonly #dropsSeen = new Map<string, number>();
@@ -204,7 +202,6 @@ export class KernelSource implements Source {
       this.#drainTimer = setTimeout(tick, delay);
     };
     const wake = () => {
-      this.#sleeping = false;
       delay = fast;
       tick();
     };
@@ -220,7 +217,6 @@ export class KernelSource implements Source {
       this.#warn("wake", `waiting for kernel records failed, polling instead: ${(err as Error).message}`);
       return false;
     }
-    this.#sleeping = true;
     return true;
   }
 
@@ -228,8 +224,7 @@ export class KernelSource implements Source {
     this.#stopping = true;
     if (this.#drainTimer) clearTimeout(this.#drainTimer);
     this.#drainTimer = undefined;
-    if (this.#sleeping) this.#o.probe.onReadable?.(null);
-    this.#sleeping = false;
+    this.#o.probe.onReadable?.(null); // a drain asleep on the ring lets go of it
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
     // Final records become available a grace period after a process's exit (late threads): wait for them,
